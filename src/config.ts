@@ -1,0 +1,208 @@
+/**
+ * The one reader of the environment. `loadConfig` validates every setting once, at start,
+ * and returns a frozen object that factories receive explicitly (no module singletons).
+ *
+ * Settings come from environment variables, optionally preceded by a JSON file named by
+ * `KW_CONFIG_FILE` (same keys as the variables; the environment wins).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+export type Mode = 'demo' | 'test' | 'production';
+
+export interface Config {
+  readonly mode: Mode;
+  readonly http: {
+    readonly host: string;
+    readonly port: number;
+    /** Absolute URL under which users reach the portal, without trailing slash. */
+    readonly publicUrl: string;
+    /** Proxy addresses whose X-Forwarded-For is believed (exact IPs or CIDR ranges). */
+    readonly trustProxy: readonly string[];
+    readonly bodyLimitBytes: number;
+  };
+  readonly database:
+    | { readonly kind: 'sqlite'; readonly file: string }
+    | { readonly kind: 'postgres'; readonly url: string; readonly schema: string | undefined };
+  readonly session: {
+    /** Pepper for the hashed session keys kept in the store. */
+    readonly secret: string;
+    /** Secure cookies with the `__Host-` prefix; required in production (HTTPS). */
+    readonly secureCookie: boolean;
+    readonly idleSeconds: number;
+    readonly absoluteSeconds: number;
+    /** How long before idle expiry the page warns and offers "stay logged in". */
+    readonly warningSeconds: number;
+  };
+  readonly rateLimit: {
+    /** Requests per minute per client address on login endpoints. */
+    readonly loginPerMinute: number;
+  };
+  readonly rolloutPlanFile: string;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly demo: {
+    /** Seed demo organisations and people (fictional, test personnummer) at start. */
+    readonly seedData: boolean;
+  };
+}
+
+/** Thrown when settings are missing or unsafe; `problems` lists every one of them. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The demo secret is public (it is in this file); production refuses it. */
+export const DEMO_SESSION_SECRET = 'demo-only-session-secret-not-for-production-use';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads and validates the configuration. `modeOverride` comes from the CLI (`demo`, `serve`). */
+export function loadConfig(env: Env = process.env, modeOverride?: Mode): Readonly<Config> {
+  const fileEnv = readConfigFile(env['KW_CONFIG_FILE']);
+  const get = (key: string): string | undefined => {
+    const value = env[key] ?? fileEnv[key];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  };
+  const problems: string[] = [];
+
+  const modeRaw = modeOverride ?? get('KW_MODE') ?? 'production';
+  if (modeRaw !== 'demo' && modeRaw !== 'test' && modeRaw !== 'production') {
+    problems.push(`KW_MODE must be demo, test or production (got "${modeRaw}")`);
+  }
+  const mode: Mode = modeRaw === 'demo' || modeRaw === 'test' ? modeRaw : 'production';
+  const production = mode === 'production';
+
+  const int = (key: string, fallback: number, min: number, max: number): number => {
+    const raw = get(key);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${key} must be an integer between ${min} and ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  };
+  const bool = (key: string, fallback: boolean): boolean => {
+    const raw = get(key);
+    if (raw === undefined) return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+    problems.push(`${key} must be true or false (got "${raw}")`);
+    return fallback;
+  };
+
+  const host = get('KW_HOST') ?? (production ? '0.0.0.0' : '127.0.0.1');
+  const port = int('KW_PORT', production ? 8080 : 3000, 0, 65535);
+  const publicUrlRaw = get('KW_PUBLIC_URL') ?? `http://localhost:${port}`;
+  let publicUrl = publicUrlRaw.replace(/\/+$/, '');
+  try {
+    const url = new URL(publicUrl);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
+    if (production && url.protocol !== 'https:') problems.push('KW_PUBLIC_URL must use https in production');
+  } catch {
+    problems.push(`KW_PUBLIC_URL is not an absolute http(s) URL (got "${publicUrlRaw}")`);
+    publicUrl = 'http://localhost';
+  }
+  const trustProxy = (get('KW_TRUST_PROXY') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const entry of trustProxy) {
+    if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(entry)) {
+      problems.push(`KW_TRUST_PROXY entries must be IP addresses or CIDR ranges (got "${entry}")`);
+    }
+  }
+
+  const databaseUrl = get('DATABASE_URL');
+  let database: Config['database'];
+  if (databaseUrl !== undefined) {
+    if (!/^postgres(ql)?:\/\//.test(databaseUrl)) {
+      problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
+    }
+    database = { kind: 'postgres', url: databaseUrl, schema: get('KW_DATABASE_SCHEMA') };
+  } else {
+    const file = get('KW_SQLITE_FILE') ?? 'data/kundwebben.sqlite';
+    database = { kind: 'sqlite', file: file === ':memory:' ? file : path.resolve(file) };
+  }
+
+  let secret = get('KW_SESSION_SECRET');
+  if (secret === undefined) {
+    if (production) problems.push('KW_SESSION_SECRET is required in production (at least 32 characters)');
+    secret = DEMO_SESSION_SECRET;
+  } else if (secret.length < 32) {
+    problems.push('KW_SESSION_SECRET must be at least 32 characters');
+  }
+  if (production && secret === DEMO_SESSION_SECRET) {
+    problems.push('KW_SESSION_SECRET must not be the public demo secret in production');
+  }
+  const secureCookie = bool('KW_SECURE_COOKIES', production || publicUrl.startsWith('https:'));
+  if (production && !secureCookie) problems.push('KW_SECURE_COOKIES cannot be turned off in production');
+
+  const idleSeconds = int('KW_SESSION_IDLE_SECONDS', 20 * 60, 60, 24 * 3600);
+  const absoluteSeconds = int('KW_SESSION_ABSOLUTE_SECONDS', 10 * 3600, 300, 7 * 24 * 3600);
+  const warningSeconds = int('KW_SESSION_WARNING_SECONDS', 120, 10, 3600);
+  if (warningSeconds >= idleSeconds) problems.push('KW_SESSION_WARNING_SECONDS must be less than the idle time');
+
+  const seedData = bool('KW_DEMO_SEED', mode === 'demo');
+  if (production && seedData) problems.push('KW_DEMO_SEED (demo people and organisations) is refused in production');
+
+  const logLevelRaw = get('KW_LOG_LEVEL') ?? (mode === 'test' ? 'silent' : 'info');
+  const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+  const logLevel = levels.find((l) => l === logLevelRaw);
+  if (logLevel === undefined) problems.push(`KW_LOG_LEVEL must be one of ${levels.join(', ')}`);
+
+  const config: Config = {
+    mode,
+    http: {
+      host,
+      port,
+      publicUrl,
+      trustProxy,
+      bodyLimitBytes: int('KW_BODY_LIMIT_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
+    },
+    database,
+    session: { secret, secureCookie, idleSeconds, absoluteSeconds, warningSeconds },
+    rateLimit: { loginPerMinute: int('KW_LOGIN_RATE_LIMIT_PER_MINUTE', 30, 1, 100_000) },
+    rolloutPlanFile: path.resolve(get('KW_ROLLOUT_PLAN_FILE') ?? 'config/rollout-plan.json'),
+    logLevel: logLevel ?? 'info',
+    demo: { seedData },
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze(config);
+}
+
+function readConfigFile(file: string | undefined): Record<string, string> {
+  if (file === undefined || file.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError([`KW_CONFIG_FILE ${file} cannot be read as JSON: ${(err as Error).message}`]);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError([`KW_CONFIG_FILE ${file} must hold a JSON object of settings`]);
+  }
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+      out[key] = String(value);
+    }
+  }
+  return out;
+}
+
+function deepFreeze<T>(value: T): Readonly<T> {
+  if (typeof value === 'object' && value !== null) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** A config for tests: test mode, in-memory-ish SQLite file given by the caller, quiet logs. */
+export function testConfig(overrides: Env = {}): Readonly<Config> {
+  return loadConfig({ KW_MODE: 'test', KW_SQLITE_FILE: ':memory:', ...overrides }, 'test');
+}
