@@ -48,9 +48,11 @@ export interface Config {
 
 /** Thrown when settings are missing or unsafe; `problems` lists every one of them. */
 export class ConfigError extends Error {
-  constructor(readonly problems: readonly string[]) {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
     super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
     this.name = 'ConfigError';
+    this.problems = problems;
   }
 }
 

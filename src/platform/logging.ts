@@ -33,6 +33,9 @@ function scrubDeep(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return scrubPersonalNumbers(value);
   if (depth > 6 || typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return value.map((v) => scrubDeep(v, depth + 1));
+  // Only plain objects are copied; requests, errors and the like go to their serializers.
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) out[k] = scrubDeep(v, depth + 1);
   return out;
@@ -56,7 +59,7 @@ export function loggerOptions(config: Pick<Config, 'logLevel'>): LoggerOptions {
         url: scrubPersonalNumbers(req.url.split('?')[0] ?? ''),
         id: req.id,
       }),
-      err: pino.stdSerializers.err,
+      err: (err: Error) => scrubDeep(pino.stdSerializers.err(err)) as ReturnType<typeof pino.stdSerializers.err>,
     },
   };
 }

@@ -1,0 +1,123 @@
+/**
+ * The composition root: builds every service from the config and the given dependencies
+ * (tests pass a clock, a database, a logger), and registers the plugins and features.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { createAccounts } from './accounts/service.js';
+import { createAuditLog } from './audit/service.js';
+import type { Config } from './config.js';
+import { createSessionManager } from './identity/sessions.js';
+import { infoRoutes } from './info/routes.js';
+import type { LoginMethodProvider, MethodId } from './login/methods.js';
+import { loadPlanFile, type PlanFile } from './login/plan-file.js';
+import { createRolloutPlan } from './login/plan.js';
+import { loginRoutes } from './login/routes.js';
+import { createLoginService } from './login/service.js';
+import { systemClock, type Clock } from './platform/clock.js';
+import { createDatabase, migrateToLatest, type Db } from './platform/db/index.js';
+import { requestContext } from './platform/http/context.js';
+import { installErrorHandling } from './platform/http/error-handler.js';
+import { AppError } from './platform/http/errors.js';
+import { createLogger } from './platform/logging.js';
+import { createSqlStore } from './platform/store/sql-store.js';
+import type { TtlStore } from './platform/store/port.js';
+
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), import.meta.url.includes('/dist/') ? '../..' : '..');
+
+export interface AppDeps {
+  clock?: Clock;
+  db?: Db;
+  store?: TtlStore;
+  logger?: Logger;
+  planFile?: PlanFile;
+  /** Login method providers registered by features (card, BankID). */
+  providers?: readonly LoginMethodProvider[];
+}
+
+/** Builds every service; migrations and plan seeding run here so the app starts ready. */
+export async function createServices(config: Config, deps: AppDeps = {}) {
+  const clock = deps.clock ?? systemClock;
+  const logger = deps.logger ?? createLogger(config);
+  const db = deps.db ?? createDatabase(config.database);
+  await migrateToLatest(db, config.database);
+  const store = deps.store ?? createSqlStore(db, clock);
+  const planFile = deps.planFile ?? loadPlanFile(config.rolloutPlanFile);
+  const audit = createAuditLog(db, clock);
+  const accounts = createAccounts({ db, clock });
+  const plan = createRolloutPlan({ db, clock, audit });
+  await plan.seed(planFile.methods);
+  const sessions = createSessionManager({ store, clock, config: config.session });
+  const login = createLoginService({ db, clock, accounts, audit, plan, sessions });
+  const providers = new Map<MethodId, LoginMethodProvider>((deps.providers ?? []).map((p) => [p.id, p]));
+  return { config, clock, logger, db, store, audit, accounts, plan, sessions, login, providers, site: planFile.site };
+}
+
+export type Services = Awaited<ReturnType<typeof createServices>>;
+
+export async function buildApp(config: Config, deps: AppDeps = {}): Promise<{ app: FastifyInstance; services: Services }> {
+  const services = await createServices(config, deps);
+  const app = Fastify({
+    loggerInstance: services.logger as FastifyBaseLogger,
+    trustProxy: config.http.trustProxy.length > 0 ? [...config.http.trustProxy] : false,
+    bodyLimit: config.http.bodyLimitBytes,
+    routerOptions: { maxParamLength: 200 },
+    requestIdHeader: false,
+  });
+
+  const viewDeps = { config, sessions: services.sessions, site: services.site };
+  installErrorHandling(app, viewDeps);
+
+  await app.register(helmet, {
+    // Strict CSP: only our own scripts and styles, no inline code, no framing, forms post
+    // only to us. Prevents injected markup from running script or exfiltrating forms.
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        ...(config.session.secureCookie ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    strictTransportSecurity: config.session.secureCookie ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: 'same-origin' },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: config.http.bodyLimitBytes });
+  await app.register(rateLimit, {
+    global: false,
+    keyGenerator: (request) => request.ip,
+    errorResponseBuilder: () => new AppError('rate_limited', 'login rate limit'),
+  });
+  await app.register(fastifyStatic, {
+    root: path.join(PROJECT_ROOT, 'static'),
+    prefix: '/static/',
+    maxAge: config.mode === 'production' ? '1h' : 0,
+    index: false,
+  });
+  await app.register(requestContext, { config, sessions: services.sessions });
+
+  await app.register(loginRoutes, { ...viewDeps, ...services });
+  await app.register(infoRoutes, { ...viewDeps, clock: services.clock, plan: services.plan });
+
+  app.addHook('onClose', async () => {
+    await services.db.destroy();
+  });
+  return { app, services };
+}

@@ -1,0 +1,71 @@
+/**
+ * Append-only audit events: who did what, when, from where, with which outcome. Nothing in
+ * Kundwebben updates or deletes these rows.
+ */
+import type { Clock } from '../platform/clock.js';
+import type { Db } from '../platform/db/index.js';
+
+export type AuditEventName =
+  | 'login'
+  | 'login_failed'
+  | 'logout'
+  | 'session_expired'
+  | 'organisation_selected'
+  | 'plan_changed'
+  | 'plan_seeded'
+  | 'users_imported'
+  | 'users_import_refused';
+
+export interface AuditEventInput {
+  event: AuditEventName;
+  outcome: 'success' | 'failure';
+  /** Personnummer of the person acting, when known. */
+  actor?: string | null;
+  /** What the event is about (a method id, an organisation number, a file name…). */
+  subject?: string | null;
+  ip?: string | null;
+  details?: Record<string, unknown>;
+}
+
+export interface AuditEvent {
+  id: number;
+  at: string;
+  event: string;
+  outcome: 'success' | 'failure';
+  actor: string | null;
+  subject: string | null;
+  ip: string | null;
+  details: Record<string, unknown> | null;
+}
+
+export function createAuditLog(db: Db, clock: Clock) {
+  return {
+    async record(input: AuditEventInput): Promise<void> {
+      await db
+        .insertInto('audit_event')
+        .values({
+          at: clock.now().toISOString(),
+          event: input.event,
+          outcome: input.outcome,
+          actor: input.actor ?? null,
+          subject: input.subject ?? null,
+          ip: input.ip ?? null,
+          details: input.details ? JSON.stringify(input.details) : null,
+        })
+        .execute();
+    },
+    async list(filter: { actor?: string; event?: AuditEventName; limit?: number } = {}): Promise<AuditEvent[]> {
+      let q = db.selectFrom('audit_event').selectAll().orderBy('id', 'desc').limit(filter.limit ?? 100);
+      if (filter.actor !== undefined) q = q.where('actor', '=', filter.actor);
+      if (filter.event !== undefined) q = q.where('event', '=', filter.event);
+      const rows = await q.execute();
+      return rows.map((r) => ({
+        ...r,
+        id: Number(r.id),
+        details: r.details ? (JSON.parse(r.details) as Record<string, unknown>) : null,
+      }));
+    },
+  };
+}
+
+export type AuditLog = ReturnType<typeof createAuditLog>;

@@ -1,0 +1,131 @@
+/**
+ * Server-side sessions in the TTL store. The browser holds only a random 256-bit id; the
+ * store key is an HMAC of it (a leaked store does not yield usable cookies). Sessions end
+ * after an idle period and after an absolute lifetime, both from the clock; the id changes
+ * at every login (no fixation) and logout destroys the record.
+ *
+ * Written here instead of @fastify/session: that plugin reads Date.now() for expiry (we
+ * need the injected clock for tests of idle and absolute expiry) and has no absolute
+ * lifetime.
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Config } from '../config.js';
+import type { Clock } from '../platform/clock.js';
+import type { TtlStore } from '../platform/store/port.js';
+import type { StaffRole } from '../accounts/service.js';
+import type { MethodId } from '../login/methods.js';
+
+export interface Principal {
+  personnummer: string;
+  name: string;
+  method: MethodId;
+  /** Epoch ms of the login. */
+  authAt: number;
+  /** The organisation the person acts for now, or null when they have to choose. */
+  orgnr: string | null;
+  staff: StaffRole[];
+}
+
+export interface SessionData {
+  createdAt: number;
+  lastSeenAt: number;
+  csrf: string;
+  principal?: Principal;
+  /** Short-lived per-flow values of later features (login state, orders), by name. */
+  flows?: Record<string, unknown>;
+}
+
+export interface Session {
+  /** The cookie value; never logged. */
+  readonly id: string;
+  data: SessionData;
+}
+
+export type LoadResult =
+  | { kind: 'none' }
+  | { kind: 'expired' }
+  | { kind: 'live'; session: Session; touched: boolean };
+
+/** Minimum time between writes that only move lastSeenAt (keeps reads cheap). */
+const TOUCH_INTERVAL_MS = 30_000;
+
+export function createSessionManager(deps: { store: TtlStore; clock: Clock; config: Config['session'] }) {
+  const { store, clock, config } = deps;
+  const keyOf = (id: string) => `sess:${createHmac('sha256', config.secret).update(id).digest('base64url')}`;
+  const newId = () => randomBytes(32).toString('base64url');
+  const ttlSeconds = (data: SessionData, now: number) => {
+    const idleLeft = data.lastSeenAt + config.idleSeconds * 1000 - now;
+    const absoluteLeft = data.createdAt + config.absoluteSeconds * 1000 - now;
+    return Math.max(1, Math.ceil(Math.min(idleLeft, absoluteLeft) / 1000));
+  };
+
+  const manager = {
+    cookieName: config.secureCookie ? '__Host-kw_session' : 'kw_session',
+
+    /** Looks up the session named by a cookie value; expired ones are removed. */
+    async load(id: string | undefined, touch = true): Promise<LoadResult> {
+      if (!id || !/^[A-Za-z0-9_-]{43}$/.test(id)) return id ? { kind: 'expired' } : { kind: 'none' };
+      const data = await store.find<SessionData>(keyOf(id));
+      const now = clock.now().getTime();
+      if (!data) return { kind: 'expired' };
+      if (now - data.lastSeenAt >= config.idleSeconds * 1000 || now - data.createdAt >= config.absoluteSeconds * 1000) {
+        await store.destroy(keyOf(id));
+        return { kind: 'expired' };
+      }
+      const session: Session = { id, data };
+      if (touch && now - data.lastSeenAt >= TOUCH_INTERVAL_MS) {
+        data.lastSeenAt = now;
+        await manager.save(session);
+        return { kind: 'live', session, touched: true };
+      }
+      return { kind: 'live', session, touched: false };
+    },
+
+    async create(init: Partial<Pick<SessionData, 'principal' | 'flows'>> = {}): Promise<Session> {
+      const now = clock.now().getTime();
+      const session: Session = {
+        id: newId(),
+        data: { createdAt: now, lastSeenAt: now, csrf: randomBytes(32).toString('base64url'), ...init },
+      };
+      await manager.save(session);
+      return session;
+    },
+
+    async save(session: Session): Promise<void> {
+      const now = clock.now().getTime();
+      await store.upsert(keyOf(session.id), session.data, ttlSeconds(session.data, now));
+    },
+
+    /** Extends the idle period now ("stay logged in"). */
+    async extend(session: Session): Promise<void> {
+      session.data.lastSeenAt = clock.now().getTime();
+      await manager.save(session);
+    },
+
+    /**
+     * A new session for a fresh login: new id, new CSRF secret, new creation time (the
+     * absolute lifetime starts at login). The old record is destroyed.
+     */
+    async rotate(old: Session | undefined, principal: Principal): Promise<Session> {
+      if (old) await store.destroy(keyOf(old.id));
+      return manager.create({ principal });
+    },
+
+    async destroy(session: Session): Promise<void> {
+      await store.destroy(keyOf(session.id));
+    },
+
+    /** When the session ends if nothing more happens (epoch ms). */
+    expiresAt(data: SessionData): number {
+      return Math.min(data.lastSeenAt + config.idleSeconds * 1000, data.createdAt + config.absoluteSeconds * 1000);
+    },
+
+    csrfMatches(data: SessionData, token: unknown): boolean {
+      if (typeof token !== 'string' || token.length !== data.csrf.length) return false;
+      return timingSafeEqual(Buffer.from(token), Buffer.from(data.csrf));
+    },
+  };
+  return manager;
+}
+
+export type SessionManager = ReturnType<typeof createSessionManager>;

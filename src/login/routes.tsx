@@ -1,0 +1,161 @@
+/**
+ * Login page (the methods enabled now per the rollout plan), logout, the logged-in start
+ * page with the choice of organisation, session keep-alive and the language switch.
+ */
+import type {} from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Accounts } from '../accounts/service.js';
+import type { Config } from '../config.js';
+import type { SessionManager } from '../identity/sessions.js';
+import type { Clock } from '../platform/clock.js';
+import { clearSessionCookie, LANG_COOKIE, setSessionCookie } from '../platform/http/context.js';
+import { AppError, safeLocalPath } from '../platform/http/errors.js';
+import { isLang, type MessageKey } from '../platform/i18n/index.js';
+import { Layout } from '../platform/views/layout.js';
+import { pageContext, sendHtml, type ViewDeps } from '../platform/views/render.js';
+import type { LoginMethodProvider, MethodId } from './methods.js';
+import type { SiteInfo } from './plan-file.js';
+import { statusAt, type RolloutPlan } from './plan.js';
+import type { LoginEvidence, LoginService } from './service.js';
+import { LoginPage } from './views/login-page.js';
+import { StartPage } from './views/start-page.js';
+
+export interface LoginRoutesDeps extends ViewDeps {
+  config: Config;
+  clock: Clock;
+  site: SiteInfo;
+  plan: RolloutPlan;
+  accounts: Accounts;
+  sessions: SessionManager;
+  login: LoginService;
+  providers: ReadonlyMap<MethodId, LoginMethodProvider>;
+}
+
+const LOGIN_MESSAGES: Record<string, MessageKey> = {
+  logged_out: 'login.loggedOut',
+  session_ended: 'login.sessionEnded',
+};
+
+/** Throws unless someone is logged in: 401 with a clear page either way. */
+export function requirePrincipal(request: FastifyRequest) {
+  if (!request.principal || !request.session) {
+    throw new AppError(request.sessionExpired ? 'session_expired' : 'unauthenticated');
+  }
+  return { principal: request.principal, session: request.session };
+}
+
+/**
+ * What a method provider (card, BankID) calls once it has proved a personal number:
+ * logs the person in with a fresh session and sends them to the start page, or to the
+ * "no account" page. Never creates an account.
+ */
+export async function completeLogin(
+  deps: Pick<LoginRoutesDeps, 'login' | 'sessions' | 'config'>,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  input: { personnummer: string; method: MethodId; evidence: LoginEvidence },
+): Promise<FastifyReply> {
+  const result = await deps.login.login({ ...input, previous: request.session, ip: request.ip });
+  if (!result.ok) {
+    if (result.reason === 'no_account') {
+      if (request.session) await deps.sessions.destroy(request.session);
+      clearSessionCookie(reply, deps.sessions, deps.config);
+      return reply.redirect('/login/no-account', 303);
+    }
+    throw new AppError(result.reason === 'method_not_enabled' ? 'method_not_enabled' : 'bad_request', result.reason);
+  }
+  setSessionCookie(reply, deps.sessions, deps.config, result.session);
+  return reply.redirect('/start', 303);
+}
+
+export async function loginRoutes(app: FastifyInstance, deps: LoginRoutesDeps): Promise<void> {
+  const { config, clock, site, plan, accounts, sessions, login, providers } = deps;
+  const loginRateLimit = { max: config.rateLimit.loginPerMinute, timeWindow: '1 minute' };
+
+  app.get('/', async (request, reply) => reply.redirect(request.principal ? '/start' : '/login', 303));
+
+  app.get<{ Querystring: { m?: string } }>('/login', { config: { rateLimit: loginRateLimit } }, async (request, reply) => {
+    const now = clock.now();
+    const methods = await plan.methods();
+    const enabled = methods
+      .filter((m) => statusAt(m, now) === 'enabled')
+      .map((method) => ({ method, startPath: providers.get(method.id)?.startPath }));
+    const planned = methods.filter((m) => statusAt(m, now) === 'planned');
+    const ctx = await pageContext(deps, request, reply);
+    const message = request.query.m ? LOGIN_MESSAGES[request.query.m] : undefined;
+    return sendHtml(reply, <LoginPage ctx={ctx} site={site} now={now} enabled={enabled} planned={planned} message={message} />);
+  });
+
+  app.post('/logout', async (request, reply) => {
+    if (request.session) await login.logout(request.session, request.ip);
+    clearSessionCookie(reply, sessions, config);
+    return reply.redirect('/login?m=logged_out', 303);
+  });
+
+  app.get<{ Querystring: { changed?: string } }>('/start', async (request, reply) => {
+    const { principal } = requirePrincipal(request);
+    const memberships = await accounts.memberships(principal.personnummer);
+    const ctx = await pageContext(deps, request, reply);
+    const changedTo =
+      request.query.changed === '1' ? memberships.find((m) => m.orgnr === principal.orgnr)?.orgName : undefined;
+    return sendHtml(reply, <StartPage ctx={ctx} memberships={memberships} changedTo={changedTo} />);
+  });
+
+  app.post<{ Body: { orgnr?: unknown } }>('/start/organisation', async (request, reply) => {
+    const { principal, session } = requirePrincipal(request);
+    const orgnr = request.body?.orgnr;
+    if (typeof orgnr !== 'string' || !/^\d{10}$/.test(orgnr)) throw new AppError('bad_request', 'orgnr missing or malformed');
+    const memberships = await accounts.memberships(principal.personnummer);
+    if (!memberships.some((m) => m.orgnr === orgnr)) throw new AppError('forbidden', 'not a member of that organisation');
+    session.data.principal = { ...principal, orgnr };
+    await sessions.save(session);
+    return reply.redirect('/start?changed=1', 303);
+  });
+
+  /** "Stay logged in": extends the idle period. JSON for the script, a redirect without it. */
+  app.post<{ Body: { return?: unknown } }>('/session/extend', async (request, reply) => {
+    const { session } = requirePrincipal(request);
+    await sessions.extend(session);
+    if (request.headers.accept?.includes('application/json')) {
+      return reply.header('cache-control', 'no-store').send({ expiresAt: sessions.expiresAt(session.data) });
+    }
+    return reply.redirect(safeLocalPath(request.body?.return, '/start'), 303);
+  });
+
+  /** When the session ends; read by the warning script without extending the session. */
+  app.get('/session/remaining', { config: { touchSession: false } }, async (request, reply) => {
+    const session = request.principal ? request.session : undefined;
+    return reply
+      .header('cache-control', 'no-store')
+      .send({ expiresAt: session ? sessions.expiresAt(session.data) : null, now: clock.now().getTime() });
+  });
+
+  app.get<{ Params: { lang: string }; Querystring: { return?: string } }>('/lang/:lang', async (request, reply) => {
+    const lang = request.params.lang;
+    if (!isLang(lang)) throw new AppError('unknown_language', 'unknown language');
+    reply.setCookie(LANG_COOKIE, lang, {
+      path: '/',
+      sameSite: 'lax',
+      httpOnly: true,
+      secure: config.session.secureCookie,
+      maxAge: 365 * 24 * 3600,
+    });
+    return reply.redirect(safeLocalPath(request.query.return, '/'), 303);
+  });
+
+  app.get('/login/no-account', async (request, reply) => {
+    const ctx = await pageContext(deps, request, reply);
+    const { t } = ctx;
+    return sendHtml(
+      reply,
+      <Layout ctx={ctx} title={t['noAccount.title']}>
+        <h1>{t['noAccount.title']}</h1>
+        <p>{t['noAccount.body']}</p>
+        <p>
+          <a href={`mailto:${site.supportEmail}`}>{t['noAccount.contact']({ email: site.supportEmail })}</a>
+        </p>
+      </Layout>,
+      403,
+    );
+  });
+}

@@ -1,0 +1,72 @@
+import type { Membership } from '../../accounts/service.js';
+import { formatOrgnr } from '../../accounts/orgnr.js';
+import { formatPersonalNumber } from '../../identity/personnummer.js';
+import type { MessageKey } from '../../platform/i18n/index.js';
+import { Layout, Notice, type PageContext } from '../../platform/views/layout.js';
+import { formatDateTime } from '../plan-dates.js';
+
+export function StartPage(props: {
+  ctx: PageContext;
+  memberships: readonly Membership[];
+  changedTo: string | undefined;
+}) {
+  const { ctx, memberships } = props;
+  const { t, lang } = ctx;
+  const principal = ctx.principal;
+  if (!principal) return null;
+  const acting = memberships.find((m) => m.orgnr === principal.orgnr);
+  const methodName = t[`method.${principal.method}.name` as MessageKey] as string;
+  return (
+    <Layout ctx={ctx} title={t['start.title']}>
+      <h1>{t['start.welcome']({ name: principal.name })}</h1>
+      {props.changedTo ? (
+        <Notice kind="success">
+          <p>{t['start.orgChanged']({ org: props.changedTo })}</p>
+        </Notice>
+      ) : null}
+      <p>{acting ? t['start.actingFor']({ org: `${acting.orgName} (${formatOrgnr(acting.orgnr)})` }) : null}</p>
+      {memberships.length === 0 ? <p>{t['start.noOrg']}</p> : null}
+      {principal.staff.length > 0 ? <p>{t['start.staff']}</p> : null}
+      {memberships.length > 1 && ctx.csrf ? (
+        <section aria-labelledby="choose-org">
+          <h2 id="choose-org">{t['start.chooseOrg']}</h2>
+          <form method="post" action="/start/organisation">
+            <input type="hidden" name="_csrf" value={ctx.csrf} />
+            <p id="org-hint">{t['start.chooseOrgHint']}</p>
+            <label for="orgnr">{t['start.orgField']}</label>
+            <select id="orgnr" name="orgnr" aria-describedby="org-hint">
+              {memberships.map((m) => (
+                <option value={m.orgnr} selected={m.orgnr === principal.orgnr} key={m.orgnr}>
+                  {`${m.orgName} (${formatOrgnr(m.orgnr)})`}
+                </option>
+              ))}
+            </select>
+            <button type="submit" class="button-primary">
+              {t['start.orgSubmit']}
+            </button>
+          </form>
+        </section>
+      ) : null}
+      {memberships.length > 0 ? (
+        <section aria-labelledby="your-orgs">
+          <h2 id="your-orgs">{t['start.yourOrgs']}</h2>
+          <ul>
+            {memberships.map((m) => (
+              <li key={m.orgnr}>
+                {`${m.orgName} (${formatOrgnr(m.orgnr)}) – ${t[`start.role.${m.role}` as MessageKey] as string}`}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      <dl class="facts">
+        <dt>{t['start.personnummer']}</dt>
+        <dd>{formatPersonalNumber(principal.personnummer)}</dd>
+      </dl>
+      <p>{t['start.loginInfo']({ method: methodName, at: formatDateTime(lang, new Date(principal.authAt), ctx.site.timeZone) })}</p>
+      <p>
+        <a href="/info">{t['start.infoLink']}</a>
+      </p>
+    </Layout>
+  );
+}

@@ -1,0 +1,129 @@
+/**
+ * Command-line entry: `serve` (KW_MODE, default production), `demo` (everything local,
+ * demo data), `migrate`, `import-users FILE`. Nothing else lives here.
+ */
+import { readFileSync } from 'node:fs';
+import { ConfigError, loadConfig, type Config, type Mode } from './config.js';
+import { buildApp, createServices } from './app.js';
+import { importUsers } from './accounts/import.js';
+import { formatPersonalNumber } from './identity/personnummer.js';
+import { isLang, messages } from './platform/i18n/index.js';
+
+async function serve(mode: Mode | undefined): Promise<void> {
+  const config = loadConfig(process.env, mode);
+  const { app, services } = await buildApp(config);
+  if (config.demo.seedData) {
+    const { seedDemoData } = await import('../devtools/demo/seed.js');
+    await seedDemoData(services.accounts);
+  }
+  const enabledWithoutProvider = (await services.plan.enabledNow()).filter((m) => !services.providers.has(m.id));
+  for (const m of enabledWithoutProvider) {
+    app.log.warn({ method: m.id }, 'login method is enabled in the rollout plan but has no provider: shown as unavailable');
+  }
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        app.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  await app.listen({ host: config.http.host, port: config.http.port });
+  if (config.mode === 'demo') await printDemoBanner(config);
+}
+
+async function printDemoBanner(config: Config): Promise<void> {
+  const { DEMO_PEOPLE } = await import('../devtools/demo/seed.js');
+  const lines = [
+    '',
+    'Kundwebben is running in demo mode (SQLite, demo data; not for production).',
+    `  Portal:          ${config.http.publicUrl}/`,
+    `  Login page:      ${config.http.publicUrl}/login`,
+    `  Kundwebbinfo:    ${config.http.publicUrl}/info`,
+    `  Plan as JSON:    ${config.http.publicUrl}/info/plan.json`,
+    `  Plan, calendar:  ${config.http.publicUrl}/info/plan.ics`,
+    `  Database:        ${config.database.kind === 'sqlite' ? config.database.file : 'PostgreSQL'}`,
+    '',
+    'Demo identities (fictional people, test personal numbers):',
+    ...DEMO_PEOPLE.map((p) => `  ${formatPersonalNumber(p.personnummer)}  ${p.name.padEnd(20)} ${p.about}`),
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+async function migrate(): Promise<void> {
+  const config = loadConfig(process.env);
+  const services = await createServices(config);
+  await services.db.destroy();
+  process.stdout.write('database is up to date\n');
+}
+
+async function importUsersCommand(args: string[]): Promise<number> {
+  const file = args.find((a) => !a.startsWith('--'));
+  const langArg = args.find((a) => a.startsWith('--lang='))?.slice(7) ?? 'sv';
+  const lang = isLang(langArg) ? langArg : 'sv';
+  const t = messages(lang);
+  if (!file) {
+    process.stderr.write('usage: import-users FILE.csv [--lang=sv|en]\n');
+    return 2;
+  }
+  const config = loadConfig(process.env);
+  const services = await createServices(config);
+  try {
+    const result = await importUsers(services, readFileSync(file, 'utf8'), { source: file });
+    if (result.ok) {
+      process.stdout.write(t['import.done']({ persons: result.persons, memberships: result.memberships }) + '\n');
+      return 0;
+    }
+    for (const p of result.problems) {
+      const text = (t[p.key] as (params: Record<string, string | number>) => string | string);
+      const message = typeof text === 'function' ? text(p.params) : text;
+      process.stderr.write(t['import.line']({ line: p.line, message }) + '\n');
+    }
+    process.stderr.write(t['import.refused']({ count: result.problems.length }) + '\n');
+    return 1;
+  } finally {
+    await services.db.destroy();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command = 'serve', ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      await serve(undefined);
+      return -1;
+    case 'demo':
+      await serve('demo');
+      return -1;
+    case 'migrate':
+      await migrate();
+      return 0;
+    case 'import-users':
+      return importUsersCommand(rest);
+    default:
+      process.stderr.write(`unknown command "${command}"; use serve, demo, migrate or import-users\n`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (err: unknown) => {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`Kundwebben cannot start.\n${err.message}\n`);
+    } else {
+      process.stderr.write(`Kundwebben failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    }
+    process.exit(1);
+  },
+);

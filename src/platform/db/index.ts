@@ -1,0 +1,62 @@
+/**
+ * The database: SQLite (better-sqlite3, WAL) by default, PostgreSQL when DATABASE_URL is
+ * set. The same migration set runs on both, at start.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration, type MigrationProvider } from 'kysely';
+import pg from 'pg';
+import type { Config } from '../../config.js';
+import * as m0001 from './migrations/0001-foundation.js';
+import type { Database } from './schema.js';
+
+export type Db = Kysely<Database>;
+
+/** Migrations are listed in code so that the same set runs from tsx and from dist/. */
+const MIGRATIONS: Record<string, Migration> = {
+  '0001-foundation': m0001,
+};
+
+const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };
+
+export function createDatabase(database: Config['database']): Db {
+  if (database.kind === 'sqlite') {
+    if (database.file !== ':memory:') mkdirSync(path.dirname(database.file), { recursive: true });
+    const sqlite = new SQLite(database.file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  }
+  const pool = new pg.Pool({
+    connectionString: database.url,
+    max: 10,
+    ...(database.schema ? { options: `-c search_path=${quoteIdent(database.schema)}` } : {}),
+  });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+function quoteIdent(name: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`unsafe schema name: ${name}`);
+  return name;
+}
+
+/** Brings the schema up to date; throws with the failing migration's error. */
+export async function migrateToLatest(db: Db, database: Config['database']): Promise<void> {
+  if (database.kind === 'postgres' && database.schema) {
+    await sql`create schema if not exists ${sql.id(quoteIdent(database.schema))}`.execute(db);
+  }
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error !== undefined) {
+    const cause = error instanceof Error ? error : new Error(String(error));
+    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${cause.message}`, { cause });
+  }
+}
+
+/** Current time as stored in the database. */
+export function isoNow(now: Date): string {
+  return now.toISOString();
+}

@@ -1,0 +1,86 @@
+/**
+ * Table types for Kysely. Timestamps are ISO-8601 UTC text (`YYYY-MM-DDTHH:mm:ss.sssZ`,
+ * which sorts as time) and booleans are 0/1 integers, so that one portable migration set
+ * serves SQLite and PostgreSQL. Each table is owned by one module (DESIGN.md §4).
+ */
+import type { Generated } from 'kysely';
+
+export interface PersonTable {
+  personnummer: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  active: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface OrganisationTable {
+  orgnr: string;
+  name: string;
+  active: number;
+  created_at: string;
+}
+
+export interface MembershipTable {
+  personnummer: string;
+  orgnr: string;
+  role: 'user' | 'org_admin';
+  created_at: string;
+}
+
+export interface StaffRoleTable {
+  personnummer: string;
+  role: 'case_officer' | 'admin';
+  created_at: string;
+}
+
+export interface LoginMethodTable {
+  id: string;
+  sort_order: number;
+  enabled_from: string;
+  enabled_until: string | null;
+  announce_as: 'day' | 'week' | 'mid_month' | 'month';
+  notice_sv: string | null;
+  notice_en: string | null;
+  updated_at: string;
+}
+
+export interface CredentialSeenTable {
+  personnummer: string;
+  method: string;
+  first_used_at: string;
+  last_used_at: string;
+  cert_issuer: string | null;
+  cert_serial: string | null;
+  cert_not_after: string | null;
+}
+
+export interface KvStoreTable {
+  key: string;
+  value: string;
+  /** Milliseconds since the epoch. */
+  expires_at: number;
+}
+
+export interface AuditEventTable {
+  id: Generated<number>;
+  at: string;
+  event: string;
+  outcome: 'success' | 'failure';
+  actor: string | null;
+  subject: string | null;
+  ip: string | null;
+  details: string | null;
+}
+
+export interface Database {
+  person: PersonTable;
+  organisation: OrganisationTable;
+  membership: MembershipTable;
+  staff_role: StaffRoleTable;
+  login_method: LoginMethodTable;
+  credential_seen: CredentialSeenTable;
+  kv_store: KvStoreTable;
+  audit_event: AuditEventTable;
+}

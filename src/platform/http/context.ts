@@ -1,0 +1,113 @@
+/**
+ * Per-request context: the user's language, the session (loaded once), CSRF checking for
+ * every state-changing request, and what pages need to render the layout.
+ */
+import type {} from '@fastify/cookie';
+import fp from 'fastify-plugin';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../../config.js';
+import type { Principal, Session, SessionManager } from '../../identity/sessions.js';
+import { DEFAULT_LANG, isLang, langFromAcceptLanguage, messages, type Lang, type Messages } from '../i18n/index.js';
+import { AppError } from './errors.js';
+
+export const LANG_COOKIE = 'kw_lang';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    lang: Lang;
+    t: Messages;
+    /** The live session, if any (loaded in onRequest). */
+    session: Session | undefined;
+    /** A session cookie was sent but names no live session (expired, ended or forged). */
+    sessionExpired: boolean;
+    principal: Principal | undefined;
+  }
+  interface FastifyContextConfig {
+    /** false for routes that must not extend the session (status polls). */
+    touchSession?: boolean;
+    /** false for routes that check a different proof than the CSRF token. */
+    csrf?: boolean;
+  }
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export interface ContextOptions {
+  config: Config;
+  sessions: SessionManager;
+}
+
+export const requestContext = fp<ContextOptions>(
+  async (app, { config, sessions }) => {
+    const expectedOrigin = new URL(config.http.publicUrl).origin;
+    app.decorateRequest('lang', DEFAULT_LANG);
+    app.decorateRequest('t', null as unknown as Messages);
+    app.decorateRequest('session', undefined);
+    app.decorateRequest('sessionExpired', false);
+    app.decorateRequest('principal', undefined);
+
+    app.addHook('onRequest', async (request, reply) => {
+      const cookieLang = request.cookies[LANG_COOKIE];
+      request.lang = isLang(cookieLang) ? cookieLang : langFromAcceptLanguage(request.headers['accept-language']);
+      request.t = messages(request.lang);
+      if (request.url.startsWith('/static/')) return;
+      const cookie = request.cookies[sessions.cookieName];
+      if (cookie === undefined) return;
+      const touch = request.routeOptions.config.touchSession !== false;
+      const loaded = await sessions.load(cookie, touch);
+      if (loaded.kind === 'live') {
+        request.session = loaded.session;
+        request.principal = loaded.session.data.principal;
+      } else {
+        request.sessionExpired = true;
+        clearSessionCookie(reply, sessions, config);
+      }
+    });
+
+    // CSRF: every state-changing request carries the session's token in the form field
+    // `_csrf` or the `x-csrf-token` header, and (when the browser says) comes from our origin.
+    app.addHook('preValidation', async (request) => {
+      if (!UNSAFE.has(request.method) || request.routeOptions.config.csrf === false) return;
+      const origin = request.headers.origin;
+      if (origin !== undefined && origin !== expectedOrigin && origin !== 'null') {
+        throw new AppError('csrf', `cross-origin ${request.method}`);
+      }
+      if (!request.session) throw new AppError(request.sessionExpired ? 'session_expired' : 'csrf', 'no session');
+      const body = request.body as Record<string, unknown> | undefined;
+      const token = request.headers['x-csrf-token'] ?? (typeof body === 'object' && body !== null ? body['_csrf'] : undefined);
+      if (!sessions.csrfMatches(request.session.data, token)) throw new AppError('csrf', 'token mismatch');
+    });
+  },
+  { name: 'request-context', dependencies: ['@fastify/cookie'] },
+);
+
+export function sessionCookieOptions(config: Config) {
+  return {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: config.session.secureCookie,
+  };
+}
+
+export function setSessionCookie(reply: FastifyReply, sessions: SessionManager, config: Config, session: Session): void {
+  reply.setCookie(sessions.cookieName, session.id, sessionCookieOptions(config));
+}
+
+export function clearSessionCookie(reply: FastifyReply, sessions: SessionManager, config: Config): void {
+  reply.clearCookie(sessions.cookieName, sessionCookieOptions(config));
+}
+
+/** The CSRF token for forms on this page, creating an anonymous session when needed. */
+export async function csrfToken(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  sessions: SessionManager,
+  config: Config,
+): Promise<string> {
+  if (!request.session) {
+    request.session = await sessions.create();
+    setSessionCookie(reply, sessions, config, request.session);
+  }
+  return request.session.data.csrf;
+}

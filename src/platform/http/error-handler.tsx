@@ -1,0 +1,87 @@
+/**
+ * Errors become responses in one place: an accessible HTML page in the user's language,
+ * or JSON when the client asks for it. 5xx are logged with their stack; nothing internal
+ * reaches the user.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Layout } from '../views/layout.js';
+import { pageContext, sendHtml, type ViewDeps } from '../views/render.js';
+import type { MessageKey } from '../i18n/index.js';
+import { AppError } from './errors.js';
+
+function classify(error: FastifyError | AppError | Error): AppError {
+  if (error instanceof AppError) return error;
+  const fe = error as FastifyError;
+  switch (fe.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('payload_too_large', fe.message);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError('unsupported_media_type', fe.message);
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new AppError('bad_request', fe.message);
+    default:
+  }
+  if (fe.validation) return new AppError('bad_request', fe.message);
+  const status = fe.statusCode ?? 500;
+  if (status === 429) return new AppError('rate_limited', fe.message);
+  if (status === 413) return new AppError('payload_too_large', fe.message);
+  if (status === 415) return new AppError('unsupported_media_type', fe.message);
+  if (status === 404) return new AppError('not_found', fe.message);
+  if (status === 405) return new AppError('method_not_allowed', fe.message);
+  if (status >= 400 && status < 500) return new AppError('bad_request', fe.message);
+  return new AppError('internal', fe.message, { cause: error });
+}
+
+export async function sendError(
+  deps: ViewDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  error: AppError,
+): Promise<FastifyReply> {
+  const t = request.t;
+  const message = t[`error.${error.code}` as MessageKey] as string;
+  const wantsJson =
+    request.headers.accept?.includes('application/json') === true && !request.headers.accept.includes('text/html');
+  if (error.code === 'rate_limited') reply.header('retry-after', '60');
+  if (wantsJson) {
+    return reply.status(error.status).header('cache-control', 'no-store').send({
+      error: { code: error.code, message, ...(error.status >= 500 ? { reference: request.id } : {}) },
+    });
+  }
+  const ctx = await pageContext(deps, request, reply);
+  return sendHtml(
+    reply,
+    <Layout ctx={ctx} title={t['error.title']}>
+      <h1>{t['error.title']}</h1>
+      <div class="notice notice-error" role="alert">
+        <p>{message}</p>
+      </div>
+      {error.status >= 500 ? <p>{t['error.reference']({ id: String(request.id) })}</p> : null}
+      <p>
+        {error.code === 'session_expired' || error.code === 'unauthenticated' ? (
+          <a href="/login">{t['layout.nav.login']}</a>
+        ) : (
+          <a href="/">{t['error.back']}</a>
+        )}
+      </p>
+    </Layout>,
+    error.status,
+  );
+}
+
+export function installErrorHandling(app: FastifyInstance, deps: ViewDeps): void {
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    const appError = classify(error);
+    if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ code: appError.code, detail: appError.detail }, 'request refused');
+    if (request.t === null) {
+      // Failed before the context hook ran (e.g. a malformed URL): answer plainly.
+      return reply.status(appError.status).type('text/plain; charset=utf-8').send(appError.code);
+    }
+    return sendError(deps, request, reply, appError);
+  });
+  app.setNotFoundHandler(async (request, reply) => sendError(deps, request, reply, new AppError('not_found', request.url)));
+}
+

@@ -1,0 +1,76 @@
+/**
+ * One closed set of HTTP-level error codes and one base class. `code` picks the message the
+ * user sees (in their language); `detail` is for the log only.
+ */
+export type AppErrorCode =
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'bad_request'
+  | 'csrf'
+  | 'unauthenticated'
+  | 'session_expired'
+  | 'forbidden'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'rate_limited'
+  | 'unknown_language'
+  | 'invalid_redirect'
+  | 'no_account'
+  | 'method_not_enabled'
+  | 'internal'
+  | 'unavailable';
+
+const STATUS: Record<AppErrorCode, number> = {
+  not_found: 404,
+  method_not_allowed: 405,
+  bad_request: 400,
+  csrf: 403,
+  unauthenticated: 401,
+  session_expired: 401,
+  forbidden: 403,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  unknown_language: 400,
+  invalid_redirect: 400,
+  no_account: 403,
+  method_not_enabled: 403,
+  internal: 500,
+  unavailable: 503,
+};
+
+export class AppError extends Error {
+  readonly code: AppErrorCode;
+  readonly status: number;
+  /** Internal detail for the log; never shown to users. */
+  readonly detail: string | undefined;
+  constructor(code: AppErrorCode, detail?: string, options?: { cause?: unknown }) {
+    super(detail ? `${code}: ${detail}` : code, options);
+    this.name = 'AppError';
+    this.code = code;
+    this.status = STATUS[code];
+    this.detail = detail;
+  }
+}
+
+export function statusOf(code: AppErrorCode): number {
+  return STATUS[code];
+}
+
+/**
+ * Accepts only local paths as redirect targets ("/start", "/info?x=1"); refuses absolute
+ * URLs, protocol-relative "//host", backslash tricks and control characters.
+ */
+export function safeLocalPath(target: unknown, fallback = '/'): string {
+  if (typeof target !== 'string' || target === '') return fallback;
+  if (target.length > 500) return fallback;
+  if (!target.startsWith('/') || target.startsWith('//') || target.startsWith('/\\')) return fallback;
+  if (/[\\\u0000-\u001f\u007f]/.test(target)) return fallback;
+  try {
+    const url = new URL(target, 'http://local.invalid');
+    if (url.origin !== 'http://local.invalid') return fallback;
+    return url.pathname + url.search;
+  } catch {
+    return fallback;
+  }
+}

@@ -1,0 +1,213 @@
+import type { Messages } from './sv.js';
+
+/** English: must cover every key of the Swedish source catalog. */
+export const en = {
+  'lang.name': 'English',
+  'lang.switchTo': 'På svenska',
+  'lang.switchToLabel': 'Läs sidan på svenska',
+
+  'site.name': 'Kundwebben',
+  'site.agency': (p: { agency: string }) => `Kundwebben – ${p.agency}`,
+  'layout.skip': 'Skip to main content',
+  'layout.nav': 'Main menu',
+  'layout.nav.start': 'Start page',
+  'layout.nav.login': 'Log in',
+  'layout.nav.info': 'Kundwebbinfo',
+  'layout.nav.logout': 'Log out',
+  'layout.loggedInAs': (p: { name: string }) => `Logged in as ${p.name}`,
+  'layout.footer': 'Footer',
+  'layout.footer.accessibility': 'Accessibility statement',
+  'layout.footer.info': 'Kundwebbinfo – login options',
+  'layout.footer.contact': (p: { email: string }) => `Questions about Kundwebben: ${p.email}`,
+  'layout.fraudWarning':
+    'Government agencies, banks, serious companies and e-ID issuers never call you and ask you to log in with your e-ID.',
+
+  'method.telia_card.name': 'ID card from Telia',
+  'method.svenska_pass_card.name': 'ID card from Skatteverket (AB Svenska Pass)',
+  'method.bankid.name': 'BankID',
+  'method.telia_card.needs': 'You need your ID card, a card reader and the Net iD Client software.',
+  'method.svenska_pass_card.needs':
+    "You need your ID card from Skatteverket, a card reader and the new version of Net iD Client. The card must be activated for login.",
+  'method.bankid.needs': 'You need the BankID app on your phone or computer. No ID card or card reader is needed.',
+
+  'login.title': 'Log in to Kundwebben',
+  'login.lead': 'Choose the e-ID you want to log in with. You do not need to tell us which one you use.',
+  'login.enabledHeading': 'Login options that work now',
+  'login.start': (p: { method: string }) => `Log in with ${p.method}`,
+  'login.unavailable': 'This login option is temporarily unavailable. Try again later or choose another option.',
+  'login.noneEnabled': 'Logging in is not possible right now. Contact IT support if the problem persists.',
+  'login.plannedHeading': 'Upcoming login options',
+  'login.comingOn': (p: { when: string }) => `Coming ${p.when}.`,
+  'login.moreInfo': 'Read more about the login options and the timetable in Kundwebbinfo',
+  'login.sessionEnded': 'You have been logged out. Log in again to continue.',
+  'login.loggedOut': 'You are now logged out.',
+  'login.alreadyIn': 'You are already logged in.',
+  'login.toStart': 'Go to the start page',
+
+  'noAccount.title': 'You have no account in Kundwebben',
+  'noAccount.body':
+    "Your e-ID worked, but there is no active Kundwebben account for your personal identity number. Ask your organisation's administrator to register you as a user, or contact us.",
+  'noAccount.contact': (p: { email: string }) => `Contact: ${p.email}`,
+
+  'start.title': 'Start page',
+  'start.welcome': (p: { name: string }) => `Welcome, ${p.name}`,
+  'start.actingFor': (p: { org: string }) => `You are acting for ${p.org}.`,
+  'start.chooseOrg': 'Choose which company you act for',
+  'start.chooseOrgHint': 'You are a user at several companies. Cases and messages are shown for the company you choose.',
+  'start.orgField': 'Company',
+  'start.orgSubmit': 'Change company',
+  'start.orgChanged': (p: { org: string }) => `You are now acting for ${p.org}.`,
+  'start.noOrg': 'You are not connected to any company in Kundwebben.',
+  'start.staff': 'You have access as a case officer at the agency.',
+  'start.yourOrgs': 'Your companies',
+  'start.role.user': 'User',
+  'start.role.org_admin': 'Administrator',
+  'start.loginInfo': (p: { method: string; at: string }) => `You logged in with ${p.method} ${p.at}.`,
+  'start.personnummer': 'Personal identity number',
+  'start.infoLink': 'Read about the new login options in Kundwebbinfo',
+
+  'logout.button': 'Log out',
+
+  'session.warning.title': 'You will soon be logged out',
+  'session.warning.body': (p: { minutes: string }) =>
+    `You have not done anything for a while. For your security you will be logged out in ${p.minutes} unless you choose to continue.`,
+  'session.warning.stay': 'Stay logged in',
+  'session.warning.logout': 'Log out now',
+  'session.warning.extended': 'You are still logged in.',
+  'session.warning.expired': 'You have been logged out because of inactivity.',
+
+  'org.select.unknown': 'You cannot act for that company.',
+
+  'info.title': 'Kundwebbinfo',
+  'info.lead': 'Collected information for existing users of Kundwebben – login options.',
+  'info.today.only': (p: { method: string }) => `Today you can log in to Kundwebben only with: ${p.method}.`,
+  'info.today.several': (p: { methods: string }) => `Today you can log in to Kundwebben with ${p.methods}.`,
+  'info.today.none': 'Logging in to Kundwebben is not possible today.',
+  'info.noNeedToTell': (p: { agency: string }) =>
+    `You do not need to tell ${p.agency} which login method you want to use when you log in.`,
+  'info.planned': (p: { when: string; method: string }) => `${capitalise(p.when)} we plan to introduce login with ${p.method}.`,
+  'info.since': (p: { when: string; method: string }) => `Since ${p.when} you can log in with ${p.method}.`,
+  'info.ending': (p: { when: string; method: string }) => `Login with ${p.method} ends ${p.when}.`,
+  'info.ended': (p: { when: string; method: string }) => `Login with ${p.method} ended ${p.when}.`,
+  'info.timetableLink': 'See the current timetable below.',
+  'info.timetable.heading': 'Timetable of login options',
+  'info.timetable.caption': 'Login options in Kundwebben and when they apply',
+  'info.timetable.method': 'Login option',
+  'info.timetable.from': 'From',
+  'info.timetable.until': 'Until',
+  'info.timetable.status': 'Status',
+  'info.timetable.note': 'Information',
+  'info.timetable.untilNone': 'Until further notice',
+  'info.status.enabled': 'Works now',
+  'info.status.planned': 'Planned',
+  'info.status.ended': 'Ended',
+  'info.feeds': 'The timetable is also available as',
+  'info.feeds.json': 'JSON',
+  'info.feeds.ics': 'a calendar (iCalendar) to subscribe to',
+  'info.cardAdvice.heading': 'About your ID card from Telia',
+  'info.cardAdvice.beforeBankId': (p: { when: string }) =>
+    `If you want to keep logging in with an ID card rather than BankID, or if your Telia ID card expires before we introduce BankID (${p.when}), you can already now apply for an ID card from Skatteverket.`,
+  'info.cardAdvice.afterBankId':
+    'If your Telia ID card has expired or expires soon you can log in with BankID, or apply for an ID card from Skatteverket if you want to keep logging in with an ID card.',
+  'info.cardAdvice.noBankId': 'If your Telia ID card expires you can apply for an ID card from Skatteverket.',
+  'info.cardAdvice.skatteverket': "Read more about ID cards on Skatteverket's website",
+  'info.cardAdvice.keep':
+    "If you want to keep using your Telia ID card you need to do nothing, as long as the card's validity period has not passed.",
+  'info.svp.heading': "About logging in with Skatteverket's ID card / e-ID",
+  'info.svp.intro': "To log in and sign with Skatteverket's ID card you need to follow the steps below.",
+  'info.svp.notYet': (p: { when: string }) =>
+    `Note: only once the new login solution has been introduced ${p.when} can you install the new version of Net iD Client and activate the ID card for signing.`,
+  'info.netid.heading': 'Install a new version of Net iD Client',
+  'info.netid.same':
+    "The technical requirements for logging in with Skatteverket's ID card are the same as for Telia's ID card: a computer with a card reader and the Net iD Client software. You do, however, need to install a new version of Net iD Client.",
+  'info.netid.comingWhen': (p: { when: string }) =>
+    `How to get the new version will be published here when the new login solution is introduced ${p.when}.`,
+  'info.netid.howTo': 'How to get the new version:',
+  'info.activateLogin.heading': 'Activate the ID card for login in Kundwebben',
+  'info.activateLogin.intro':
+    "You need to log in once to one of Skatteverket's e-services and set your own PIN for the ID card.",
+  'info.activateLogin.step1': 'Find the PUK code that Skatteverket sent to your home address.',
+  'info.activateLogin.step2': "Go to one of Skatteverket's e-services and choose to log in.",
+  'info.activateLogin.step3': 'Choose the login option “AB Svenska Pass”.',
+  'info.activateLogin.step4': 'You are then asked to download the SConnect browser extension. Download and install it as instructed.',
+  'info.activateLogin.step5': 'Set your own PIN using the PUK code.',
+  'info.activateLogin.step6': 'After that you can log in to Kundwebben with your ID card.',
+  'info.activateSign.heading': 'Activate the ID card for signing in Kundwebben',
+  'info.activateSign.step1': 'First activate the ID card for login (see above).',
+  'info.activateSign.step2': 'Unlock signing in Net iD Client.',
+  'info.activateSign.step3': 'Set your own signing code. It is separate from the PIN you log in with.',
+  'info.activateSign.itDept': 'Your IT department may need to help you with this.',
+  'info.activateSign.notYet': 'You can do this step only once the new version of Net iD Client is available here.',
+  'info.more': 'More detailed information will follow.',
+  'info.questions.heading': 'Questions',
+  'info.questions.body': 'If you have questions, contact',
+  'info.updated': (p: { date: string }) => `The timetable was last changed on ${p.date}.`,
+
+  'date.week': (p: { week: number; year: string }) => `in week ${p.week}${p.year}`,
+  'date.midMonth': (p: { month: string; year: string }) => `in mid-${p.month}${p.year}`,
+  'date.month': (p: { month: string; year: string }) => `in ${p.month}${p.year}`,
+  'date.day': (p: { day: number; month: string; year: string }) => `on ${p.day} ${p.month}${p.year}`,
+  'date.since.week': (p: { week: number; year: string }) => `week ${p.week}${p.year}`,
+  'date.months': 'January,February,March,April,May,June,July,August,September,October,November,December',
+
+  'a11y.title': 'Accessibility statement',
+  'a11y.intro': (p: { agency: string }) =>
+    `${p.agency} is responsible for Kundwebben. We want as many people as possible to be able to use it. This statement describes how Kundwebben complies with the Swedish Act (2018:1937) on accessibility to digital public services, known accessibility problems and how you can report shortcomings so that we can fix them.`,
+  'a11y.status.heading': 'How accessible is the service?',
+  'a11y.status.body':
+    'Kundwebben is designed to meet WCAG 2.1 level AA. Its pages work without JavaScript, can be used with a keyboard and a screen reader, and are checked automatically with the axe tool in a real browser on every change.',
+  'a11y.known.heading': 'Known shortcomings',
+  'a11y.known.card':
+    "Logging in with an ID card uses the browser's and Net iD Client's own dialogs to choose a certificate and enter the PIN. We cannot change them.",
+  'a11y.known.bankid':
+    'The QR code for BankID on another device cannot be read by a screen reader. Choose BankID on this device instead, which needs no QR code.',
+  'a11y.report.heading': 'Report shortcomings',
+  'a11y.report.body': 'If you find problems not described here, or need content in another format, contact us:',
+  'a11y.supervision.heading': 'Supervision',
+  'a11y.supervision.body':
+    'The Agency for Digital Government (Digg) supervises the Act on accessibility to digital public services. If you are not satisfied with how we handle your comments, you can contact Digg.',
+  'a11y.assessed': (p: { date: string }) => `This statement was last updated on ${p.date}.`,
+
+  'error.title': 'Something went wrong',
+  'error.back': 'To the start page',
+  'error.not_found': 'The page does not exist. Check the address or go to the start page.',
+  'error.method_not_allowed': 'This action is not supported on the page.',
+  'error.bad_request': 'The request could not be processed. Check the details and try again.',
+  'error.csrf': 'The form has expired or was not sent from Kundwebben. Reload the page and try again. Nothing was saved.',
+  'error.unauthenticated': 'You need to log in to see this page.',
+  'error.session_expired': 'Your login has ended. Log in again. Nothing was changed.',
+  'error.forbidden': 'You do not have access to this page.',
+  'error.payload_too_large': 'What you sent is too large. Nothing was saved.',
+  'error.unsupported_media_type': 'The format of what you sent is not supported. Nothing was saved.',
+  'error.rate_limited': 'You have made too many attempts in a short time. Wait a minute and try again.',
+  'error.unknown_language': 'That language is not available. Choose Swedish or English.',
+  'error.invalid_redirect': 'The address to return to is not allowed.',
+  'error.no_account': 'There is no Kundwebben account for your personal identity number.',
+  'error.method_not_enabled': 'That login option cannot be used right now.',
+  'error.internal': 'A technical error occurred. Try again in a while. Contact IT support if the problem persists.',
+  'error.unavailable': 'The service is temporarily unavailable. Try again in a while.',
+  'error.reference': (p: { id: string }) => `Error reference: ${p.id}`,
+
+  'import.error.header': (p: { expected: string }) => `The header row must contain the columns ${p.expected}.`,
+  'import.error.columns': (p: { expected: number; got: number }) => `The row has ${p.got} fields, it should have ${p.expected}.`,
+  'import.error.name': 'Name is missing.',
+  'import.error.personnummer': (p: { value: string }) => `Invalid personal identity or co-ordination number: “${p.value}”.`,
+  'import.error.email': (p: { value: string }) => `Invalid e-mail address: “${p.value}”.`,
+  'import.error.phone': (p: { value: string }) => `Invalid phone number: “${p.value}”.`,
+  'import.error.orgnr': (p: { value: string }) => `Invalid organisation number: “${p.value}”.`,
+  'import.error.unknownOrg': (p: { value: string }) => `The organisation ${p.value} does not exist in Kundwebben.`,
+  'import.error.role': (p: { value: string }) => `Unknown role “${p.value}”: must be user or org_admin.`,
+  'import.error.duplicate': (p: { line: number }) => `The same person and organisation are already on line ${p.line}.`,
+  'import.error.conflict': (p: { line: number }) =>
+    `The same personal identity number has a different name, e-mail or phone on line ${p.line}.`,
+  'import.error.quote': 'A quotation mark is not closed.',
+  'import.error.empty': 'The file contains no users.',
+  'import.line': (p: { line: number; message: string }) => `Line ${p.line}: ${p.message}`,
+  'import.refused': (p: { count: number }) => `${p.count} errors found. Nothing was imported.`,
+  'import.done': (p: { persons: number; memberships: number }) =>
+    `Import complete: ${p.persons} people and ${p.memberships} organisation memberships.`,
+} satisfies Messages;
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

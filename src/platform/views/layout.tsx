@@ -1,0 +1,152 @@
+/**
+ * The page layout every HTML page shares: language attribute, skip link, landmarks
+ * (header/nav/main/footer), the language switch that keeps the current page, the logout
+ * form, and the idle-timeout warning dialog (WCAG 2.2.1) for logged-in users.
+ */
+import type { ComponentChildren } from 'preact';
+import type { Lang, Messages } from '../i18n/index.js';
+import type { SiteInfo } from '../../login/plan-file.js';
+import type { Principal } from '../../identity/sessions.js';
+
+export interface PageContext {
+  lang: Lang;
+  t: Messages;
+  /** The current path and query, for the language switch. */
+  path: string;
+  site: SiteInfo;
+  principal: Principal | undefined;
+  /** CSRF token, present when the page has forms (always when logged in). */
+  csrf: string | undefined;
+  /** Epoch ms when the session ends if idle; drives the warning dialog. */
+  sessionExpiresAt: number | undefined;
+  warningSeconds: number;
+}
+
+export function Layout(props: { ctx: PageContext; title: string; children: ComponentChildren }) {
+  const { ctx, title } = props;
+  const { t, lang, principal } = ctx;
+  const other: Lang = lang === 'sv' ? 'en' : 'sv';
+  const switchHref = `/lang/${other}?return=${encodeURIComponent(ctx.path)}`;
+  return (
+    <html lang={lang}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${title} – ${t['site.name']}`}</title>
+        <link rel="stylesheet" href="/static/app.css" />
+        {ctx.csrf ? <meta name="csrf-token" content={ctx.csrf} /> : null}
+      </head>
+      <body>
+        <a class="skip-link" href="#main">
+          {t['layout.skip']}
+        </a>
+        <header class="site-header">
+          <div class="wrap header-row">
+            <a class="brand" href="/">
+              {t['site.name']} <span class="brand-agency">{ctx.site.agencyShort}</span>
+            </a>
+            <nav aria-label={t['layout.nav']}>
+              <ul class="nav-list">
+                {principal ? (
+                  <li>
+                    <a href="/start">{t['layout.nav.start']}</a>
+                  </li>
+                ) : (
+                  <li>
+                    <a href="/login">{t['layout.nav.login']}</a>
+                  </li>
+                )}
+                <li>
+                  <a href="/info">{t['layout.nav.info']}</a>
+                </li>
+                <li>
+                  <a href={switchHref} lang={other} hrefLang={other} aria-label={t['lang.switchToLabel']}>
+                    {t['lang.switchTo']}
+                  </a>
+                </li>
+              </ul>
+            </nav>
+            {principal && ctx.csrf ? (
+              <div class="user-box">
+                <span>{t['layout.loggedInAs']({ name: principal.name })}</span>
+                <form method="post" action="/logout" class="inline-form">
+                  <input type="hidden" name="_csrf" value={ctx.csrf} />
+                  <button type="submit" class="button-secondary">
+                    {t['logout.button']}
+                  </button>
+                </form>
+              </div>
+            ) : null}
+          </div>
+        </header>
+        <main id="main" tabIndex={-1} class="wrap">
+          {props.children}
+        </main>
+        <footer class="site-footer">
+          <div class="wrap">
+            <nav aria-label={t['layout.footer']}>
+              <ul class="footer-list">
+                <li>
+                  <a href="/tillganglighet">{t['layout.footer.accessibility']}</a>
+                </li>
+                <li>
+                  <a href="/info">{t['layout.footer.info']}</a>
+                </li>
+                <li>
+                  <a href={`mailto:${ctx.site.supportEmail}`}>
+                    {t['layout.footer.contact']({ email: ctx.site.supportEmail })}
+                  </a>
+                </li>
+              </ul>
+            </nav>
+            <p class="fraud-warning">{t['layout.fraudWarning']}</p>
+          </div>
+        </footer>
+        {principal && ctx.sessionExpiresAt !== undefined ? <SessionWarning ctx={ctx} /> : null}
+      </body>
+    </html>
+  );
+}
+
+function SessionWarning({ ctx }: { ctx: PageContext }) {
+  const { t } = ctx;
+  const minutes = Math.max(1, Math.round(ctx.warningSeconds / 60));
+  const minutesText = ctx.lang === 'sv' ? `${minutes} ${minutes === 1 ? 'minut' : 'minuter'}` : `${minutes} minute${minutes === 1 ? '' : 's'}`;
+  return (
+    <>
+      <div
+        id="session-warning"
+        class="dialog"
+        role="alertdialog"
+        aria-modal="true"
+        aria-labelledby="session-warning-title"
+        aria-describedby="session-warning-body"
+        data-expires-at={String(ctx.sessionExpiresAt)}
+        data-warning-seconds={String(ctx.warningSeconds)}
+        hidden
+      >
+        <h2 id="session-warning-title">{t['session.warning.title']}</h2>
+        <p id="session-warning-body">{t['session.warning.body']({ minutes: minutesText })}</p>
+        <div class="button-row">
+          <button type="button" id="session-stay" class="button-primary">
+            {t['session.warning.stay']}
+          </button>
+          <button type="button" id="session-logout" class="button-secondary">
+            {t['session.warning.logout']}
+          </button>
+        </div>
+      </div>
+      <p id="session-status" class="visually-hidden" role="status" aria-live="polite" data-extended={t['session.warning.extended']}></p>
+      <script src="/static/session.js" defer></script>
+    </>
+  );
+}
+
+/** A message box: status for good news, alert for problems. */
+export function Notice(props: { kind: 'info' | 'success' | 'error'; children: ComponentChildren }) {
+  return (
+    <div class={`notice notice-${props.kind}`} role={props.kind === 'error' ? 'alert' : 'status'}>
+      {props.children}
+    </div>
+  );
+}
