@@ -64,8 +64,9 @@ export type Services = Awaited<ReturnType<typeof createServices>>;
 
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<{ app: FastifyInstance; services: Services }> {
   const services = await createServices(config, deps);
+  const loggerInstance: FastifyBaseLogger = services.logger;
   const app = Fastify({
-    loggerInstance: services.logger as FastifyBaseLogger,
+    loggerInstance,
     trustProxy: config.http.trustProxy.length > 0 ? [...config.http.trustProxy] : false,
     bodyLimit: config.http.bodyLimitBytes,
     routerOptions: { maxParamLength: 200 },

@@ -7,7 +7,7 @@ import { ConfigError, loadConfig, type Config, type Mode } from './config.js';
 import { buildApp, createServices } from './app.js';
 import { importUsers } from './accounts/import.js';
 import { formatPersonalNumber } from './identity/personnummer.js';
-import { isLang, messages } from './platform/i18n/index.js';
+import { format, isLang, messages } from './platform/i18n/index.js';
 
 async function serve(mode: Mode | undefined): Promise<void> {
   const config = loadConfig(process.env, mode);
@@ -83,8 +83,7 @@ async function importUsersCommand(args: string[]): Promise<number> {
       return 0;
     }
     for (const p of result.problems) {
-      const text = (t[p.key] as (params: Record<string, string | number>) => string | string);
-      const message = typeof text === 'function' ? text(p.params) : text;
+      const message = format(t, p.key, p.params);
       process.stderr.write(t['import.line']({ line: p.line, message }) + '\n');
     }
     process.stderr.write(t['import.refused']({ count: result.problems.length }) + '\n');

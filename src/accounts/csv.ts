@@ -29,7 +29,7 @@ export function parseCsv(text: string): CsvResult {
     field = '';
   };
   while (i < src.length) {
-    const ch = src[i];
+    const ch = src.charAt(i);
     if (inQuotes) {
       if (ch === '"') {
         if (src[i + 1] === '"') {

@@ -59,7 +59,7 @@ export function loggerOptions(config: Pick<Config, 'logLevel'>): LoggerOptions {
         url: scrubPersonalNumbers(req.url.split('?')[0] ?? ''),
         id: req.id,
       }),
-      err: (err: Error) => scrubDeep(pino.stdSerializers.err(err)) as ReturnType<typeof pino.stdSerializers.err>,
+      err: (err: Error) => scrubDeep({ ...pino.stdSerializers.err(err) }) as ReturnType<typeof pino.stdSerializers.err>,
     },
   };
 }

@@ -7,7 +7,8 @@ import type { FastifyInstance } from 'fastify';
 import { seedDemoData } from '../../devtools/demo/seed.js';
 import { buildApp, type Services } from '../../src/app.js';
 import { testConfig, type Config } from '../../src/config.js';
-import type { MethodId } from '../../src/login/methods.js';
+import type { LoginMethodProvider, MethodId } from '../../src/login/methods.js';
+import type { Logger } from 'pino';
 import { ManualClock } from '../../src/platform/clock.js';
 import type { Db } from '../../src/platform/db/index.js';
 
@@ -24,12 +25,24 @@ export interface TestApp {
 }
 
 export async function startTestApp(
-  options: { env?: Record<string, string>; clock?: ManualClock; db?: Db; database?: Config['database'] } = {},
+  options: {
+    env?: Record<string, string>;
+    clock?: ManualClock;
+    db?: Db;
+    database?: Config['database'];
+    providers?: readonly LoginMethodProvider[];
+    logger?: Logger;
+  } = {},
 ): Promise<TestApp> {
   const clock = options.clock ?? new ManualClock(TEST_NOW);
   let config = testConfig(options.env ?? {});
   if (options.database) config = { ...config, database: options.database };
-  const { app, services } = await buildApp(config, { clock, ...(options.db ? { db: options.db } : {}) });
+  const { app, services } = await buildApp(config, {
+    clock,
+    ...(options.db ? { db: options.db } : {}),
+    ...(options.providers ? { providers: options.providers } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
   await seedDemoData(services.accounts);
   await app.ready();
   return {

@@ -51,7 +51,7 @@ export async function migrateToLatest(db: Db, database: Config['database']): Pro
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error !== undefined) {
-    const cause = error instanceof Error ? error : new Error(String(error));
+    const cause = error instanceof Error ? error : new Error(JSON.stringify(error));
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${cause.message}`, { cause });
   }
 }

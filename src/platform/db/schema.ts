@@ -3,7 +3,7 @@
  * which sorts as time) and booleans are 0/1 integers, so that one portable migration set
  * serves SQLite and PostgreSQL. Each table is owned by one module (DESIGN.md §4).
  */
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 export interface PersonTable {
   personnummer: string;
@@ -59,12 +59,13 @@ export interface CredentialSeenTable {
 export interface KvStoreTable {
   key: string;
   value: string;
-  /** Milliseconds since the epoch. */
-  expires_at: number;
+  /** Milliseconds since the epoch (PostgreSQL returns bigint as a string). */
+  expires_at: ColumnType<number | string, number, number>;
 }
 
 export interface AuditEventTable {
-  id: Generated<number>;
+  /** PostgreSQL returns bigint identities as strings. */
+  id: Generated<number | string>;
   at: string;
   event: string;
   outcome: 'success' | 'failure';

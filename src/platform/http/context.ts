@@ -67,7 +67,7 @@ export const requestContext = fp<ContextOptions>(
     // CSRF: every state-changing request carries the session's token in the form field
     // `_csrf` or the `x-csrf-token` header, and (when the browser says) comes from our origin.
     app.addHook('preValidation', async (request) => {
-      if (!UNSAFE.has(request.method) || request.routeOptions.config.csrf === false) return;
+      if (!UNSAFE.has(request.method) || request.is404 || request.routeOptions.config.csrf === false) return;
       const origin = request.headers.origin;
       if (origin !== undefined && origin !== expectedOrigin && origin !== 'null') {
         throw new AppError('csrf', `cross-origin ${request.method}`);

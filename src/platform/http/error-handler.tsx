@@ -58,7 +58,7 @@ export async function sendError(
       <div class="notice notice-error" role="alert">
         <p>{message}</p>
       </div>
-      {error.status >= 500 ? <p>{t['error.reference']({ id: String(request.id) })}</p> : null}
+      {error.status >= 500 ? <p>{t['error.reference']({ id: request.id })}</p> : null}
       <p>
         {error.code === 'session_expired' || error.code === 'unauthenticated' ? (
           <a href="/login">{t['layout.nav.login']}</a>

@@ -12,6 +12,12 @@ export const DEFAULT_LANG: Lang = 'sv';
 
 const CATALOGS: Readonly<Record<Lang, Messages>> = { sv, en };
 
+/** A message as text: calls the entry with `params` when it takes any. */
+export function format(t: Messages, key: MessageKey, params: Record<string, string | number> = {}): string {
+  const entry = t[key] as string | ((p: Record<string, string | number>) => string);
+  return typeof entry === 'function' ? entry(params) : entry;
+}
+
 export function isLang(value: unknown): value is Lang {
   return typeof value === 'string' && (LANGS as readonly string[]).includes(value);
 }

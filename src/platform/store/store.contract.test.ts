@@ -11,7 +11,9 @@ export function ttlStoreContract(name: string, make: (clock: ManualClock) => Pro
     let store: TtlStore;
     let close: () => Promise<void>;
     beforeAll(async () => {
-      ({ store, close } = await make(clock));
+      const made = await make(clock);
+      store = made.store;
+      close = () => made.close();
     });
     afterAll(() => close());
 
