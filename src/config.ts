@@ -131,13 +131,14 @@ export function loadConfig(env: Env = process.env, modeOverride?: Mode): Readonl
   }
 
   let secret = get('KW_SESSION_SECRET');
+  const secretGiven = secret !== undefined;
   if (secret === undefined) {
     if (production) problems.push('KW_SESSION_SECRET is required in production (at least 32 characters)');
     secret = DEMO_SESSION_SECRET;
   } else if (secret.length < 32) {
     problems.push('KW_SESSION_SECRET must be at least 32 characters');
   }
-  if (production && secret === DEMO_SESSION_SECRET) {
+  if (production && secretGiven && secret === DEMO_SESSION_SECRET) {
     problems.push('KW_SESSION_SECRET must not be the public demo secret in production');
   }
   const secureCookie = bool('KW_SECURE_COOKIES', production || publicUrl.startsWith('https:'));

@@ -205,7 +205,7 @@ export const en = {
   'import.line': (p: { line: number; message: string }) => `Line ${p.line}: ${p.message}`,
   'import.refused': (p: { count: number }) => `${p.count} errors found. Nothing was imported.`,
   'import.done': (p: { persons: number; memberships: number }) =>
-    `Import complete: ${p.persons} people and ${p.memberships} organisation memberships.`,
+    `Import complete: ${p.persons} ${p.persons === 1 ? 'person' : 'people'} and ${p.memberships} organisation ${p.memberships === 1 ? 'membership' : 'memberships'}.`,
 } satisfies Messages;
 
 function capitalise(text: string): string {

@@ -208,7 +208,7 @@ export const sv = {
   'import.line': (p: { line: number; message: string }) => `Rad ${p.line}: ${p.message}`,
   'import.refused': (p: { count: number }) => `${p.count} fel hittades. Inget har importerats.`,
   'import.done': (p: { persons: number; memberships: number }) =>
-    `Importen klar: ${p.persons} personer och ${p.memberships} kopplingar till organisationer.`,
+    `Importen klar: ${p.persons} ${p.persons === 1 ? 'person' : 'personer'} och ${p.memberships} ${p.memberships === 1 ? 'koppling' : 'kopplingar'} till organisationer.`,
 };
 
 function capitalise(text: string): string {
