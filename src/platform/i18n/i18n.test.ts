@@ -8,7 +8,7 @@ describe('message catalogs', () => {
     expect(Object.keys(en).sort()).toEqual(Object.keys(sv).sort());
     for (const key of Object.keys(sv) as (keyof typeof sv)[]) {
       expect(typeof en[key], key).toBe(typeof sv[key]);
-      if (typeof en[key] === 'string') expect((en[key] as string).trim(), key).not.toBe('');
+      if (typeof en[key] === 'string') expect((en[key]).trim(), key).not.toBe('');
     }
   });
 
