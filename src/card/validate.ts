@@ -1,0 +1,160 @@
+/**
+ * Validation of a card certificate, for login (authentication certificate) or for a
+ * signature (the card's separate signing certificate): chain to an anchor of a configured
+ * issuer whose method is enabled, validity at the given time, key usage, policy, the
+ * personal number in subject serialNumber, and revocation by OCSP (fail closed).
+ */
+import { isCanonicalPersonalNumber } from '../identity/personnummer.js';
+import {
+  OID,
+  certificatePolicies,
+  isIssuedBy,
+  keyUsage,
+  ocspUrls,
+  parseCertificate,
+  serialHex,
+  subjectAttribute,
+  type ParsedCertificate,
+} from '../platform/pki.js';
+import type { IssuerProfile } from './issuers.js';
+import { OcspError, type OcspClient, type OcspResult } from './ocsp.js';
+
+export type CardErrorCode =
+  | 'no_certificate'
+  | 'too_large'
+  | 'malformed_certificate'
+  | 'self_signed'
+  | 'unknown_issuer'
+  | 'issuer_not_enabled'
+  | 'not_yet_valid'
+  | 'expired'
+  | 'signing_certificate_for_login'
+  | 'wrong_key_usage'
+  | 'policy_not_accepted'
+  | 'no_personnummer'
+  | 'invalid_personnummer'
+  | 'revoked'
+  | 'ocsp_unknown'
+  | 'ocsp_unavailable';
+
+export type Purpose = 'authentication' | 'signature';
+
+export interface ValidCard {
+  profile: IssuerProfile;
+  personnummer: string;
+  certificate: ParsedCertificate;
+  /** leaf, intermediates…, anchor */
+  chain: ParsedCertificate[];
+  serial: string;
+  notAfter: Date;
+  issuerDn: string;
+  subjectName: string;
+  ocsp: OcspResult;
+}
+
+export type CardValidation = { ok: true; card: ValidCard } | { ok: false; code: CardErrorCode; detail: string; profile?: IssuerProfile };
+
+const MAX_CERT_BYTES = 16 * 1024;
+
+/** Finds the chain leaf → intermediate(s) → anchor within one issuer profile. */
+function chainFor(leaf: ParsedCertificate, profile: IssuerProfile): ParsedCertificate[] | undefined {
+  for (const anchor of profile.anchors) if (isIssuedBy(leaf, anchor)) return [leaf, anchor];
+  for (const intermediate of profile.intermediates) {
+    if (!isIssuedBy(leaf, intermediate) || !intermediate.x509.ca) continue;
+    for (const anchor of profile.anchors) if (isIssuedBy(intermediate, anchor)) return [leaf, intermediate, anchor];
+  }
+  return undefined;
+}
+
+export async function verifyCardCertificate(input: {
+  der: Uint8Array | undefined;
+  purpose: Purpose;
+  at: Date;
+  profiles: readonly IssuerProfile[];
+  isMethodEnabled: (profile: IssuerProfile) => Promise<boolean>;
+  ocsp: OcspClient;
+}): Promise<CardValidation> {
+  const { der, purpose, at, profiles } = input;
+  if (!der || der.byteLength === 0) return { ok: false, code: 'no_certificate', detail: 'no client certificate' };
+  if (der.byteLength > MAX_CERT_BYTES) return { ok: false, code: 'too_large', detail: `${der.byteLength} bytes` };
+  let leaf: ParsedCertificate;
+  try {
+    leaf = parseCertificate(der);
+  } catch (err) {
+    return { ok: false, code: 'malformed_certificate', detail: (err as Error).message };
+  }
+  if (leaf.x509.checkIssued(leaf.x509) && leaf.x509.verify(leaf.x509.publicKey)) {
+    return { ok: false, code: 'self_signed', detail: 'self-signed certificate' };
+  }
+  let profile: IssuerProfile | undefined;
+  let chain: ParsedCertificate[] | undefined;
+  for (const p of profiles) {
+    chain = chainFor(leaf, p);
+    if (chain) {
+      profile = p;
+      break;
+    }
+  }
+  if (!profile || !chain) return { ok: false, code: 'unknown_issuer', detail: leaf.x509.issuer.replace(/\n/g, ', ') };
+  if (!(await input.isMethodEnabled(profile))) return { ok: false, code: 'issuer_not_enabled', detail: profile.id, profile };
+
+  const t = at.getTime();
+  for (const c of chain) {
+    if (new Date(c.x509.validFrom).getTime() > t) return { ok: false, code: 'not_yet_valid', detail: c.x509.subject, profile };
+    if (new Date(c.x509.validTo).getTime() < t) return { ok: false, code: 'expired', detail: c.x509.subject, profile };
+  }
+
+  const usage = keyUsage(leaf);
+  if (purpose === 'authentication') {
+    if (usage && !usage.has('digitalSignature') && usage.has('nonRepudiation')) {
+      return { ok: false, code: 'signing_certificate_for_login', detail: 'nonRepudiation-only certificate', profile };
+    }
+    if (!usage?.has('digitalSignature')) return { ok: false, code: 'wrong_key_usage', detail: 'no digitalSignature', profile };
+  } else if (!usage?.has('nonRepudiation')) {
+    return { ok: false, code: 'wrong_key_usage', detail: 'no nonRepudiation', profile };
+  }
+
+  if (profile.policyOids.length > 0) {
+    const policies = certificatePolicies(leaf);
+    if (!policies.some((p) => profile.policyOids.includes(p))) {
+      return { ok: false, code: 'policy_not_accepted', detail: policies.join(',') || 'none', profile };
+    }
+  }
+
+  const serialNumbers = subjectAttribute(leaf, OID.subjectSerialNumber);
+  if (serialNumbers.length !== 1 || !serialNumbers[0]) return { ok: false, code: 'no_personnummer', detail: `${serialNumbers.length} serialNumber attributes`, profile };
+  let value = serialNumbers[0].trim();
+  for (const prefix of profile.personnummerPrefixes) if (value.startsWith(prefix)) value = value.slice(prefix.length);
+  if (!isCanonicalPersonalNumber(value)) return { ok: false, code: 'invalid_personnummer', detail: 'serialNumber is not a valid 12-digit number', profile };
+
+  const issuerCert = chain[1];
+  if (!issuerCert) return { ok: false, code: 'unknown_issuer', detail: 'no issuer in chain', profile };
+  const url = profile.ocspUrl ?? ocspUrls(leaf).find((u) => /^https?:\/\//.test(u));
+  if (!url) return { ok: false, code: 'ocsp_unavailable', detail: 'no OCSP responder known', profile };
+  let ocsp: OcspResult;
+  try {
+    ocsp = await input.ocsp.check(leaf, issuerCert, url);
+  } catch (err) {
+    return { ok: false, code: 'ocsp_unavailable', detail: err instanceof OcspError ? err.message : (err as Error).message, profile };
+  }
+  if (ocsp.status === 'revoked') return { ok: false, code: 'revoked', detail: `revoked ${ocsp.revokedAt?.toISOString() ?? ''}`, profile };
+  if (ocsp.status === 'unknown') return { ok: false, code: 'ocsp_unknown', detail: 'responder does not know the certificate', profile };
+
+  const cn = subjectAttribute(leaf, OID.commonName)[0];
+  const given = subjectAttribute(leaf, OID.givenName)[0];
+  const sur = subjectAttribute(leaf, OID.surname)[0];
+  return {
+    ok: true,
+    card: {
+      profile,
+      personnummer: value,
+      certificate: leaf,
+      chain,
+      serial: serialHex(leaf),
+      notAfter: new Date(leaf.x509.validTo),
+      issuerDn: leaf.x509.issuer.replace(/\n/g, ', '),
+      subjectName: cn ?? [given, sur].filter(Boolean).join(' '),
+      ocsp,
+    },
+  };
+}
