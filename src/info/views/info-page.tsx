@@ -34,16 +34,14 @@ export function InfoPage(props: { ctx: PageContext; site: SiteInfo; entries: rea
       <p class="lead">{t['info.lead']}</p>
 
       <section aria-labelledby="now-heading" class="info-section">
-        <h2 id="now-heading" class="visually-hidden">
-          {t['info.timetable.heading']}
-        </h2>
+        <h2 id="now-heading">{t['info.now.heading']}</h2>
         <p>
           {enabled.length === 0
             ? t['info.today.none']
             : enabled.length === 1 && enabled[0]
               ? t['info.today.only']({ method: nameOf(enabled[0]) })
               : t['info.today.several']({ methods: listOf(lang, enabled.map(nameOf)) })}{' '}
-          {telia && telia.status !== 'planned' && telia.notice ? telia.notice[lang] : null}
+          {telia?.status === 'enabled' && telia.notice ? telia.notice[lang] : null}
         </p>
         <p>{t['info.noNeedToTell']({ agency: site.agencyShort })}</p>
         {newlyEnabled.map((e) => (
@@ -157,7 +155,7 @@ export function InfoPage(props: { ctx: PageContext; site: SiteInfo; entries: rea
                   <td>
                     <span class={`status status-${e.status}`}>{t[`info.status.${e.status}`]}</span>
                   </td>
-                  <td>{e.notice?.[lang] ?? ''}</td>
+                  <td>{e.status === 'ended' ? '' : (e.notice?.[lang] ?? '')}</td>
                 </tr>
               ))}
             </tbody>

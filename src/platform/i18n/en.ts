@@ -80,6 +80,7 @@ export const en = {
 
   'info.title': 'Kundwebbinfo',
   'info.lead': 'Collected information for existing users of Kundwebben – login options.',
+  'info.now.heading': 'Logging in to Kundwebben, today and ahead',
   'info.today.only': (p: { method: string }) => `Today you can log in to Kundwebben only with: ${p.method}.`,
   'info.today.several': (p: { methods: string }) => `Today you can log in to Kundwebben with ${p.methods}.`,
   'info.today.none': 'Logging in to Kundwebben is not possible today.',

@@ -81,6 +81,7 @@ export const sv = {
 
   'info.title': 'Kundwebbinfo',
   'info.lead': 'Samlad information till befintliga användare av Kundwebben – inloggningsalternativ.',
+  'info.now.heading': 'Inloggning i Kundwebben idag och framöver',
   'info.today.only': (p: { method: string }) => `Idag är det endast möjligt att logga in i Kundwebben med ${p.method}.`,
   'info.today.several': (p: { methods: string }) => `Idag kan du logga in i Kundwebben med ${p.methods}.`,
   'info.today.none': 'Idag går det inte att logga in i Kundwebben.',

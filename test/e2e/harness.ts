@@ -1,0 +1,430 @@
+/**
+ * The browser harness of the e2e journeys: the real app on a loopback listener, Debian's
+ * Chromium driven by playwright-core, axe-core run on every page a journey visits, and a
+ * monitor that fails the journey on console errors, uncaught exceptions, Content Security
+ * Policy violations, HTML pages served without our CSP, and any request that would leave
+ * the loopback app.
+ *
+ * Nothing here is skipped when Chromium is missing: a browser journey that silently does
+ * not run proves nothing, so the harness fails loudly instead.
+ */
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import path from 'node:path';
+import type { AxeResults, RunOptions } from 'axe-core';
+import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
+import { startTestApp, type TestApp } from '../support/app.js';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * Chromium switches. Without them Chromium on a closed network keeps trying to reach
+ * Google services (component updates, sync, field trials, QUIC probes) and stalls or logs
+ * noise. The host resolver rule makes every host name except loopback unresolvable, so
+ * nothing the browser does on its own can reach the network even if a switch is missed.
+ * Playwright's `launch` adds a fresh temporary `--user-data-dir` of its own and deletes it
+ * on close, so no profile state survives between runs.
+ */
+export const CHROMIUM_ARGS: readonly string[] = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
+];
+
+/** The WCAG levels every page must meet (DESIGN §6: WCAG 2.1 A and AA). */
+export const AXE_TAGS: readonly string[] = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/** The person of most journeys: Tolvan Tolvansson, member of two organisations. */
+export const TOLVAN = '191212121212';
+
+function isExecutableFile(file: string): boolean {
+  try {
+    if (!statSync(file).isFile()) return false;
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The Chromium binary: `CHROMIUM_PATH` when set (and then it must be right), otherwise
+ * Debian's /usr/bin/chromium or a `chromium`/`chromium-browser` on PATH. Throws with what
+ * to do when there is none.
+ */
+export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
+  const configured = env['CHROMIUM_PATH']?.trim();
+  if (configured) {
+    if (isExecutableFile(configured)) return configured;
+    throw new Error(
+      `CHROMIUM_PATH is set to "${configured}", which is not an executable file. ` +
+        'Point it at a Chromium binary or unset it to use /usr/bin/chromium.',
+    );
+  }
+  const onPath = (env['PATH'] ?? '')
+    .split(path.delimiter)
+    .filter(Boolean)
+    .flatMap((dir) => [path.join(dir, 'chromium'), path.join(dir, 'chromium-browser')]);
+  const candidates = ['/usr/bin/chromium', ...onPath];
+  const found = candidates.find(isExecutableFile);
+  if (found) return found;
+  throw new Error(
+    'Chromium was not found, and the e2e journeys need a real browser (they are never skipped). ' +
+      "Install Debian's package (apt-get install chromium) or set CHROMIUM_PATH to a Chromium binary. " +
+      `Looked for: ${candidates.join(', ')}`,
+  );
+}
+
+/** Launches headless Chromium with the closed-network switches. */
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: findChromium(),
+    headless: true,
+    args: [...CHROMIUM_ARGS],
+    timeout: 30_000,
+  });
+}
+
+/** A free loopback port (the app must know its public URL, and so its port, before it listens). */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen({ host: '127.0.0.1', port: 0 }, () => {
+      const address = server.address();
+      server.close(() => {
+        if (address && typeof address === 'object') resolve(address.port);
+        else reject(new Error('no port from the probe server'));
+      });
+    });
+  });
+}
+
+export interface E2E {
+  app: TestApp;
+  browser: Browser;
+  /** http://127.0.0.1:<port>, also the app's public URL (the CSRF origin check needs it). */
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the real app (test mode, in-memory SQLite, demo people, ManualClock) on a loopback
+ * port whose URL is also its public URL, and launches Chromium. Close it in afterAll.
+ */
+export async function startE2E(options: { env?: Record<string, string> } = {}): Promise<E2E> {
+  let app: TestApp | undefined;
+  let baseUrl = '';
+  for (let attempt = 1; app === undefined; attempt++) {
+    const port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    const started = await startTestApp({
+      env: { KW_HOST: '127.0.0.1', KW_PORT: String(port), KW_PUBLIC_URL: baseUrl, ...options.env },
+    });
+    try {
+      await started.app.listen({ host: '127.0.0.1', port });
+      app = started;
+    } catch (err) {
+      await started.close();
+      // Another process took the port between the probe and the listen: try another.
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 3) throw err;
+    }
+  }
+  let browser: Browser;
+  try {
+    browser = await launchChromium();
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
+  return {
+    app,
+    browser,
+    baseUrl,
+    async close() {
+      await browser.close();
+      await app.close();
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// The page monitor
+// ---------------------------------------------------------------------------------------
+
+/** Statuses of "Failed to load resource" console messages, e.g. "... status of 404 (Not Found)". */
+const FAILED_RESOURCE = /^Failed to load resource: the server responded with a status of (\d{3})\b/;
+
+/**
+ * Watches one browser context: every problem a page reports, and which loaded pages still
+ * wait for their axe scan. `problems` is checked when the journey ends.
+ */
+export class PageMonitor {
+  readonly problems: string[] = [];
+  /** Documents loaded but not yet scanned by axe, in load order. */
+  private readonly unscanned: string[] = [];
+  /** Error statuses a journey expects for the page it navigates to next (e.g. the 404 page). */
+  private readonly expectedStatuses = new Set<number>();
+  /** Main-frame documents that answered with an expected error status. */
+  private readonly expectedFailures = new Map<string, number>();
+  private readonly origin: string;
+
+  constructor(baseUrl: string) {
+    this.origin = new URL(baseUrl).origin;
+  }
+
+  /** Lets the next main-frame document answer `status` (an error page the journey asserts). */
+  expectStatus(status: number): void {
+    this.expectedStatuses.add(status);
+  }
+
+  /** Returns and clears the problems collected so far (for journeys that provoke one on purpose). */
+  takeProblems(): string[] {
+    return this.problems.splice(0, this.problems.length);
+  }
+
+  markScanned(url: string): void {
+    const at = this.unscanned.indexOf(url);
+    if (at >= 0) this.unscanned.splice(at, 1);
+    // Earlier loads that were never scanned stay listed: they were visited without a scan.
+  }
+
+  /** Problems plus pages that were visited but never scanned. */
+  report(): string[] {
+    return [
+      ...this.problems,
+      ...this.unscanned.map((url) => `page visited but not scanned with axe: ${url}`),
+    ];
+  }
+
+  async attach(context: BrowserContext): Promise<void> {
+    // No journey may leave the loopback app: anything else is aborted and reported.
+    await context.route(
+      (url) => url.origin !== this.origin,
+      async (route) => {
+        this.problems.push(
+          `request outside the app was attempted: ${route.request().method()} ${route.request().url()}`,
+        );
+        await route.abort('blockedbyclient');
+      },
+    );
+    // CSP violations are reported to us by an event listener; both the init script and the
+    // binding are installed by the DevTools protocol, so they are not subject to the page's
+    // CSP and cannot weaken it.
+    await context.exposeBinding('__kwCspViolation', (source, violation: unknown) => {
+      this.problems.push(`CSP violation on ${source.page?.url() ?? '?'}: ${JSON.stringify(violation)}`);
+    });
+    await context.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (event) => {
+        const report = (window as unknown as { __kwCspViolation: (v: unknown) => void }).__kwCspViolation;
+        report({
+          directive: event.effectiveDirective,
+          blocked: event.blockedURI,
+          source: event.sourceFile,
+          line: event.lineNumber,
+          sample: event.sample,
+        });
+      });
+    });
+    context.on('page', (page) => this.watch(page));
+  }
+
+  private watch(page: Page): void {
+    pageMonitors.set(page, this);
+    page.on('pageerror', (error) =>
+      this.problems.push(`uncaught exception on ${page.url()}: ${error.message}`),
+    );
+    page.on('console', (message) => this.onConsole(page, message));
+    page.on('load', () => this.unscanned.push(page.url()));
+    page.on('response', (response) => {
+      const request = response.request();
+      if (!request.isNavigationRequest() || request.frame() !== page.mainFrame()) return;
+      const status = response.status();
+      if (status >= 300 && status < 400) return;
+      const url = response.url();
+      if (status >= 400) {
+        if (this.expectedStatuses.delete(status)) this.expectedFailures.set(url, status);
+        else this.problems.push(`unexpected HTTP ${status} for ${url}`);
+      }
+      const headers = response.headers();
+      if ((headers['content-type'] ?? '').startsWith('text/html')) {
+        const csp = headers['content-security-policy'] ?? '';
+        if (!/(^|;)\s*script-src 'self'\s*(;|$)/.test(csp)) {
+          this.problems.push(`HTML page without the strict script-src CSP: ${url} (CSP: "${csp}")`);
+        }
+      }
+    });
+  }
+
+  private onConsole(page: Page, message: ConsoleMessage): void {
+    if (message.type() !== 'error') return;
+    const text = message.text();
+    const location = message.location();
+    const failed = FAILED_RESOURCE.exec(text);
+    // Chromium logs the status of an error page itself as a failed resource; when the
+    // journey expects exactly that page it is not a problem of the page.
+    if (failed && this.expectedFailures.get(location.url) === Number(failed[1])) return;
+    this.problems.push(
+      `console error on ${page.url()}: ${text}${location.url ? ` (at ${location.url}:${location.lineNumber})` : ''}`,
+    );
+  }
+}
+
+const pageMonitors = new WeakMap<Page, PageMonitor>();
+
+/** The monitor watching `page`. */
+export function monitorOf(page: Page): PageMonitor {
+  const monitor = pageMonitors.get(page);
+  if (!monitor) throw new Error('page was not opened through withPage()');
+  return monitor;
+}
+
+/**
+ * Marks that the next main-frame document `page` loads may answer with `status`: the
+ * journey asserts that error page (404, 401) itself.
+ */
+export function expectStatus(page: Page, status: number): void {
+  monitorOf(page).expectStatus(status);
+}
+
+// ---------------------------------------------------------------------------------------
+// axe-core
+// ---------------------------------------------------------------------------------------
+
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeGlobal {
+  run(context: Document, options: RunOptions): Promise<AxeResults>;
+}
+
+interface FoundViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  helpUrl: string;
+  nodes: { target: string; html: string; summary: string }[];
+}
+
+/** Human-readable report of axe violations: rule id, impact, target selectors. */
+export function formatViolations(url: string, violations: readonly FoundViolation[]): string {
+  const lines = [`${violations.length} accessibility violation(s) (${AXE_TAGS.join(', ')}) on ${url}:`];
+  for (const v of violations) {
+    lines.push(`- [${v.impact ?? 'unknown'}] ${v.id}: ${v.help} (${v.helpUrl})`);
+    for (const node of v.nodes) {
+      lines.push(`    target: ${node.target}`);
+      lines.push(`      html: ${node.html}`);
+      if (node.summary) lines.push(`      ${node.summary.replace(/\n/g, '\n      ')}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+/**
+ * Runs axe-core on the page as it is now and fails on any WCAG 2.1 A/AA violation. axe is
+ * injected with `evaluate` (a DevTools call, not a `<script>` element) because the page's
+ * CSP allows no inline script, and the CSP must stay on while we test.
+ */
+export async function checkA11y(page: Page): Promise<void> {
+  await page.waitForLoadState('load');
+  const url = page.url();
+  const injected = await page.evaluate(() => 'axe' in window);
+  if (!injected) await page.evaluate(`${AXE_SOURCE}\n;void 0`);
+  const violations = await page.evaluate(async (tags): Promise<FoundViolation[]> => {
+    const axe = (window as unknown as { axe: AxeGlobal }).axe;
+    const results = await axe.run(document, {
+      runOnly: { type: 'tag', values: tags },
+      resultTypes: ['violations'],
+    });
+    return results.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact ?? null,
+      help: v.help,
+      helpUrl: v.helpUrl,
+      nodes: v.nodes.map((n) => ({
+        target: n.target.join(' '),
+        html: n.html,
+        summary: n.failureSummary ?? '',
+      })),
+    }));
+  }, AXE_TAGS as string[]);
+  pageMonitors.get(page)?.markScanned(url);
+  if (violations.length > 0) throw new Error(formatViolations(url, violations));
+}
+
+// ---------------------------------------------------------------------------------------
+// Journeys
+// ---------------------------------------------------------------------------------------
+
+export interface PageOptions {
+  /** Log this person in (through the real login service) before the journey starts. */
+  loginAs?: string;
+  /** Browser language; Swedish unless a journey says otherwise. */
+  locale?: string;
+}
+
+export interface Journey {
+  page: Page;
+  context: BrowserContext;
+  monitor: PageMonitor;
+  /** Session cookie and CSRF token when `loginAs` was given. */
+  login: { cookie: string; csrf: string } | undefined;
+}
+
+/**
+ * Runs `journey` in a fresh browser context (own cookies) on the app, then fails it on
+ * anything the monitor saw: console errors, page errors, CSP violations, requests outside
+ * the app, unexpected error statuses, and pages visited without an axe scan.
+ */
+export async function withPage<T>(
+  e2e: E2E,
+  journey: (j: Journey) => Promise<T>,
+  options: PageOptions = {},
+): Promise<T> {
+  const context = await e2e.browser.newContext({
+    baseURL: e2e.baseUrl,
+    locale: options.locale ?? 'sv-SE',
+    timezoneId: 'Europe/Stockholm',
+    viewport: { width: 1280, height: 900 },
+  });
+  context.setDefaultTimeout(10_000);
+  context.setDefaultNavigationTimeout(15_000);
+  const monitor = new PageMonitor(e2e.baseUrl);
+  let result: T;
+  try {
+    await monitor.attach(context);
+    let login: Journey['login'];
+    if (options.loginAs) {
+      login = await e2e.app.loginAs(options.loginAs);
+      const separator = login.cookie.indexOf('=');
+      await context.addCookies([
+        {
+          name: login.cookie.slice(0, separator),
+          value: login.cookie.slice(separator + 1),
+          url: e2e.baseUrl,
+        },
+      ]);
+    }
+    const page = await context.newPage();
+    try {
+      result = await journey({ page, context, monitor, login });
+    } catch (err) {
+      const seen = monitor.report();
+      if (seen.length > 0 && err instanceof Error) {
+        err.message += `\n\nThe page monitor also saw:\n- ${seen.join('\n- ')}`;
+      }
+      throw err;
+    }
+  } finally {
+    await context.close();
+  }
+  const seen = monitor.report();
+  if (seen.length > 0) throw new Error(`The page monitor saw problems:\n- ${seen.join('\n- ')}`);
+  return result;
+}
