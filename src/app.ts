@@ -12,6 +12,11 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createAccounts } from './accounts/service.js';
+import { loadIssuersFile } from './card/issuers.js';
+import { advertisedCaPem, buildCardListener } from './card/listener.js';
+import { createOcspClient } from './card/ocsp.js';
+import { cardRoutes } from './card/routes.js';
+import { createCardLogin, type CardLogin } from './card/service.js';
 import { createAuditLog } from './audit/service.js';
 import type { Config } from './config.js';
 import { createSessionManager } from './identity/sessions.js';
@@ -57,12 +62,25 @@ export async function createServices(config: Config, deps: AppDeps = {}) {
   const sessions = createSessionManager({ store, clock, config: config.session });
   const login = createLoginService({ db, clock, accounts, audit, plan, sessions });
   const providers = new Map<MethodId, LoginMethodProvider>((deps.providers ?? []).map((p) => [p.id, p]));
-  return { config, clock, logger, db, store, audit, accounts, plan, sessions, login, providers, site: planFile.site };
+
+  let cardLogin: CardLogin | undefined;
+  if (config.card.issuersFile) {
+    const { issuers } = loadIssuersFile(config.card.issuersFile);
+    const ocsp = createOcspClient({ clock, store, timeoutMs: config.card.ocspTimeoutMs });
+    cardLogin = createCardLogin({ config, clock, store, audit, plan, ocsp, profiles: issuers });
+    for (const method of cardLogin.methods()) {
+      if (!providers.has(method)) providers.set(method, { id: method, startPath: `/login/card?method=${method}` });
+    }
+  }
+  return { config, clock, logger, db, store, audit, accounts, plan, sessions, login, providers, cardLogin, site: planFile.site };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;
 
-export async function buildApp(config: Config, deps: AppDeps = {}): Promise<{ app: FastifyInstance; services: Services }> {
+export async function buildApp(
+  config: Config,
+  deps: AppDeps = {},
+): Promise<{ app: FastifyInstance; services: Services; cardListener: FastifyInstance | undefined }> {
   const services = await createServices(config, deps);
   const loggerInstance: FastifyBaseLogger = services.logger;
   const app = Fastify({
@@ -116,9 +134,20 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<{ ap
 
   await app.register(loginRoutes, { ...viewDeps, ...services });
   await app.register(infoRoutes, { ...viewDeps, clock: services.clock, plan: services.plan });
+  const cardLogin = services.cardLogin;
+  let cardListener: FastifyInstance | undefined;
+  if (cardLogin) {
+    await app.register(cardRoutes, { ...viewDeps, ...services, cardLogin });
+    cardListener = await buildCardListener(config, {
+      cardLogin,
+      logger: loggerInstance,
+      caPem: advertisedCaPem(cardLogin.profiles),
+    });
+  }
 
   app.addHook('onClose', async () => {
+    await cardListener?.close();
     await services.db.destroy();
   });
-  return { app, services };
+  return { app, services, cardListener };
 }

@@ -39,6 +39,28 @@ export interface Config {
     readonly loginPerMinute: number;
   };
   readonly rolloutPlanFile: string;
+  /** Card login: the listener that asks for the card's certificate, and the issuers. */
+  readonly card: {
+    /** JSON file of issuer profiles (trust anchors, policies, OCSP); undefined: no card login. */
+    readonly issuersFile: string | undefined;
+    /**
+     * `tls`: the listener terminates TLS itself and requests the client certificate.
+     * `proxy`: a reverse proxy terminates TLS and forwards the certificate in a header,
+     * believed only from `proxyAddresses`.
+     */
+    readonly mode: 'tls' | 'proxy';
+    readonly host: string;
+    readonly port: number;
+    /** Where browsers reach the listener, e.g. https://kort.kundwebben.example.se */
+    readonly publicUrl: string;
+    readonly tlsCertFile: string | undefined;
+    readonly tlsKeyFile: string | undefined;
+    readonly proxyAddresses: readonly string[];
+    readonly proxyHeader: string;
+    readonly ocspTimeoutMs: number;
+    /** Lifetime of the one-time ticket that carries a card login back to the portal. */
+    readonly ticketSeconds: number;
+  };
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly demo: {
     /** Seed demo organisations and people (fictional, test personnummer) at start. */
@@ -152,6 +174,26 @@ export function loadConfig(env: Env = process.env, modeOverride?: Mode): Readonl
   const seedData = bool('KW_DEMO_SEED', mode === 'demo');
   if (production && seedData) problems.push('KW_DEMO_SEED (demo people and organisations) is refused in production');
 
+  const cardIssuersRaw = get('KW_CARD_ISSUERS_FILE');
+  const cardModeRaw = get('KW_CARD_MODE') ?? 'tls';
+  if (cardModeRaw !== 'tls' && cardModeRaw !== 'proxy') problems.push('KW_CARD_MODE must be tls or proxy');
+  const cardMode = cardModeRaw === 'proxy' ? 'proxy' : 'tls';
+  const cardPort = int('KW_CARD_PORT', production ? 8443 : port === 0 ? 0 : port + 1, 0, 65535);
+  const cardPublicUrl = (get('KW_CARD_PUBLIC_URL') ?? `https://localhost:${cardPort}`).replace(/\/+$/, '');
+  if (!/^https:\/\//.test(cardPublicUrl)) problems.push('KW_CARD_PUBLIC_URL must be an https URL (browsers send client certificates only over TLS)');
+  const cardTlsCert = get('KW_CARD_TLS_CERT');
+  const cardTlsKey = get('KW_CARD_TLS_KEY');
+  const cardProxyAddresses = (get('KW_CARD_PROXY_ADDRESSES') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (cardIssuersRaw !== undefined && cardMode === 'tls' && (cardTlsCert === undefined || cardTlsKey === undefined)) {
+    problems.push('card login in tls mode needs KW_CARD_TLS_CERT and KW_CARD_TLS_KEY (PEM files)');
+  }
+  if (cardIssuersRaw !== undefined && cardMode === 'proxy' && cardProxyAddresses.length === 0) {
+    problems.push('card login in proxy mode needs KW_CARD_PROXY_ADDRESSES (the proxies allowed to forward certificates)');
+  }
+  if (production && cardIssuersRaw !== undefined && /test-pki/.test(cardIssuersRaw)) {
+    problems.push('KW_CARD_ISSUERS_FILE points at the test PKI, which is refused in production');
+  }
+
   const logLevelRaw = get('KW_LOG_LEVEL') ?? (mode === 'test' ? 'silent' : 'info');
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
   const logLevel = levels.find((l) => l === logLevelRaw);
@@ -170,6 +212,19 @@ export function loadConfig(env: Env = process.env, modeOverride?: Mode): Readonl
     session: { secret, secureCookie, idleSeconds, absoluteSeconds, warningSeconds },
     rateLimit: { loginPerMinute: int('KW_LOGIN_RATE_LIMIT_PER_MINUTE', 30, 1, 100_000) },
     rolloutPlanFile: path.resolve(get('KW_ROLLOUT_PLAN_FILE') ?? 'config/rollout-plan.json'),
+    card: {
+      issuersFile: cardIssuersRaw === undefined ? undefined : path.resolve(cardIssuersRaw),
+      mode: cardMode,
+      host: get('KW_CARD_HOST') ?? host,
+      port: cardPort,
+      publicUrl: cardPublicUrl,
+      tlsCertFile: cardTlsCert === undefined ? undefined : path.resolve(cardTlsCert),
+      tlsKeyFile: cardTlsKey === undefined ? undefined : path.resolve(cardTlsKey),
+      proxyAddresses: cardProxyAddresses,
+      proxyHeader: (get('KW_CARD_PROXY_HEADER') ?? 'x-client-cert').toLowerCase(),
+      ocspTimeoutMs: int('KW_OCSP_TIMEOUT_MS', 5000, 100, 60_000),
+      ticketSeconds: int('KW_CARD_TICKET_SECONDS', 60, 5, 600),
+    },
     logLevel: logLevel ?? 'info',
     demo: { seedData },
   };

@@ -11,7 +11,7 @@ import { format, isLang, messages } from './platform/i18n/index.js';
 
 async function serve(mode: Mode | undefined): Promise<void> {
   const config = loadConfig(process.env, mode);
-  const { app, services } = await buildApp(config);
+  const { app, services, cardListener } = await buildApp(config);
   if (config.demo.seedData) {
     const { seedDemoData } = await import('../devtools/demo/seed.js');
     await seedDemoData(services.accounts);
@@ -36,6 +36,7 @@ async function serve(mode: Mode | undefined): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   await app.listen({ host: config.http.host, port: config.http.port });
+  if (cardListener) await cardListener.listen({ host: config.card.host, port: config.card.port });
   if (config.mode === 'demo') await printDemoBanner(config);
 }
 

@@ -34,6 +34,7 @@ export interface LoginRoutesDeps extends ViewDeps {
 const LOGIN_MESSAGES: Record<string, MessageKey> = {
   logged_out: 'login.loggedOut',
   session_ended: 'login.sessionEnded',
+  rate_limited: 'error.rate_limited',
 };
 
 /** Throws unless someone is logged in: 401 with a clear page either way. */

@@ -44,6 +44,43 @@ export const en = {
   'login.alreadyIn': 'You are already logged in.',
   'login.toStart': 'Go to the start page',
 
+  'card.title': 'Log in with ID card',
+  'card.lead': (p: { method: string }) => `You are logging in with ${p.method}.`,
+  'card.before': 'Before you continue',
+  'card.step1': 'Insert your ID card in the card reader.',
+  'card.step2': 'Make sure Net iD Client is installed and running on the computer.',
+  'card.step3': 'When the browser asks for a certificate, choose the one for identification (login), not the one for signing.',
+  'card.step4': 'Enter your PIN when Net iD Client asks for it.',
+  'card.continue': 'Continue to login with ID card',
+  'card.newWindowNote': 'The login happens at a separate secure address of ours. You then come back here.',
+  'card.failed.title': 'Login with ID card failed',
+  'card.retry': 'Try again',
+  'card.otherMethod': 'Choose another login option',
+  'card.error.no_certificate':
+    'No certificate from an ID card arrived. Check that the card is in the reader and that Net iD Client is running, and choose the identification certificate when the browser asks.',
+  'card.error.too_large': 'The certificate from your ID card could not be read.',
+  'card.error.malformed_certificate': 'The certificate from your ID card could not be read.',
+  'card.error.self_signed': 'The certificate is not issued by an issuer that Kundwebben accepts.',
+  'card.error.unknown_issuer':
+    'The ID card is not issued by Telia or AB Svenska Pass (Skatteverket) and cannot be used to log in to Kundwebben.',
+  'card.error.issuer_not_enabled': 'Login with this kind of ID card has not been introduced yet. See the timetable in Kundwebbinfo.',
+  'card.error.not_yet_valid': 'The certificate on your ID card is not valid yet. Try again later.',
+  'card.error.expired': 'Your ID card has expired. Apply for a new ID card from Skatteverket, or log in with BankID if it has been introduced.',
+  'card.error.signing_certificate_for_login':
+    'You chose the signing certificate. Try again and choose the certificate for identification (login).',
+  'card.error.wrong_key_usage': 'The certificate cannot be used for login.',
+  'card.error.policy_not_accepted': 'The certificate is not of a kind Kundwebben accepts for login.',
+  'card.error.no_personnummer': 'The certificate contains no personal identity number.',
+  'card.error.invalid_personnummer': 'The certificate contains no valid personal identity or co-ordination number.',
+  'card.error.revoked': 'Your ID card is revoked and cannot be used. Contact the issuer if you do not know why.',
+  'card.error.ocsp_unknown': 'The issuer does not know the certificate on your ID card, so it cannot be used.',
+  'card.error.ocsp_unavailable':
+    'We cannot check with the issuer right now that your ID card is not revoked, so we let nobody in with the card. Try again in a while.',
+  'card.error.untrusted_forwarded_certificate': "The login did not come through Kundwebben's secure connection for ID cards.",
+  'card.error.ticket_invalid':
+    'The login could not be completed: it had expired, was already used or was started in another browser. Start again from the login page.',
+  'card.error.bad_request': 'The ID card login was not started from Kundwebben. Start again from the login page.',
+
   'noAccount.title': 'You have no account in Kundwebben',
   'noAccount.body':
     "Your e-ID worked, but there is no active Kundwebben account for your personal identity number. Ask your organisation's administrator to register you as a user, or contact us.",

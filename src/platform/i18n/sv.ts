@@ -45,6 +45,44 @@ export const sv = {
   'login.alreadyIn': 'Du är redan inloggad.',
   'login.toStart': 'Gå till startsidan',
 
+  'card.title': 'Logga in med ID-kort',
+  'card.lead': (p: { method: string }) => `Du loggar in med ${p.method}.`,
+  'card.before': 'Innan du fortsätter',
+  'card.step1': 'Sätt in ditt ID-kort i kortläsaren.',
+  'card.step2': 'Kontrollera att Net iD Client är installerat och igång på datorn.',
+  'card.step3': 'När webbläsaren frågar efter ett certifikat: välj certifikatet för legitimering (inloggning), inte det för underskrift.',
+  'card.step4': 'Skriv din PIN-kod när Net iD Client ber om den.',
+  'card.continue': 'Fortsätt till inloggning med ID-kort',
+  'card.newWindowNote': 'Inloggningen sker på en separat säker adress hos oss. Därefter kommer du tillbaka hit.',
+  'card.failed.title': 'Inloggningen med ID-kort misslyckades',
+  'card.retry': 'Försök igen',
+  'card.otherMethod': 'Välj ett annat inloggningssätt',
+  'card.error.no_certificate':
+    'Inget certifikat från ett ID-kort kom fram. Kontrollera att kortet sitter i kortläsaren och att Net iD Client är igång, och välj certifikatet för legitimering när webbläsaren frågar.',
+  'card.error.too_large': 'Certifikatet från ditt ID-kort kunde inte läsas.',
+  'card.error.malformed_certificate': 'Certifikatet från ditt ID-kort kunde inte läsas.',
+  'card.error.self_signed': 'Certifikatet är inte utfärdat av en utfärdare som Kundwebben godtar.',
+  'card.error.unknown_issuer':
+    'ID-kortet är inte utfärdat av Telia eller AB Svenska Pass (Skatteverket) och kan inte användas för att logga in i Kundwebben.',
+  'card.error.issuer_not_enabled': 'Inloggning med den här typen av ID-kort är inte införd ännu. Se tidplanen i Kundwebbinfo.',
+  'card.error.not_yet_valid': 'Certifikatet på ditt ID-kort gäller inte ännu. Försök igen senare.',
+  'card.error.expired':
+    'Ditt ID-kort har gått ut. Ansök om ett nytt ID-kort hos Skatteverket, eller logga in med BankID om det är infört.',
+  'card.error.signing_certificate_for_login':
+    'Du valde certifikatet för underskrift. Försök igen och välj certifikatet för legitimering (inloggning).',
+  'card.error.wrong_key_usage': 'Certifikatet kan inte användas för inloggning.',
+  'card.error.policy_not_accepted': 'Certifikatet är inte av en typ som Kundwebben godtar för inloggning.',
+  'card.error.no_personnummer': 'Certifikatet innehåller inget personnummer.',
+  'card.error.invalid_personnummer': 'Certifikatet innehåller inget giltigt personnummer eller samordningsnummer.',
+  'card.error.revoked': 'Ditt ID-kort är spärrat och kan inte användas. Kontakta utfärdaren om du inte känner till spärren.',
+  'card.error.ocsp_unknown': 'Utfärdaren känner inte till certifikatet på ditt ID-kort, så det kan inte användas.',
+  'card.error.ocsp_unavailable':
+    'Vi kan just nu inte kontrollera hos utfärdaren att ditt ID-kort inte är spärrat, och släpper därför inte in någon med kortet. Försök igen om en stund.',
+  'card.error.untrusted_forwarded_certificate': 'Inloggningen kom inte via Kundwebbens säkra anslutning för ID-kort.',
+  'card.error.ticket_invalid':
+    'Inloggningen kunde inte slutföras: den hade gått ut, redan använts eller startats i en annan webbläsare. Börja om från inloggningssidan.',
+  'card.error.bad_request': 'Inloggningen med ID-kort startades inte från Kundwebben. Börja om från inloggningssidan.',
+
   'noAccount.title': 'Du har inget konto i Kundwebben',
   'noAccount.body':
     'Din e-legitimation fungerade, men det finns inget aktivt konto i Kundwebben för ditt personnummer. Be din organisations administratör att anmäla dig som användare, eller kontakta oss.',
