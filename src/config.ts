@@ -60,6 +60,10 @@ export interface Config {
     readonly ocspTimeoutMs: number;
     /** Lifetime of the one-time ticket that carries a card login back to the portal. */
     readonly ticketSeconds: number;
+    /** Warn when the card certificate expires within this many days. */
+    readonly expiryWarningDays: number;
+    /** No expiry warning for someone who used another method within this many days. */
+    readonly expiryOtherMethodDays: number;
   };
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly demo: {
@@ -224,6 +228,8 @@ export function loadConfig(env: Env = process.env, modeOverride?: Mode): Readonl
       proxyHeader: (get('KW_CARD_PROXY_HEADER') ?? 'x-client-cert').toLowerCase(),
       ocspTimeoutMs: int('KW_OCSP_TIMEOUT_MS', 5000, 100, 60_000),
       ticketSeconds: int('KW_CARD_TICKET_SECONDS', 60, 5, 600),
+      expiryWarningDays: int('KW_CARD_EXPIRY_WARNING_DAYS', 60, 0, 3650),
+      expiryOtherMethodDays: int('KW_CARD_EXPIRY_OTHER_METHOD_DAYS', 90, 0, 3650),
     },
     logLevel: logLevel ?? 'info',
     demo: { seedData },

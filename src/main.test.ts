@@ -41,8 +41,8 @@ describe('command line', () => {
     const seed = path.join(dir, 'seed.mts');
     writeFileSync(
       seed,
-      `import { loadConfig } from '${path.resolve('src/config.ts')}';
-import { createServices } from '${path.resolve('src/app.ts')}';
+      `import { loadConfig } from '${path.resolve('src/config.js')}';
+import { createServices } from '${path.resolve('src/app.js')}';
 const s = await createServices(loadConfig(process.env));
 await s.accounts.upsertOrganisation({ orgnr: '5566778899', name: 'Nordvik AB' });
 await s.db.destroy();`,

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import type { TLSSocket } from 'node:tls';
+import { TLSSocket } from 'node:tls';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
@@ -82,14 +82,14 @@ export async function buildCardListener(
           minVersion: 'TLSv1.2' as const,
         }
       : null;
-  const app: FastifyInstance = (https
+  const app: FastifyInstance = https
     ? Fastify({ https, loggerInstance: deps.logger, requestIdHeader: false })
     : Fastify({
         loggerInstance: deps.logger,
         requestIdHeader: false,
         // Behind the proxy the client address comes from its X-Forwarded-For.
         trustProxy: card.mode === 'proxy' ? [...card.proxyAddresses] : false,
-      })) as unknown as FastifyInstance;
+      });
 
   await app.register(helmet, {
     contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
@@ -108,8 +108,8 @@ export async function buildCardListener(
       }
       return { der: value ? forwardedCertificate(value) : undefined, untrusted: false };
     }
-    const socket = request.raw.socket as TLSSocket;
-    const peer = typeof socket.getPeerX509Certificate === 'function' ? socket.getPeerX509Certificate() : undefined;
+    const socket = request.raw.socket;
+    const peer = socket instanceof TLSSocket ? socket.getPeerX509Certificate() : undefined;
     return { der: peer ? new Uint8Array(peer.raw) : undefined, untrusted: false };
   }
 

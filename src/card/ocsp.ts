@@ -5,7 +5,7 @@
  * nextUpdate) and echoes our nonce if it echoes one at all. Good and revoked answers are
  * cached until nextUpdate. Anything else is an error: the caller fails closed.
  */
-import { X509Certificate, createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import type { Clock } from '../platform/clock.js';
@@ -207,7 +207,7 @@ export function verifyOcspResponse(input: {
     if (!authorised) throw new OcspError('unauthorized_responder', 'responder certificate not authorised by the issuer');
   }
   const signatureOk = verifySignature(
-    signer.x509 as X509Certificate,
+    signer.x509,
     basic.signatureAlgorithm.algorithmId,
     data.tbsView,
     new Uint8Array(basic.signature.valueBlock.valueHexView),

@@ -6,7 +6,8 @@ import type {} from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Accounts } from '../accounts/service.js';
 import type { Config } from '../config.js';
-import type { SessionManager } from '../identity/sessions.js';
+import type { Principal, SessionManager } from '../identity/sessions.js';
+import type { VNode } from 'preact';
 import type { Clock } from '../platform/clock.js';
 import { clearSessionCookie, LANG_COOKIE, setSessionCookie } from '../platform/http/context.js';
 import { AppError, safeLocalPath } from '../platform/http/errors.js';
@@ -29,7 +30,12 @@ export interface LoginRoutesDeps extends ViewDeps {
   sessions: SessionManager;
   login: LoginService;
   providers: ReadonlyMap<MethodId, LoginMethodProvider>;
+  /** Notices features add to the start page (e.g. a card about to expire). */
+  startNotices?: readonly StartNotice[];
 }
+
+/** Renders a notice for the logged-in person, or null. */
+export type StartNotice = (request: FastifyRequest, principal: Principal) => Promise<VNode | null>;
 
 const LOGIN_MESSAGES: Record<string, MessageKey> = {
   logged_out: 'login.loggedOut',
@@ -99,7 +105,8 @@ export async function loginRoutes(app: FastifyInstance, deps: LoginRoutesDeps): 
     const ctx = await pageContext(deps, request, reply);
     const changedTo =
       request.query.changed === '1' ? memberships.find((m) => m.orgnr === principal.orgnr)?.orgName : undefined;
-    return sendHtml(reply, <StartPage ctx={ctx} memberships={memberships} changedTo={changedTo} />);
+    const notices = (await Promise.all((deps.startNotices ?? []).map((n) => n(request, principal)))).filter((n) => n !== null);
+    return sendHtml(reply, <StartPage ctx={ctx} memberships={memberships} changedTo={changedTo} notices={notices} />);
   });
 
   app.post<{ Body: { orgnr?: unknown } }>('/start/organisation', async (request, reply) => {

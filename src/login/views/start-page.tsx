@@ -1,3 +1,4 @@
+import type { VNode } from 'preact';
 import type { Membership } from '../../accounts/service.js';
 import { formatOrgnr } from '../../accounts/orgnr.js';
 import { formatPersonalNumber } from '../../identity/personnummer.js';
@@ -9,6 +10,7 @@ export function StartPage(props: {
   ctx: PageContext;
   memberships: readonly Membership[];
   changedTo: string | undefined;
+  notices?: readonly VNode[];
 }) {
   const { ctx, memberships } = props;
   const { t, lang } = ctx;
@@ -24,6 +26,7 @@ export function StartPage(props: {
           <p>{t['start.orgChanged']({ org: props.changedTo })}</p>
         </Notice>
       ) : null}
+      {props.notices}
       <p>{acting ? t['start.actingFor']({ org: `${acting.orgName} (${formatOrgnr(acting.orgnr)})` }) : null}</p>
       {memberships.length === 0 ? <p>{t['start.noOrg']}</p> : null}
       {principal.staff.length > 0 ? <p>{t['start.staff']}</p> : null}

@@ -81,6 +81,17 @@ export const en = {
     'The login could not be completed: it had expired, was already used or was started in another browser. Start again from the login page.',
   'card.error.bad_request': 'The ID card login was not started from Kundwebben. Start again from the login page.',
 
+  'card.expiry.title': 'Your ID card expires soon',
+  'card.expiry.titleExpired': 'Your ID card has expired',
+  'card.expiry.when': (p: { method: string; date: string }) => `The certificate on your ${p.method} is valid until ${p.date}.`,
+  'card.expiry.beforeNext': (p: { method: string; when: string }) =>
+    `That is before login with ${p.method} is introduced (${p.when}).`,
+  'card.expiry.useBankId': 'You can log in with BankID instead. Then you need neither an ID card nor a card reader.',
+  'card.expiry.bankIdPlanned': (p: { when: string }) => `Login with BankID is planned ${p.when}.`,
+  'card.expiry.applySkatteverket': 'If you want to keep logging in with an ID card, you can already now apply for an ID card from Skatteverket.',
+  'card.expiry.renewSkatteverket': 'Apply for a new ID card from Skatteverket in good time.',
+  'card.expiry.more': 'Read more in Kundwebbinfo',
+
   'noAccount.title': 'You have no account in Kundwebben',
   'noAccount.body':
     "Your e-ID worked, but there is no active Kundwebben account for your personal identity number. Ask your organisation's administrator to register you as a user, or contact us.",

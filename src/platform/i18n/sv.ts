@@ -83,6 +83,17 @@ export const sv = {
     'Inloggningen kunde inte slutföras: den hade gått ut, redan använts eller startats i en annan webbläsare. Börja om från inloggningssidan.',
   'card.error.bad_request': 'Inloggningen med ID-kort startades inte från Kundwebben. Börja om från inloggningssidan.',
 
+  'card.expiry.title': 'Ditt ID-kort går snart ut',
+  'card.expiry.titleExpired': 'Ditt ID-kort har gått ut',
+  'card.expiry.when': (p: { method: string; date: string }) => `Certifikatet på ditt ${p.method} gäller till och med ${p.date}.`,
+  'card.expiry.beforeNext': (p: { method: string; when: string }) =>
+    `Det är innan inloggning med ${p.method} införs (${p.when}).`,
+  'card.expiry.useBankId': 'Du kan logga in med BankID i stället. Då behöver du varken ID-kort eller kortläsare.',
+  'card.expiry.bankIdPlanned': (p: { when: string }) => `Inloggning med BankID planeras ${p.when}.`,
+  'card.expiry.applySkatteverket': 'Om du vill fortsätta logga in med ID-kort kan du redan nu ansöka om ID-kort från Skatteverket.',
+  'card.expiry.renewSkatteverket': 'Ansök om ett nytt ID-kort hos Skatteverket i god tid.',
+  'card.expiry.more': 'Läs mer i Kundwebbinfo',
+
   'noAccount.title': 'Du har inget konto i Kundwebben',
   'noAccount.body':
     'Din e-legitimation fungerade, men det finns inget aktivt konto i Kundwebben för ditt personnummer. Be din organisations administratör att anmäla dig som användare, eller kontakta oss.',

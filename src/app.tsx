@@ -24,7 +24,9 @@ import { infoRoutes } from './info/routes.js';
 import type { LoginMethodProvider, MethodId } from './login/methods.js';
 import { loadPlanFile, type PlanFile } from './login/plan-file.js';
 import { createRolloutPlan } from './login/plan.js';
-import { loginRoutes } from './login/routes.js';
+import { loginRoutes, type StartNotice } from './login/routes.js';
+import { cardExpiryWarning } from './card/expiry.js';
+import { ExpiryNotice } from './card/views/expiry-notice.js';
 import { createLoginService } from './login/service.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import { createDatabase, migrateToLatest, type Db } from './platform/db/index.js';
@@ -132,7 +134,24 @@ export async function buildApp(
   });
   await app.register(requestContext, { config, sessions: services.sessions });
 
-  await app.register(loginRoutes, { ...viewDeps, ...services });
+  const startNotices: StartNotice[] = [];
+  if (services.cardLogin) {
+    startNotices.push(async (request, principal) => {
+      const warning = await cardExpiryWarning({
+        db: services.db,
+        plan: services.plan,
+        now: services.clock.now(),
+        personnummer: principal.personnummer,
+        method: principal.method,
+        windowDays: config.card.expiryWarningDays,
+        otherMethodDays: config.card.expiryOtherMethodDays,
+      });
+      return warning ? (
+        <ExpiryNotice warning={warning} t={request.t} lang={request.lang} site={services.site} now={services.clock.now()} />
+      ) : null;
+    });
+  }
+  await app.register(loginRoutes, { ...viewDeps, ...services, startNotices });
   await app.register(infoRoutes, { ...viewDeps, clock: services.clock, plan: services.plan });
   const cardLogin = services.cardLogin;
   let cardListener: FastifyInstance | undefined;

@@ -1,0 +1,28 @@
+import type { Lang, MessageKey, Messages } from '../../platform/i18n/index.js';
+import { describePlanDate, formatDate } from '../../login/plan-dates.js';
+import type { SiteInfo } from '../../login/plan-file.js';
+import type { ExpiryWarning } from '../expiry.js';
+
+export function ExpiryNotice(props: { warning: ExpiryWarning; t: Messages; lang: Lang; site: SiteInfo; now: Date }) {
+  const { warning, t, lang, site, now } = props;
+  const name = (id: string) => t[`method.${id}.name` as MessageKey] as string;
+  const when = (m: { enabledFrom: Date; announceAs: Parameters<typeof describePlanDate>[2] }) =>
+    describePlanDate(lang, m.enabledFrom, m.announceAs, now, site.timeZone);
+  return (
+    <section class="notice notice-error" aria-labelledby="expiry-heading" data-warning="card-expiry">
+      <h2 id="expiry-heading">{warning.expired ? t['card.expiry.titleExpired'] : t['card.expiry.title']}</h2>
+      <p>
+        {t['card.expiry.when']({ method: name(warning.method), date: formatDate(lang, warning.notAfter, site.timeZone) })}{' '}
+        {warning.nextPlanned ? t['card.expiry.beforeNext']({ method: name(warning.nextPlanned.id), when: when(warning.nextPlanned) }) : null}
+      </p>
+      <ul>
+        {warning.bankId === 'enabled' ? <li>{t['card.expiry.useBankId']}</li> : null}
+        {warning.method === 'telia_card' && warning.svenskaPass !== 'absent' ? <li>{t['card.expiry.applySkatteverket']}</li> : null}
+        {warning.method === 'svenska_pass_card' ? <li>{t['card.expiry.renewSkatteverket']}</li> : null}
+      </ul>
+      <p>
+        <a href="/info">{t['card.expiry.more']}</a>
+      </p>
+    </section>
+  );
+}
