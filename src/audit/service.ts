@@ -14,7 +14,9 @@ export type AuditEventName =
   | 'plan_changed'
   | 'plan_seeded'
   | 'users_imported'
-  | 'users_import_refused';
+  | 'users_import_refused'
+  | 'signature_completed'
+  | 'signature_failed';
 
 export interface AuditEventInput {
   event: AuditEventName;

@@ -75,6 +75,25 @@ export interface AuditEventTable {
   details: string | null;
 }
 
+export interface SignatureEvidenceTable {
+  id: string;
+  request_id: string;
+  purpose: string;
+  subject: string;
+  method: string;
+  signer_personnummer: string;
+  signer_name: string | null;
+  /** SHA-256 of the canonical document, lower-case hex. */
+  digest: string;
+  /** The canonical document exactly as signed. */
+  document: string;
+  visible_text: string;
+  /** Method-specific JSON: CMS + certificates + OCSP response, or BankID completion data. */
+  evidence: string;
+  signed_at: string;
+  verified_at: string;
+}
+
 export interface Database {
   person: PersonTable;
   organisation: OrganisationTable;
@@ -84,4 +103,5 @@ export interface Database {
   credential_seen: CredentialSeenTable;
   kv_store: KvStoreTable;
   audit_event: AuditEventTable;
+  signature_evidence: SignatureEvidenceTable;
 }

@@ -1,0 +1,201 @@
+/**
+ * Method-neutral signing. A sign request fixes what is signed — a canonical document and
+ * its SHA-256 digest — who must sign it, and the text the signer sees. A method (card,
+ * BankID) verifies its proof and calls `complete`, which stores the evidence and lets the
+ * feature that asked for the signature act on it, in one transaction: either both happen
+ * or neither. A request completes at most once.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import type { AuditLog } from '../audit/service.js';
+import type { MethodId } from '../login/methods.js';
+import type { Clock } from '../platform/clock.js';
+import type { Db } from '../platform/db/index.js';
+import type { Database, SignatureEvidenceTable } from '../platform/db/schema.js';
+import type { TtlStore } from '../platform/store/port.js';
+import { canonicalJson, sha256Hex, type CanonicalValue } from './canonical.js';
+
+export interface SignRequest {
+  id: string;
+  personnummer: string;
+  /** What kind of thing is signed (e.g. "case_submission") and which one. */
+  purpose: string;
+  subject: string;
+  /** The canonical document, exactly the bytes that are signed. */
+  document: string;
+  digest: string;
+  /** What the signer is shown (and, for BankID, what the app displays). */
+  text: string;
+  /** Where the person goes when the signature is done (a local path). */
+  returnPath: string;
+  createdAt: number;
+  state: 'pending' | 'completed';
+  evidenceId?: string;
+  /** The last refusal, shown to the person on the sign page. */
+  lastError?: string;
+}
+
+export interface VerifiedSignature {
+  method: MethodId;
+  signerPersonnummer: string;
+  signerName: string | null;
+  signedAt: Date;
+  /** JSON-serialisable method-specific proof, re-verifiable later. */
+  evidence: Record<string, unknown>;
+}
+
+export type SignatureEvidence = SignatureEvidenceTable;
+
+export interface PurposeHandler {
+  /** Runs inside the transaction that stores the evidence; throw to undo both. */
+  onSigned(trx: Transaction<Database>, request: SignRequest, evidence: SignatureEvidence): Promise<void>;
+}
+
+export interface Reverification {
+  ok: boolean;
+  code?: string;
+  checks: Record<string, boolean>;
+  detail?: string;
+}
+
+export interface MethodReverifier {
+  reverify(evidence: SignatureEvidence): Promise<Reverification>;
+}
+
+export class SigningError extends Error {
+  readonly code: 'not_found' | 'not_yours' | 'already_completed' | 'digest_changed';
+  constructor(code: SigningError['code'], detail: string) {
+    super(`${code}: ${detail}`);
+    this.name = 'SigningError';
+    this.code = code;
+  }
+}
+
+/** How long a person has to sign before the request lapses. */
+const REQUEST_SECONDS = 15 * 60;
+
+export function createSigning(deps: { db: Db; store: TtlStore; clock: Clock; audit: AuditLog }) {
+  const { db, store, clock, audit } = deps;
+  const purposes = new Map<string, PurposeHandler>();
+  const reverifiers = new Map<string, MethodReverifier>();
+  const key = (id: string) => `signreq:${id}`;
+
+  const signing = {
+    registerPurpose(purpose: string, handler: PurposeHandler): void {
+      purposes.set(purpose, handler);
+    },
+    registerReverifier(method: MethodId, reverifier: MethodReverifier): void {
+      reverifiers.set(method, reverifier);
+    },
+
+    async create(input: {
+      personnummer: string;
+      purpose: string;
+      subject: string;
+      document: CanonicalValue;
+      text: string;
+      returnPath: string;
+    }): Promise<SignRequest> {
+      const document = canonicalJson(input.document);
+      const request: SignRequest = {
+        id: randomBytes(24).toString('base64url'),
+        personnummer: input.personnummer,
+        purpose: input.purpose,
+        subject: input.subject,
+        document,
+        digest: sha256Hex(document),
+        text: input.text,
+        returnPath: input.returnPath,
+        createdAt: clock.now().getTime(),
+        state: 'pending',
+      };
+      await store.upsert(key(request.id), request, REQUEST_SECONDS);
+      return request;
+    },
+
+    async find(id: string): Promise<SignRequest | undefined> {
+      if (!/^[A-Za-z0-9_-]{32}$/.test(id)) return undefined;
+      return store.find<SignRequest>(key(id));
+    },
+
+    /** The request, if it exists and belongs to `personnummer`. */
+    async findFor(id: string, personnummer: string): Promise<SignRequest> {
+      const request = await signing.find(id);
+      if (!request) throw new SigningError('not_found', 'no such sign request (or it lapsed)');
+      if (request.personnummer !== personnummer) throw new SigningError('not_yours', 'sign request of another person');
+      return request;
+    },
+
+    async noteError(request: SignRequest, code: string): Promise<void> {
+      const current = await store.find<SignRequest>(key(request.id));
+      if (!current || current.state !== 'pending') return;
+      current.lastError = code;
+      await store.upsert(key(request.id), current, remaining(current));
+    },
+
+    /**
+     * Stores verified evidence and runs the purpose's handler atomically. The unique
+     * request_id column makes a second completion impossible even across instances.
+     */
+    async complete(request: SignRequest, verified: VerifiedSignature): Promise<SignatureEvidence> {
+      if (verified.signerPersonnummer !== request.personnummer) throw new SigningError('not_yours', 'signer is not the requested person');
+      const now = clock.now().toISOString();
+      const row: SignatureEvidence = {
+        id: randomUUID(),
+        request_id: request.id,
+        purpose: request.purpose,
+        subject: request.subject,
+        method: verified.method,
+        signer_personnummer: verified.signerPersonnummer,
+        signer_name: verified.signerName,
+        digest: request.digest,
+        document: request.document,
+        visible_text: request.text,
+        evidence: JSON.stringify(verified.evidence),
+        signed_at: verified.signedAt.toISOString(),
+        verified_at: now,
+      };
+      try {
+        await db.transaction().execute(async (trx) => {
+          await trx.insertInto('signature_evidence').values(row).execute();
+          await purposes.get(request.purpose)?.onSigned(trx, request, row);
+        });
+      } catch (err) {
+        const existing = await db.selectFrom('signature_evidence').select('id').where('request_id', '=', request.id).executeTakeFirst();
+        if (existing) throw new SigningError('already_completed', 'the request was already signed');
+        throw err;
+      }
+      await store.upsert(key(request.id), { ...request, state: 'completed', evidenceId: row.id } satisfies SignRequest, remaining(request));
+      await audit.record({
+        event: 'signature_completed',
+        outcome: 'success',
+        actor: verified.signerPersonnummer,
+        subject: `${request.purpose}:${request.subject}`,
+        details: { method: verified.method, evidenceId: row.id, digest: request.digest },
+      });
+      return row;
+    },
+
+    async evidence(id: string): Promise<SignatureEvidence | undefined> {
+      if (!/^[0-9a-f-]{36}$/.test(id)) return undefined;
+      return db.selectFrom('signature_evidence').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+
+    /** Checks stored evidence again, offline: signature, digest, chain and the stored OCSP answer. */
+    async reverify(evidence: SignatureEvidence): Promise<Reverification> {
+      const digestOk = sha256Hex(evidence.document) === evidence.digest;
+      const reverifier = reverifiers.get(evidence.method);
+      if (!reverifier) return { ok: false, code: 'method_unavailable', checks: { digest: digestOk } };
+      const result = await reverifier.reverify(evidence);
+      return { ...result, ok: result.ok && digestOk, checks: { digest: digestOk, ...result.checks } };
+    },
+  };
+
+  function remaining(request: SignRequest): number {
+    return Math.max(1, Math.ceil((request.createdAt + REQUEST_SECONDS * 1000 - clock.now().getTime()) / 1000));
+  }
+
+  return signing;
+}
+
+export type Signing = ReturnType<typeof createSigning>;
