@@ -64,7 +64,8 @@ interface ParsedSignature {
 
 function bytesOf(value: asn1js.OctetString): Uint8Array {
   if (value.idBlock.isConstructed) {
-    return new Uint8Array(Buffer.concat(value.valueBlock.value.map((v) => Buffer.from((v as asn1js.OctetString).valueBlock.valueHexView))));
+    const parts = value.valueBlock.value.filter((v): v is asn1js.OctetString => v instanceof asn1js.OctetString);
+    return new Uint8Array(Buffer.concat(parts.map((v) => Buffer.from(v.valueBlock.valueHexView))));
   }
   return value.valueBlock.valueHexView;
 }
@@ -98,12 +99,12 @@ function checkCms(cmsDer: Uint8Array, document: string, digestHex: string): Pars
   if (!attrs) return { error: 'cms_malformed', detail: 'no signed attributes' };
   const attr = (oid: string) => attrs.attributes.filter((a) => a.type === oid);
   const contentType = attr(ATTR_CONTENT_TYPE);
-  const ct = contentType[0]?.values[0];
+  const ct: unknown = contentType[0]?.values[0];
   if (contentType.length !== 1 || !(ct instanceof asn1js.ObjectIdentifier) || ct.valueBlock.toString() !== ID_DATA) {
     return { error: 'cms_malformed', detail: 'contentType attribute missing or wrong' };
   }
   const digests = attr(ATTR_MESSAGE_DIGEST);
-  const md = digests[0]?.values[0];
+  const md: unknown = digests[0]?.values[0];
   if (digests.length !== 1 || !(md instanceof asn1js.OctetString)) return { error: 'cms_malformed', detail: 'messageDigest attribute missing' };
   const hashName = HASH_OF_DIGEST[signerInfo.digestAlgorithm.algorithmId];
   if (hashName !== 'sha256') return { error: 'digest_mismatch', detail: `digest algorithm ${signerInfo.digestAlgorithm.algorithmId}` };
@@ -113,7 +114,7 @@ function checkCms(cmsDer: Uint8Array, document: string, digestHex: string): Pars
     return { error: 'digest_mismatch', detail: 'the signed digest is not the digest of the document asked for' };
   }
   let signingTime: Date | null = null;
-  const st = attr(ATTR_SIGNING_TIME)[0]?.values[0];
+  const st: unknown = attr(ATTR_SIGNING_TIME)[0]?.values[0];
   if (st instanceof asn1js.UTCTime || st instanceof asn1js.GeneralizedTime) signingTime = st.toDate();
 
   // The signer's certificate, named by issuer and serial number (or subject key id).
