@@ -14,9 +14,13 @@ import type { Logger } from 'pino';
 import { createAccounts } from './accounts/service.js';
 import { loadIssuersFile } from './card/issuers.js';
 import { advertisedCaPem, buildCardListener } from './card/listener.js';
-import { createOcspClient } from './card/ocsp.js';
 import { cardRoutes } from './card/routes.js';
 import { createCardLogin, type CardLogin } from './card/service.js';
+import { reverifyCardEvidence, type CardSignatureEvidence } from './card/cms.js';
+import { cardSignRoutes } from './card/sign-routes.js';
+import { createOcspClient, type OcspClient } from './card/ocsp.js';
+import { createSigning } from './signing/service.js';
+import { signingRoutes, type SignMethod } from './signing/routes.js';
 import { createAuditLog } from './audit/service.js';
 import type { Config } from './config.js';
 import { createSessionManager } from './identity/sessions.js';
@@ -65,16 +69,31 @@ export async function createServices(config: Config, deps: AppDeps = {}) {
   const login = createLoginService({ db, clock, accounts, audit, plan, sessions });
   const providers = new Map<MethodId, LoginMethodProvider>((deps.providers ?? []).map((p) => [p.id, p]));
 
+  const signing = createSigning({ db, store, clock, audit });
   let cardLogin: CardLogin | undefined;
+  let ocsp: OcspClient | undefined;
   if (config.card.issuersFile) {
     const { issuers } = loadIssuersFile(config.card.issuersFile);
-    const ocsp = createOcspClient({ clock, store, timeoutMs: config.card.ocspTimeoutMs });
+    ocsp = createOcspClient({ clock, store, timeoutMs: config.card.ocspTimeoutMs });
     cardLogin = createCardLogin({ config, clock, store, audit, plan, ocsp, profiles: issuers });
     for (const method of cardLogin.methods()) {
       if (!providers.has(method)) providers.set(method, { id: method, startPath: `/login/card?method=${method}` });
+      signing.registerReverifier(method, {
+        reverify: (evidence) =>
+          Promise.resolve(
+            reverifyCardEvidence({
+              evidence: JSON.parse(evidence.evidence) as CardSignatureEvidence,
+              document: evidence.document,
+              digest: evidence.digest,
+              personnummer: evidence.signer_personnummer,
+              signedAt: new Date(evidence.signed_at),
+              profiles: issuers,
+            }),
+          ),
+      });
     }
   }
-  return { config, clock, logger, db, store, audit, accounts, plan, sessions, login, providers, cardLogin, site: planFile.site };
+  return { config, clock, logger, db, store, audit, accounts, plan, sessions, login, providers, cardLogin, ocsp, signing, site: planFile.site };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;
@@ -155,6 +174,18 @@ export async function buildApp(
   await app.register(infoRoutes, { ...viewDeps, clock: services.clock, plan: services.plan });
   const cardLogin = services.cardLogin;
   let cardListener: FastifyInstance | undefined;
+  const signMethods: SignMethod[] = [];
+  if (cardLogin && services.ocsp && config.card.signerUrl) {
+    await app.register(cardSignRoutes, { ...viewDeps, ...services, cardLogin, ocsp: services.ocsp });
+    signMethods.push({
+      id: 'card',
+      label: 'sign.withCard',
+      note: 'sign.cardNeeds',
+      isAvailable: async () => (await Promise.all(cardLogin.methods().map((m) => services.plan.isEnabled(m)))).some(Boolean),
+      startPath: (id) => `/sign/${id}/card`,
+    });
+  }
+  await app.register(signingRoutes, { ...viewDeps, signing: services.signing, signMethods });
   if (cardLogin) {
     await app.register(cardRoutes, { ...viewDeps, ...services, cardLogin });
     cardListener = await buildCardListener(config, {

@@ -64,6 +64,13 @@ export interface Config {
     readonly expiryWarningDays: number;
     /** No expiry warning for someone who used another method within this many days. */
     readonly expiryOtherMethodDays: number;
+    /**
+     * Where the user's card-signing client (Net iD) takes a signing job: the sign page links
+     * there with `?bridge=<portal URL of the job>`. How the real client is reached is not
+     * public (eid-cards.md, open question 3), so it is configuration; unset, card signing
+     * is not offered.
+     */
+    readonly signerUrl: string | undefined;
   };
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly demo: {
@@ -230,6 +237,7 @@ export function loadConfig(env: Env = process.env, modeOverride?: Mode): Readonl
       ticketSeconds: int('KW_CARD_TICKET_SECONDS', 60, 5, 600),
       expiryWarningDays: int('KW_CARD_EXPIRY_WARNING_DAYS', 60, 0, 3650),
       expiryOtherMethodDays: int('KW_CARD_EXPIRY_OTHER_METHOD_DAYS', 90, 0, 3650),
+      signerUrl: get('KW_CARD_SIGNER_URL'),
     },
     logLevel: logLevel ?? 'info',
     demo: { seedData },

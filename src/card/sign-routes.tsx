@@ -1,0 +1,163 @@
+/**
+ * Signing with the card. The portal hands the user's card-signing client (Net iD) a job
+ * through a single-use bridge address: the client reads what to sign and posts back a CMS
+ * SignedData made with the card's signing key, or says why it could not (no signing
+ * certificate, cancelled). The bridge is authenticated by its unguessable token, not by
+ * cookies, because the client is another program than the browser.
+ */
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { AuditLog } from '../audit/service.js';
+import type { Config } from '../config.js';
+import type { RolloutPlan } from '../login/plan.js';
+import { requirePrincipal } from '../login/routes.js';
+import type { Clock } from '../platform/clock.js';
+import { AppError } from '../platform/http/errors.js';
+import { Layout } from '../platform/views/layout.js';
+import { pageContext, sendHtml, type ViewDeps } from '../platform/views/render.js';
+import type { TtlStore } from '../platform/store/port.js';
+import { groupedDigest } from '../signing/routes.js';
+import { SigningError, type Signing } from '../signing/service.js';
+import { verifyCardSignature } from './cms.js';
+import type { CardLogin } from './service.js';
+
+interface BridgeJob {
+  requestId: string;
+}
+
+const CLIENT_ERRORS = ['no_signing_certificate', 'cancelled'] as const;
+
+export async function cardSignRoutes(
+  app: FastifyInstance,
+  deps: ViewDeps & {
+    config: Config;
+    clock: Clock;
+    store: TtlStore;
+    audit: AuditLog;
+    plan: RolloutPlan;
+    signing: Signing;
+    cardLogin: CardLogin;
+    ocsp: Parameters<typeof verifyCardSignature>[0]['ocsp'];
+  },
+): Promise<void> {
+  const { config, clock, store, audit, plan, signing, cardLogin } = deps;
+  const signerUrl = config.card.signerUrl;
+  const bridgeKey = (token: string) => `signbridge:${token}`;
+
+  app.post<{ Params: { id: string } }>('/sign/:id/card', async (request, reply) => {
+    const { principal } = requirePrincipal(request);
+    let signRequest;
+    try {
+      signRequest = await signing.findFor(request.params.id, principal.personnummer);
+    } catch (err) {
+      if (err instanceof SigningError) throw new AppError(err.code === 'not_yours' ? 'forbidden' : 'not_found', err.message);
+      throw err;
+    }
+    if (signRequest.state !== 'pending') return reply.redirect(`/sign/${signRequest.id}`, 303);
+    const enabled = await Promise.all(cardLogin.methods().map((m) => plan.isEnabled(m)));
+    if (!signerUrl || !enabled.some(Boolean)) throw new AppError('method_not_enabled', 'card signing unavailable');
+    const token = randomBytes(32).toString('base64url');
+    await store.upsert(bridgeKey(token), { requestId: signRequest.id } satisfies BridgeJob, 15 * 60);
+    const bridge = `${config.http.publicUrl}/sign/bridge/${token}`;
+    const launch = `${signerUrl}${signerUrl.includes('?') ? '&' : '?'}bridge=${encodeURIComponent(bridge)}`;
+    const ctx = await pageContext(deps, request, reply);
+    const { t } = ctx;
+    return sendHtml(
+      reply,
+      <Layout ctx={ctx} title={t['sign.card.title']}>
+        <h1>{t['sign.card.title']}</h1>
+        <div class="sign-text">{signRequest.text}</div>
+        <dl class="facts">
+          <dt>{t['sign.digest']}</dt>
+          <dd>
+            <code>{groupedDigest(signRequest.digest)}</code>
+          </dd>
+        </dl>
+        <ol class="steps">
+          <li>{t['sign.card.step1']}</li>
+          <li>{t['sign.card.step2']}</li>
+          <li>{t['sign.card.step3']}</li>
+        </ol>
+        <p>
+          <a class="button-primary" href={launch} target="_blank" rel="noopener">
+            {t['sign.card.open']}
+          </a>
+        </p>
+        <p>
+          <a href={`/sign/${signRequest.id}`}>{t['sign.card.check']}</a>
+        </p>
+      </Layout>,
+    );
+  });
+
+  app.get<{ Params: { token: string } }>('/sign/bridge/:token', async (request, reply) => {
+    reply.header('cache-control', 'no-store');
+    const job = /^[A-Za-z0-9_-]{43}$/.test(request.params.token) ? await store.find<BridgeJob>(bridgeKey(request.params.token)) : undefined;
+    const signRequest = job ? await signing.find(job.requestId) : undefined;
+    if (!signRequest || signRequest.state !== 'pending') return reply.status(404).send({ error: 'not_found' });
+    return reply.send({
+      version: 1,
+      text: signRequest.text,
+      digestAlgorithm: 'SHA-256',
+      digest: signRequest.digest,
+      document: Buffer.from(signRequest.document, 'utf8').toString('base64'),
+      format: 'cms-signed-data',
+    });
+  });
+
+  app.post<{ Params: { token: string }; Body: { cms?: unknown; error?: unknown } }>(
+    '/sign/bridge/:token',
+    { config: { csrf: false }, bodyLimit: 512 * 1024 },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      const job = /^[A-Za-z0-9_-]{43}$/.test(request.params.token) ? await store.consume<BridgeJob>(bridgeKey(request.params.token)) : undefined;
+      const signRequest = job ? await signing.find(job.requestId) : undefined;
+      if (!signRequest) return reply.status(404).send({ error: 'not_found' });
+      if (signRequest.state !== 'pending') return reply.status(409).send({ error: 'already_completed' });
+      const body = request.body as { cms?: unknown; error?: unknown } | undefined;
+      const clientError = CLIENT_ERRORS.find((e) => e === body?.error);
+      if (clientError) {
+        await signing.noteError(signRequest, clientError);
+        return reply.send({ status: 'noted' });
+      }
+      if (typeof body?.cms !== 'string' || !/^[A-Za-z0-9+/=\s]+$/.test(body.cms)) {
+        return reply.status(400).send({ error: 'bad_request' });
+      }
+      const result = await verifyCardSignature({
+        cmsDer: new Uint8Array(Buffer.from(body.cms, 'base64')),
+        document: signRequest.document,
+        digest: signRequest.digest,
+        personnummer: signRequest.personnummer,
+        at: clock.now(),
+        profiles: cardLogin.profiles,
+        isMethodEnabled: (profile) => plan.isEnabled(profile.method),
+        ocsp: deps.ocsp,
+      });
+      if (!result.ok) {
+        await signing.noteError(signRequest, result.code);
+        await audit.record({
+          event: 'signature_failed',
+          outcome: 'failure',
+          actor: signRequest.personnummer,
+          subject: `${signRequest.purpose}:${signRequest.subject}`,
+          ip: request.ip,
+          details: { method: 'card', reason: result.code, detail: result.detail },
+        });
+        return reply.status(422).send({ error: result.code });
+      }
+      try {
+        const evidence = await signing.complete(signRequest, {
+          method: result.card.profile.method,
+          signerPersonnummer: result.card.personnummer,
+          signerName: result.card.subjectName,
+          signedAt: clock.now(),
+          evidence: { ...result.evidence },
+        });
+        return reply.send({ status: 'completed', evidenceId: evidence.id });
+      } catch (err) {
+        if (err instanceof SigningError && err.code === 'already_completed') return reply.status(409).send({ error: 'already_completed' });
+        throw err;
+      }
+    },
+  );
+}

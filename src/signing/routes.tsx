@@ -1,0 +1,177 @@
+/**
+ * The sign page (what is signed, its digest, and the ways the person can sign now), the
+ * result page, and the evidence page that re-verifies a stored signature.
+ */
+import type { FastifyInstance } from 'fastify';
+import { formatDateTime } from '../login/plan-dates.js';
+import { requirePrincipal } from '../login/routes.js';
+import { formatPersonalNumber } from '../identity/personnummer.js';
+import { AppError } from '../platform/http/errors.js';
+import type { MessageKey } from '../platform/i18n/index.js';
+import { Layout, Notice } from '../platform/views/layout.js';
+import { pageContext, sendHtml, type ViewDeps } from '../platform/views/render.js';
+import { SigningError, type Signing } from './service.js';
+
+/** A way to sign, offered on the sign page when its method is enabled. */
+export interface SignMethod {
+  id: string;
+  /** Whether the method can be used now (rollout plan, configuration). */
+  isAvailable(): Promise<boolean>;
+  label: MessageKey;
+  note: MessageKey;
+  /** POST target that starts signing request `id` with this method. */
+  startPath(id: string): string;
+}
+
+/** Groups a hex digest in fours so a person can compare it with the signer's display. */
+export function groupedDigest(hex: string): string {
+  return hex.match(/.{1,4}/g)?.join(' ') ?? hex;
+}
+
+export async function signingRoutes(
+  app: FastifyInstance,
+  deps: ViewDeps & { signing: Signing; signMethods: readonly SignMethod[] },
+): Promise<void> {
+  const { signing, site } = deps;
+
+  async function requestFor(id: string, personnummer: string) {
+    try {
+      return await signing.findFor(id, personnummer);
+    } catch (err) {
+      if (err instanceof SigningError) throw new AppError(err.code === 'not_yours' ? 'forbidden' : 'not_found', err.message);
+      throw err;
+    }
+  }
+
+  app.get<{ Params: { id: string } }>('/sign/:id', async (request, reply) => {
+    const { principal } = requirePrincipal(request);
+    const signRequest = await requestFor(request.params.id, principal.personnummer);
+    const ctx = await pageContext(deps, request, reply);
+    const { t, lang } = ctx;
+    if (signRequest.state === 'completed' && signRequest.evidenceId) {
+      const evidence = await signing.evidence(signRequest.evidenceId);
+      return sendHtml(
+        reply,
+        <Layout ctx={ctx} title={t['sign.doneTitle']}>
+          <h1>{t['sign.doneTitle']}</h1>
+          <Notice kind="success">
+            <p>
+              {evidence
+                ? t['sign.done']({
+                    method: t[`method.${evidence.method}.name` as MessageKey] as string,
+                    at: formatDateTime(lang, new Date(evidence.signed_at), site.timeZone),
+                  })
+                : ''}
+            </p>
+          </Notice>
+          <p>
+            <a class="button-primary" href={signRequest.returnPath}>
+              {t['sign.continue']}
+            </a>
+          </p>
+          <p>
+            <a href={`/signatures/${signRequest.evidenceId}`}>{t['sign.evidenceLink']}</a>
+          </p>
+        </Layout>,
+      );
+    }
+    const methods: SignMethod[] = [];
+    for (const m of deps.signMethods) if (await m.isAvailable()) methods.push(m);
+    const errorKey = signRequest.lastError ? (`sign.error.${signRequest.lastError}` as MessageKey) : undefined;
+    return sendHtml(
+      reply,
+      <Layout ctx={ctx} title={t['sign.title']}>
+        <h1>{t['sign.title']}</h1>
+        {errorKey ? (
+          <Notice kind="error">
+            <p>{(t[errorKey] as string | undefined) ?? t['sign.error.other']}</p>
+          </Notice>
+        ) : null}
+        <p class="lead">{t['sign.lead']}</p>
+        <section aria-labelledby="what-heading">
+          <h2 id="what-heading">{t['sign.whatHeading']}</h2>
+          <div class="sign-text">{signRequest.text}</div>
+          <dl class="facts">
+            <dt>{t['sign.digest']}</dt>
+            <dd>
+              <code data-digest={signRequest.digest}>{groupedDigest(signRequest.digest)}</code>
+            </dd>
+          </dl>
+        </section>
+        <section aria-labelledby="methods-heading">
+          <h2 id="methods-heading">{t['sign.methodsHeading']}</h2>
+          {methods.length === 0 ? <p>{t['sign.noMethod']}</p> : null}
+          {methods.map((m) => (
+            <form method="post" action={m.startPath(signRequest.id)} class="method-card" key={m.id}>
+              <input type="hidden" name="_csrf" value={ctx.csrf ?? ''} />
+              <p>{t[m.note] as string}</p>
+              <button type="submit" class="button-primary">
+                {t[m.label] as string}
+              </button>
+            </form>
+          ))}
+        </section>
+      </Layout>,
+    );
+  });
+
+  app.get<{ Params: { id: string } }>('/sign/:id/status', { config: { touchSession: false } }, async (request, reply) => {
+    const { principal } = requirePrincipal(request);
+    const signRequest = await requestFor(request.params.id, principal.personnummer);
+    return reply.header('cache-control', 'no-store').send({ state: signRequest.state, error: signRequest.lastError ?? null });
+  });
+
+  app.get<{ Params: { id: string } }>('/signatures/:id', async (request, reply) => {
+    const { principal } = requirePrincipal(request);
+    const evidence = await signing.evidence(request.params.id);
+    if (!evidence) throw new AppError('not_found', 'no such evidence');
+    if (evidence.signer_personnummer !== principal.personnummer && principal.staff.length === 0) {
+      throw new AppError('forbidden', 'evidence of another person');
+    }
+    const result = await signing.reverify(evidence);
+    if (request.headers.accept?.includes('application/json')) {
+      return reply.header('cache-control', 'no-store').send({
+        id: evidence.id,
+        method: evidence.method,
+        signedAt: evidence.signed_at,
+        digest: evidence.digest,
+        valid: result.ok,
+        checks: result.checks,
+        ...(result.code ? { code: result.code } : {}),
+      });
+    }
+    const ctx = await pageContext(deps, request, reply);
+    const { t, lang } = ctx;
+    return sendHtml(
+      reply,
+      <Layout ctx={ctx} title={t['evidence.title']}>
+        <h1>{t['evidence.title']}</h1>
+        <dl class="facts">
+          <dt>{t['evidence.signer']}</dt>
+          <dd>{`${evidence.signer_name ?? ''} (${formatPersonalNumber(evidence.signer_personnummer)})`}</dd>
+          <dt>{t['evidence.method']}</dt>
+          <dd>{t[`method.${evidence.method}.name` as MessageKey] as string}</dd>
+          <dt>{t['evidence.signedAt']}</dt>
+          <dd>{formatDateTime(lang, new Date(evidence.signed_at), site.timeZone)}</dd>
+          <dt>{t['evidence.digest']}</dt>
+          <dd>
+            <code>{groupedDigest(evidence.digest)}</code>
+          </dd>
+          <dt>{t['evidence.text']}</dt>
+          <dd class="sign-text">{evidence.visible_text}</dd>
+        </dl>
+        <h2>{t['evidence.result']}</h2>
+        <Notice kind={result.ok ? 'success' : 'error'}>
+          <p>{result.ok ? t['evidence.valid'] : t['evidence.invalid']}</p>
+        </Notice>
+        <ul class="checks">
+          {Object.entries(result.checks).map(([name, ok]) => (
+            <li key={name} data-check={name} data-ok={String(ok)}>
+              {`${(t[`evidence.check.${name}` as MessageKey] as string | undefined) ?? name}: ${ok ? t['evidence.yes'] : t['evidence.no']}`}
+            </li>
+          ))}
+        </ul>
+      </Layout>,
+    );
+  });
+}
