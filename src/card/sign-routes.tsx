@@ -145,6 +145,7 @@ export async function cardSignRoutes(
         });
         return reply.status(422).send({ error: result.code });
       }
+      let evidenceId: string;
       try {
         const evidence = await signing.complete(signRequest, {
           method: result.card.profile.method,
@@ -153,11 +154,12 @@ export async function cardSignRoutes(
           signedAt: clock.now(),
           evidence: { ...result.evidence },
         });
-        return reply.send({ status: 'completed', evidenceId: evidence.id });
+        evidenceId = evidence.id;
       } catch (err) {
-        if (err instanceof SigningError && err.code === 'already_completed') return reply.status(409).send({ error: 'already_completed' });
-        throw err;
+        if (!(err instanceof SigningError && err.code === 'already_completed')) throw err;
+        return reply.status(409).send({ error: 'already_completed' });
       }
+      return reply.send({ status: 'completed', evidenceId });
     },
   );
 }
