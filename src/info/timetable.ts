@@ -4,7 +4,7 @@
  */
 import { messages, type Lang, type MessageKey } from '../platform/i18n/index.js';
 import type { MethodId } from '../login/methods.js';
-import { describePlanDate, describePlanDateLong } from '../login/plan-dates.js';
+import { dateTimeFormat, describePlanDate, describePlanDateLong } from '../login/plan-dates.js';
 import type { Localised, SiteInfo } from '../login/plan-file.js';
 import { statusAt, type MethodStatus, type PlannedMethod } from '../login/plan.js';
 
@@ -84,7 +84,7 @@ function fold(line: string): string {
 }
 
 function icsDate(d: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+  const parts = dateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
   return parts.replace(/-/g, '');
 }
 

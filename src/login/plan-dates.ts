@@ -8,6 +8,21 @@ import { messages, type Lang } from '../platform/i18n/index.js';
 export type AnnounceAs = 'day' | 'week' | 'mid_month' | 'month';
 export const ANNOUNCE_AS: readonly AnnounceAs[] = ['day', 'week', 'mid_month', 'month'];
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+/**
+ * A shared formatter per locale and options: constructing Intl.DateTimeFormat costs ~45 µs,
+ * using one ~1 µs, and pages format dates on every request.
+ */
+export function dateTimeFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let formatter = formatters.get(key);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat(locale, options);
+    formatters.set(key, formatter);
+  }
+  return formatter;
+}
+
 export interface LocalDate {
   year: number;
   month: number;
@@ -16,7 +31,7 @@ export interface LocalDate {
 
 /** The calendar date of `instant` in `timeZone`. */
 export function localDate(instant: Date, timeZone: string): LocalDate {
-  const parts = new Intl.DateTimeFormat('en-CA', {
+  const parts = dateTimeFormat('en-CA', {
     timeZone,
     year: 'numeric',
     month: '2-digit',
@@ -36,7 +51,7 @@ export function localMidnight(date: LocalDate, timeZone: string): Date {
 }
 
 function offsetMs(at: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
+  const parts = dateTimeFormat('en-US', {
     timeZone,
     hourCycle: 'h23',
     year: 'numeric',
@@ -123,7 +138,7 @@ export function describePlanDateLong(lang: Lang, instant: Date, announceAs: Anno
 
 /** "28 november 2026 kl. 10:15" in the agency's zone. */
 export function formatDateTime(lang: Lang, instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', {
+  return dateTimeFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', {
     timeZone,
     dateStyle: 'long',
     timeStyle: 'short',
@@ -131,5 +146,5 @@ export function formatDateTime(lang: Lang, instant: Date, timeZone: string): str
 }
 
 export function formatDate(lang: Lang, instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', { timeZone, dateStyle: 'long' }).format(instant);
+  return dateTimeFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', { timeZone, dateStyle: 'long' }).format(instant);
 }

@@ -29,6 +29,7 @@ export function createDatabase(database: Config['database']): Db {
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
+    cachePreparedStatements(sqlite);
     return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   }
   const pool = new pg.Pool({
@@ -37,6 +38,27 @@ export function createDatabase(database: Config['database']): Db {
     ...(database.schema ? { options: `-c search_path=${quoteIdent(database.schema)}` } : {}),
   });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/**
+ * Kysely prepares every statement anew; preparing costs more than running the small
+ * queries of a page. Statements are reused by SQL text (bounded, oldest dropped).
+ */
+function cachePreparedStatements(sqlite: SQLite.Database, max = 500): void {
+  const prepare = sqlite.prepare.bind(sqlite);
+  const cache = new Map<string, SQLite.Statement>();
+  sqlite.prepare = ((source: string) => {
+    let statement = cache.get(source);
+    if (!statement) {
+      statement = prepare(source);
+      cache.set(source, statement);
+      if (cache.size > max) {
+        const oldest = cache.keys().next().value;
+        if (oldest !== undefined) cache.delete(oldest);
+      }
+    }
+    return statement;
+  }) as typeof sqlite.prepare;
 }
 
 function quoteIdent(name: string): string {
