@@ -19,6 +19,8 @@ export interface TestApp {
   services: Services;
   clock: ManualClock;
   config: Config;
+  /** The card-login listener, when card login is configured (not listening yet). */
+  cardListener: FastifyInstance | undefined;
   /** Logs `personnummer` in via the login service; returns the Cookie header value. */
   loginAs(personnummer: string, method?: MethodId): Promise<{ cookie: string; csrf: string }>;
   close(): Promise<void>;
@@ -37,7 +39,7 @@ export async function startTestApp(
   const clock = options.clock ?? new ManualClock(TEST_NOW);
   let config = testConfig(options.env ?? {});
   if (options.database) config = { ...config, database: options.database };
-  const { app, services } = await buildApp(config, {
+  const { app, services, cardListener } = await buildApp(config, {
     clock,
     ...(options.db ? { db: options.db } : {}),
     ...(options.providers ? { providers: options.providers } : {}),
@@ -50,6 +52,7 @@ export async function startTestApp(
     services,
     clock,
     config,
+    cardListener,
     async loginAs(personnummer, method = 'telia_card') {
       const result = await services.login.login({
         personnummer,
