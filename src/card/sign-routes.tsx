@@ -102,6 +102,7 @@ export async function cardSignRoutes(
       digest: signRequest.digest,
       document: Buffer.from(signRequest.document, 'utf8').toString('base64'),
       format: 'cms-signed-data',
+      returnUrl: `${config.http.publicUrl}/sign/${signRequest.id}`,
     });
   });
 

@@ -37,6 +37,8 @@ export interface CardTestbed {
   clock: ManualClock;
   dir: string;
   cardUrl: string;
+  /** The portal's own URL when started with `listen`. */
+  portalUrl: string;
   /** PEM cert and key of a demo card's login or signing certificate. */
   card(personnummer: string, usage?: 'login' | 'signing'): { cert: string; key: string };
   /** GET on the card listener presenting `client` (or no certificate). */
@@ -44,8 +46,14 @@ export interface CardTestbed {
   close(): Promise<void>;
 }
 
-export async function startCardTestbed(options: { env?: Record<string, string>; pkiDir?: string } = {}): Promise<CardTestbed> {
+export async function startCardTestbed(
+  options: { env?: Record<string, string>; pkiDir?: string; listen?: boolean } = {},
+): Promise<CardTestbed> {
   const clock = new ManualClock(TEST_NOW);
+  const portalPort = options.listen ? await freePort() : 0;
+  const listenEnv: Record<string, string> = options.listen
+    ? { KW_PORT: String(portalPort), KW_PUBLIC_URL: `http://127.0.0.1:${portalPort}` }
+    : {};
   const dir = options.pkiDir ?? mkdtempSync(path.join(tmpdir(), 'kw-card-'));
   const ocspPort = await freePort();
   const demo = await ensureDemoPki(dir, {
@@ -64,10 +72,12 @@ export async function startCardTestbed(options: { env?: Record<string, string>; 
       KW_CARD_SIGNER_URL: 'http://127.0.0.1:9/netid/sign',
       KW_OCSP_TIMEOUT_MS: '1500',
       KW_LOGIN_RATE_LIMIT_PER_MINUTE: '10000',
+      ...listenEnv,
       ...options.env,
     },
   });
   if (!t.cardListener) throw new Error('card listener not built');
+  if (options.listen) await t.app.listen({ host: '127.0.0.1', port: portalPort });
   const host = options.env?.['KW_CARD_MODE'] === 'proxy' ? '127.0.0.1' : '127.0.0.1';
   await t.cardListener.listen({ host, port: 0 });
   const address = t.cardListener.server.address();
@@ -82,6 +92,7 @@ export async function startCardTestbed(options: { env?: Record<string, string>; 
     clock,
     dir,
     cardUrl,
+    portalUrl: t.config.http.publicUrl,
     card(personnummer, usage = 'login') {
       const files = demo.cards.find((c) => c.personnummer === personnummer);
       if (!files) throw new Error(`no demo card for ${personnummer}`);

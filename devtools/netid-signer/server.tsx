@@ -1,0 +1,187 @@
+/**
+ * A simulated Net iD signer: plays the card's signing side for demo and tests. It takes a
+ * signing job from the portal's bridge address, shows the text and checksum, lets the user
+ * pick a demo card in the "reader" and enter the signing code, makes a real CMS signature
+ * with that card's signing key and posts it to the bridge — as a real client would. The
+ * portal does not know it is simulated. Never loaded in production.
+ */
+import { readFileSync } from 'node:fs';
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { renderToString } from 'preact-render-to-string';
+import type { ComponentChildren } from 'preact';
+import { createCmsSignature } from './cms.js';
+
+export interface SignerCard {
+  personnummer: string;
+  name: string;
+  issuerName: string;
+  signingCertPath: string;
+  signingKeyPath: string;
+  loginCertPath: string;
+  loginKeyPath: string;
+  /** False for a card whose signing has not been activated (no signing code set). */
+  signingActivated: boolean;
+}
+
+export interface SignerOptions {
+  /** Only bridge addresses under this portal are followed (no fetching arbitrary URLs). */
+  portalUrl: string;
+  cards: readonly SignerCard[];
+  signingCode: string;
+  now?: () => Date;
+}
+
+interface BridgeJob {
+  version: number;
+  text: string;
+  digest: string;
+  document: string;
+  returnUrl?: string;
+}
+
+type Tamper = 'digest' | 'content' | 'none';
+
+export async function buildSigner(options: SignerOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false });
+  await app.register(formbody);
+  const now = options.now ?? (() => new Date());
+  const bridgePrefix = `${options.portalUrl.replace(/\/+$/, '')}/sign/bridge/`;
+
+  const allowed = (bridge: unknown): bridge is string =>
+    typeof bridge === 'string' && bridge.startsWith(bridgePrefix) && /^[A-Za-z0-9_-]{43}$/.test(bridge.slice(bridgePrefix.length));
+
+  async function fetchJob(bridge: string): Promise<BridgeJob | undefined> {
+    const res = await fetch(bridge, { headers: { accept: 'application/json' } });
+    return res.ok ? ((await res.json()) as BridgeJob) : undefined;
+  }
+
+  async function postToBridge(bridge: string, body: Record<string, string>): Promise<{ status: number; body: unknown }> {
+    const res = await fetch(bridge, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as unknown };
+  }
+
+  /** Signs the job with a card, or reports why it cannot; returns the portal's answer. */
+  async function sign(input: { bridge: string; card: SignerCard; certificate: 'signing' | 'login'; tamper: Tamper }) {
+    const job = await fetchJob(input.bridge);
+    if (!job) return { status: 404, body: { error: 'job_not_found' } };
+    if (input.certificate === 'signing' && !input.card.signingActivated) {
+      return postToBridge(input.bridge, { error: 'no_signing_certificate' });
+    }
+    const document = new Uint8Array(Buffer.from(job.document, 'base64'));
+    const certPath = input.certificate === 'signing' ? input.card.signingCertPath : input.card.loginCertPath;
+    const keyPath = input.certificate === 'signing' ? input.card.signingKeyPath : input.card.loginKeyPath;
+    const signed = input.tamper === 'content' ? new Uint8Array(Buffer.concat([Buffer.from(document), Buffer.from(' ')])) : document;
+    const cms = createCmsSignature({
+      document: signed,
+      certificatePem: readFileSync(certPath, 'utf8'),
+      privateKeyPem: readFileSync(keyPath, 'utf8'),
+      signingTime: now(),
+      ...(input.tamper === 'digest' ? { digestOverride: new Uint8Array(32).fill(7), detached: true } : {}),
+    });
+    return postToBridge(input.bridge, { cms: Buffer.from(cms).toString('base64') });
+  }
+
+  const page = (title: string, body: ComponentChildren) =>
+    `<!doctype html>${renderToString(
+      <html lang="sv">
+        <head>
+          <meta charSet="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title>{`${title} – Net iD (simulerad)`}</title>
+          <style>{'body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;line-height:1.5}pre{white-space:pre-wrap;background:#f2f4f7;padding:1rem;border:1px solid #767676}label{display:block;font-weight:600;margin-top:1rem}button{font:inherit;padding:.5rem 1rem;margin:1rem .5rem 0 0}'}</style>
+        </head>
+        <body>
+          <main>
+            <h1>{title}</h1>
+            <p>
+              <strong>Simulerad Net iD Client</strong> för demo och test: undertecknar med demokortens riktiga nycklar.
+            </p>
+            {body}
+          </main>
+        </body>
+      </html>,
+    )}`;
+
+  app.get<{ Querystring: { bridge?: string } }>('/netid/sign', async (request, reply) => {
+    const bridge = request.query.bridge;
+    reply.type('text/html; charset=utf-8');
+    if (!allowed(bridge)) return reply.status(400).send(page('Okänd begäran', <p>Begäran kommer inte från Kundwebben.</p>));
+    const job = await fetchJob(bridge);
+    if (!job) return reply.status(404).send(page('Begäran finns inte', <p>Underskriften är redan gjord eller har gått ut.</p>));
+    return reply.send(
+      page(
+        'Underteckna',
+        <form method="post" action="/netid/sign">
+          <input type="hidden" name="bridge" value={bridge} />
+          <h2>Text att underteckna</h2>
+          <pre>{job.text}</pre>
+          <p>
+            Kontrollsumma (SHA-256): <code>{job.digest.match(/.{1,4}/g)?.join(' ')}</code>
+          </p>
+          <label for="card">Kort i kortläsaren</label>
+          <select id="card" name="card">
+            {options.cards.map((c) => (
+              <option value={c.personnummer} key={c.personnummer}>{`${c.name} – ${c.issuerName}`}</option>
+            ))}
+          </select>
+          <label for="code">Signeringskod</label>
+          <input id="code" name="code" type="password" autoComplete="off" inputMode="numeric" />
+          <div>
+            <button type="submit" name="action" value="sign">
+              Underteckna
+            </button>
+            <button type="submit" name="action" value="cancel">
+              Avbryt
+            </button>
+          </div>
+        </form>,
+      ),
+    );
+  });
+
+  app.post<{ Body: { bridge?: string; card?: string; code?: string; action?: string } }>('/netid/sign', async (request, reply) => {
+    reply.type('text/html; charset=utf-8');
+    const { bridge, card: pnr, code, action } = request.body;
+    if (!allowed(bridge)) return reply.status(400).send(page('Okänd begäran', <p>Begäran kommer inte från Kundwebben.</p>));
+    const job = await fetchJob(bridge);
+    const back = job?.returnUrl ? <p><a href={job.returnUrl}>Tillbaka till Kundwebben</a></p> : null;
+    if (action === 'cancel') {
+      await postToBridge(bridge, { error: 'cancelled' });
+      return reply.send(page('Avbrutet', <>{<p>Du avbröt underskriften.</p>}{back}</>));
+    }
+    const card = options.cards.find((c) => c.personnummer === pnr);
+    if (!card) return reply.status(400).send(page('Inget kort', <p>Välj ett kort.</p>));
+    if (card.signingActivated && code !== options.signingCode) {
+      return reply.status(400).send(page('Fel signeringskod', <>{<p role="alert">Fel signeringskod. Gå tillbaka och försök igen.</p>}</>));
+    }
+    const result = await sign({ bridge, card, certificate: 'signing', tamper: 'none' });
+    const ok = result.status === 200;
+    return reply.send(
+      page(
+        ok ? 'Underskriften är skickad' : 'Underskriften godtogs inte',
+        <>
+          <p role="status">{ok ? 'Kundwebben har tagit emot din underskrift.' : `Kundwebben svarade: ${JSON.stringify(result.body)}`}</p>
+          {back}
+        </>,
+      ),
+    );
+  });
+
+  /** For tests: sign without the form, optionally with the login certificate or tampered. */
+  app.post<{ Body: { bridge?: unknown; personnummer?: unknown; certificate?: unknown; tamper?: unknown } }>('/api/sign', async (request, reply) => {
+    const { bridge, personnummer, certificate, tamper } = request.body;
+    if (!allowed(bridge)) return reply.status(400).send({ error: 'bridge_not_allowed' });
+    const card = options.cards.find((c) => c.personnummer === personnummer);
+    if (!card) return reply.status(400).send({ error: 'no_such_card' });
+    const result = await sign({
+      bridge,
+      card,
+      certificate: certificate === 'login' ? 'login' : 'signing',
+      tamper: tamper === 'digest' || tamper === 'content' ? tamper : 'none',
+    });
+    return reply.send(result);
+  });
+
+  return app;
+}

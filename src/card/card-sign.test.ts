@@ -1,0 +1,174 @@
+/**
+ * Card signing end to end over HTTP: the portal's sign page hands a job to the (simulated)
+ * Net iD signer through the bridge, the signer signs with the demo card's real signing key,
+ * and the portal verifies the CMS before storing evidence. Attacks open each test.
+ */
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSigner, type SignerCard } from '../../devtools/netid-signer/server.js';
+import { CARD_PEOPLE, startCardTestbed, type CardTestbed } from '../../test/support/card.js';
+import { parseCertificate, pemToDerList } from '../platform/pki.js';
+
+let tb: CardTestbed;
+let signer: FastifyInstance;
+let signerUrl: string;
+
+function signerCards(activated = true): SignerCard[] {
+  return tb.demo.cards.map((c) => {
+    const person = CARD_PEOPLE.find((p) => p.personnummer === c.personnummer);
+    return {
+      personnummer: c.personnummer,
+      name: `${person?.givenName ?? ''} ${person?.surname ?? ''}`,
+      issuerName: c.issuer,
+      signingCertPath: c.signing.certPath,
+      signingKeyPath: c.signing.keyPath,
+      loginCertPath: c.login.certPath,
+      loginKeyPath: c.login.keyPath,
+      signingActivated: activated,
+    };
+  });
+}
+
+beforeAll(async () => {
+  tb = await startCardTestbed({ listen: true });
+  signer = await buildSigner({ portalUrl: tb.portalUrl, cards: signerCards(), signingCode: '123456', now: () => tb.clock.now() });
+  signerUrl = await signer.listen({ host: '127.0.0.1', port: 0 });
+}, 60_000);
+afterAll(async () => {
+  await signer.close();
+  await tb.close();
+});
+
+const TOLVAN = '191212121212';
+
+/** Logs Tolvan in, creates a sign request and starts card signing; returns the bridge URL. */
+async function startSigning(document: Record<string, string> = { case: 'KW-1', text: 'Ansökan' }) {
+  const { cookie, csrf } = await tb.t.loginAs(TOLVAN);
+  const request = await tb.t.services.signing.create({
+    personnummer: TOLVAN,
+    purpose: 'test',
+    subject: document['case'] ?? 'x',
+    document,
+    text: 'Ansökan om utförseltillstånd KW-1',
+    returnPath: '/start',
+  });
+  const page = await tb.t.app.inject({ method: 'POST', url: `/sign/${request.id}/card`, headers: { cookie }, payload: { _csrf: csrf } });
+  expect(page.statusCode).toBe(200);
+  const launch = /href="([^"]*netid\/sign\?bridge=[^"]+)"/.exec(page.body)?.[1]?.replace(/&amp;/g, '&') ?? '';
+  const bridge = new URL(launch).searchParams.get('bridge') ?? '';
+  return { cookie, csrf, request, bridge };
+}
+
+async function signWith(bridge: string, body: Record<string, unknown> = {}) {
+  const res = await fetch(`${signerUrl}/api/sign`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ bridge, personnummer: TOLVAN, ...body }),
+  });
+  return (await res.json()) as { status: number; body: { status?: string; error?: string; evidenceId?: string } };
+}
+
+describe('card signing', () => {
+  it('signs with the card’s signing certificate; the evidence is stored and re-verifies', async () => {
+    const { cookie, request, bridge } = await startSigning();
+    const job = (await (await fetch(bridge)).json()) as { digest: string; text: string; document: string };
+    expect(job.digest).toBe(request.digest);
+    expect(Buffer.from(job.document, 'base64').toString()).toBe(request.document);
+    const result = await signWith(bridge);
+    expect(result).toMatchObject({ status: 200, body: { status: 'completed' } });
+    const done = await tb.t.app.inject({ url: `/sign/${request.id}`, headers: { cookie } });
+    expect(done.body).toContain('Underskriften är klar');
+    const evidenceId = result.body.evidenceId ?? '';
+    const check = await tb.t.app.inject({ url: `/signatures/${evidenceId}`, headers: { cookie, accept: 'application/json' } });
+    expect(check.json()).toMatchObject({
+      valid: true,
+      checks: { digest: true, signature: true, chain: true, certificate: true, ocsp: true, signer: true },
+    });
+    const html = await tb.t.app.inject({ url: `/signatures/${evidenceId}`, headers: { cookie } });
+    expect(html.body).toContain('Underskriften är giltig');
+  });
+
+  it('a request is completed once: the bridge cannot be used again', async () => {
+    const { bridge } = await startSigning({ case: 'KW-2' });
+    expect((await signWith(bridge)).body.status).toBe('completed');
+    expect((await signWith(bridge)).status).toBe(404);
+  });
+
+  it('re-verification still holds offline, later, with the responder gone', async () => {
+    const { bridge } = await startSigning({ case: 'KW-3' });
+    const { body } = await signWith(bridge);
+    tb.ocsp.faults.mode = 'down';
+    tb.clock.advance(400 * 24 * 3600_000);
+    try {
+      const evidence = await tb.t.services.signing.evidence(body.evidenceId ?? '');
+      expect(evidence).toBeDefined();
+      if (evidence) expect((await tb.t.services.signing.reverify(evidence)).ok).toBe(true);
+    } finally {
+      tb.ocsp.faults.mode = 'ok';
+      tb.clock.set('2026-11-28T09:00:00Z');
+    }
+  });
+});
+
+describe('refused card signatures: nothing is stored and the person is told why', () => {
+  it.each([
+    ['the login certificate instead of the signing certificate', { certificate: 'login' }, 'not_a_signing_certificate'],
+    ['a signature over another digest (digest substitution)', { tamper: 'digest' }, 'digest_mismatch'],
+    ['a signature enveloping other content', { tamper: 'content' }, 'content_mismatch'],
+    ['another person’s card', { personnummer: '197505121231' }, 'wrong_person'],
+  ])('%s', async (_name, body, code) => {
+    const { cookie, request, bridge } = await startSigning({ case: `bad-${code}` });
+    const result = await signWith(bridge, body);
+    expect(result).toMatchObject({ status: 422, body: { error: code } });
+    expect(await tb.t.services.db.selectFrom('signature_evidence').select('id').where('request_id', '=', request.id).executeTakeFirst()).toBeUndefined();
+    const page = await tb.t.app.inject({ url: `/sign/${request.id}`, headers: { cookie } });
+    expect(page.body).toContain('role="alert"');
+    expect(page.body).toContain('Granska och underteckna');
+  });
+
+  it('a card without an activated signing certificate: the person is told how to activate it', async () => {
+    const unactivated = await buildSigner({ portalUrl: tb.portalUrl, cards: signerCards(false), signingCode: '123456' });
+    const url = await unactivated.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const { cookie, request, bridge } = await startSigning({ case: 'noact' });
+      const res = await fetch(`${url}/api/sign`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ bridge, personnummer: TOLVAN }) });
+      expect(await res.json()).toMatchObject({ status: 200, body: { status: 'noted' } });
+      const page = await tb.t.app.inject({ url: `/sign/${request.id}`, headers: { cookie } });
+      expect(page.body).toContain('lås upp signering i Net iD Client och sätt en egen signeringskod');
+    } finally {
+      await unactivated.close();
+    }
+  });
+
+  it('someone else cannot open or start another person’s sign request', async () => {
+    const { request } = await startSigning({ case: 'other' });
+    const other = await tb.t.loginAs('198112289874');
+    expect((await tb.t.app.inject({ url: `/sign/${request.id}`, headers: { cookie: other.cookie } })).statusCode).toBe(403);
+    const start = await tb.t.app.inject({ method: 'POST', url: `/sign/${request.id}/card`, headers: { cookie: other.cookie }, payload: { _csrf: other.csrf } });
+    expect(start.statusCode).toBe(403);
+  });
+
+  it('stored evidence that was altered afterwards no longer verifies', async () => {
+    const { bridge } = await startSigning({ case: 'KW-9' });
+    const { body } = await signWith(bridge);
+    const evidence = await tb.t.services.signing.evidence(body.evidenceId ?? '');
+    if (!evidence) throw new Error('no evidence');
+    const altered = { ...evidence, document: evidence.document.replace('KW-9', 'KW-8') };
+    expect(await tb.t.services.signing.reverify(altered)).toMatchObject({ ok: false, checks: { digest: false } });
+  });
+
+  it('an OCSP answer about another certificate (replayed into the evidence) does not verify', async () => {
+    const { bridge } = await startSigning({ case: 'KW-11' });
+    const { body } = await signWith(bridge);
+    const evidence = await tb.t.services.signing.evidence(body.evidenceId ?? '');
+    if (!evidence || !tb.t.services.ocsp) throw new Error('setup');
+    const parsed = JSON.parse(evidence.evidence) as { ocsp: string; chain: string[] };
+    // A genuine, good answer — but about Tolvan's login certificate, not the signing one.
+    const login = parseCertificate(pemToDerList(tb.card(TOLVAN, 'login').cert)[0] ?? new Uint8Array());
+    const issuer = parseCertificate(new Uint8Array(Buffer.from(parsed.chain[1] ?? '', 'base64')));
+    const answer = await tb.t.services.ocsp.check(login, issuer, tb.demo.issuers.telia.ocspUrl);
+    expect(answer.status).toBe('good');
+    const replayed = { ...evidence, evidence: JSON.stringify({ ...parsed, ocsp: Buffer.from(answer.responseDer).toString('base64') }) };
+    expect(await tb.t.services.signing.reverify(replayed)).toMatchObject({ ok: false, checks: { ocsp: false, signature: true } });
+  });
+});
