@@ -3,6 +3,7 @@
  * demo data), `migrate`, `import-users FILE`. Nothing else lives here.
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { ConfigError, loadConfig, type Config, type Mode } from './config.js';
 import { buildApp, createServices } from './app.js';
 import { importUsers } from './accounts/import.js';
@@ -10,8 +11,20 @@ import { formatPersonalNumber } from './identity/personnummer.js';
 import { format, isLang, messages } from './platform/i18n/index.js';
 
 async function serve(mode: Mode | undefined): Promise<void> {
-  const config = loadConfig(process.env, mode);
+  let config = loadConfig(process.env, mode);
+  let demoBanner: string[] = [];
+  let closeDemoTools: (() => Promise<void>) | undefined;
+  if (config.mode === 'demo') {
+    // The local stand-ins for card issuers and Net iD; explicit settings still win.
+    const { startDemoTools } = await import('../devtools/demo/tools.js');
+    const dataDir = config.database.kind === 'sqlite' && config.database.file !== ':memory:' ? path.dirname(config.database.file) : path.resolve('data');
+    const tools = await startDemoTools({ dataDir, portalPort: config.http.port, publicUrl: config.http.publicUrl });
+    config = loadConfig({ ...tools.env, ...process.env }, mode);
+    demoBanner = tools.banner;
+    closeDemoTools = () => tools.close();
+  }
   const { app, services, cardListener } = await buildApp(config);
+  if (closeDemoTools) app.addHook('onClose', closeDemoTools);
   if (config.demo.seedData) {
     const { seedDemoData } = await import('../devtools/demo/seed.js');
     await seedDemoData(services.accounts);
@@ -37,10 +50,10 @@ async function serve(mode: Mode | undefined): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   await app.listen({ host: config.http.host, port: config.http.port });
   if (cardListener) await cardListener.listen({ host: config.card.host, port: config.card.port });
-  if (config.mode === 'demo') await printDemoBanner(config);
+  if (config.mode === 'demo') await printDemoBanner(config, demoBanner);
 }
 
-async function printDemoBanner(config: Config): Promise<void> {
+async function printDemoBanner(config: Config, extra: string[]): Promise<void> {
   const { DEMO_PEOPLE } = await import('../devtools/demo/seed.js');
   const lines = [
     '',
@@ -54,6 +67,8 @@ async function printDemoBanner(config: Config): Promise<void> {
     '',
     'Demo identities (fictional people, test personal numbers):',
     ...DEMO_PEOPLE.map((p) => `  ${formatPersonalNumber(p.personnummer)}  ${p.name.padEnd(20)} ${p.about}`),
+    '',
+    ...extra,
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');

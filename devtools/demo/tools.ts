@@ -1,0 +1,90 @@
+/**
+ * Demo mode's local stand-ins for the outside world: the test PKI with a card for each
+ * demo person (PKCS#12 files to import into a browser), its OCSP responder, and the
+ * simulated Net iD signer. Returns the settings that point the portal at them. Never
+ * loaded in production.
+ */
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { ensureDemoPki, startOcspResponder, type DemoPki, type OcspResponder } from '../test-pki/index.js';
+import { buildSigner } from '../netid-signer/server.js';
+import { systemClock } from '../../src/platform/clock.js';
+import { formatPersonalNumber } from '../../src/identity/personnummer.js';
+
+export const DEMO_CARD_PASSWORD = 'kundwebben';
+export const DEMO_SIGNING_CODE = '123456';
+
+const CARD_HOLDERS = [
+  { personnummer: '191212121212', givenName: 'Tolvan', surname: 'Tolvansson', issuer: 'telia', signing: true },
+  { personnummer: '198112289874', givenName: 'Testa', surname: 'Testsson', issuer: 'svenska_pass', signing: true },
+  { personnummer: '197010632391', givenName: 'Kim', surname: 'Koordinatsson', issuer: 'svenska_pass', signing: false },
+  { personnummer: '196408231238', givenName: 'Hedda', surname: 'Handläggare', issuer: 'telia', signing: true },
+] as const;
+
+export interface DemoTools {
+  env: Record<string, string>;
+  banner: string[];
+  demo: DemoPki;
+  close(): Promise<void>;
+}
+
+export async function startDemoTools(options: { dataDir: string; portalPort: number; publicUrl: string }): Promise<DemoTools> {
+  const ocspPort = options.portalPort + 2;
+  const signerPort = options.portalPort + 3;
+  const cardPort = options.portalPort + 1;
+  const demo = await ensureDemoPki(path.join(options.dataDir, 'test-pki'), {
+    clock: systemClock,
+    ocspBaseUrl: `http://127.0.0.1:${ocspPort}/ocsp`,
+    people: CARD_HOLDERS.map(({ personnummer, givenName, surname, issuer }) => ({ personnummer, givenName, surname, issuer })),
+    password: DEMO_CARD_PASSWORD,
+  });
+  const ocsp: OcspResponder = await startOcspResponder(demo.pki, { port: ocspPort });
+  const signer: FastifyInstance = await buildSigner({
+    portalUrl: options.publicUrl,
+    signingCode: DEMO_SIGNING_CODE,
+    cards: demo.cards.map((c) => {
+      const holder = CARD_HOLDERS.find((h) => h.personnummer === c.personnummer);
+      return {
+        personnummer: c.personnummer,
+        name: holder ? `${holder.givenName} ${holder.surname}` : c.personnummer,
+        issuerName: c.issuer === 'telia' ? 'ID-kort från Telia (test)' : 'ID-kort från Skatteverket (test)',
+        signingCertPath: c.signing.certPath,
+        signingKeyPath: c.signing.keyPath,
+        loginCertPath: c.login.certPath,
+        loginKeyPath: c.login.keyPath,
+        signingActivated: holder?.signing ?? true,
+      };
+    }),
+  });
+  await signer.listen({ host: '127.0.0.1', port: signerPort });
+
+  const env = {
+    KW_CARD_ISSUERS_FILE: demo.issuersFile,
+    KW_CARD_TLS_CERT: demo.tls.certPath,
+    KW_CARD_TLS_KEY: demo.tls.keyPath,
+    KW_CARD_PORT: String(cardPort),
+    KW_CARD_PUBLIC_URL: `https://localhost:${cardPort}`,
+    KW_CARD_SIGNER_URL: `http://localhost:${signerPort}/netid/sign`,
+  };
+  const banner = [
+    'Demo ID cards (test PKI; import the login .p12 into your browser, password "' + DEMO_CARD_PASSWORD + '"):',
+    ...demo.cards.map((c) => {
+      const holder = CARD_HOLDERS.find((h) => h.personnummer === c.personnummer);
+      const note = holder?.signing === false ? ' (signing not activated)' : '';
+      return `  ${formatPersonalNumber(c.personnummer)} ${c.issuer.padEnd(13)} ${path.relative(process.cwd(), c.login.p12Path)}${note}`;
+    }),
+    `  The card-login page (https://localhost:${cardPort}) uses a test server certificate: trust`,
+    `  ${path.relative(process.cwd(), demo.tls.caPath)} in the browser, or accept its warning once.`,
+    `  OCSP responder:        http://127.0.0.1:${ocspPort}/ocsp`,
+    `  Net iD signer (sim.):  http://localhost:${signerPort}/netid/sign   signing code ${DEMO_SIGNING_CODE}`,
+  ];
+  return {
+    env,
+    banner,
+    demo,
+    async close() {
+      await signer.close();
+      await ocsp.close();
+    },
+  };
+}
