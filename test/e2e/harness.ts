@@ -112,6 +112,8 @@ export interface E2E {
   browser: Browser;
   /** http://127.0.0.1:<port>, also the app's public URL (the CSRF origin check needs it). */
   baseUrl: string;
+  /** Other loopback origins journeys may visit (card listener, simulated signer). */
+  extraOrigins: string[];
   close(): Promise<void>;
 }
 
@@ -119,14 +121,17 @@ export interface E2E {
  * Starts the real app (test mode, in-memory SQLite, demo people, ManualClock) on a loopback
  * port whose URL is also its public URL, and launches Chromium. Close it in afterAll.
  */
-export async function startE2E(options: { env?: Record<string, string> } = {}): Promise<E2E> {
+export async function startE2E(
+  options: { env?: Record<string, string> | ((baseUrl: string) => Promise<Record<string, string>>) } = {},
+): Promise<E2E> {
   let app: TestApp | undefined;
   let baseUrl = '';
   for (let attempt = 1; app === undefined; attempt++) {
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
+    const extra = typeof options.env === 'function' ? await options.env(baseUrl) : (options.env ?? {});
     const started = await startTestApp({
-      env: { KW_HOST: '127.0.0.1', KW_PORT: String(port), KW_PUBLIC_URL: baseUrl, ...options.env },
+      env: { KW_HOST: '127.0.0.1', KW_PORT: String(port), KW_PUBLIC_URL: baseUrl, ...extra },
     });
     try {
       await started.app.listen({ host: '127.0.0.1', port });
@@ -148,6 +153,7 @@ export async function startE2E(options: { env?: Record<string, string> } = {}): 
     app,
     browser,
     baseUrl,
+    extraOrigins: [],
     async close() {
       await browser.close();
       await app.close();
@@ -175,9 +181,11 @@ export class PageMonitor {
   /** Main-frame documents that answered with an expected error status. */
   private readonly expectedFailures = new Map<string, number>();
   private readonly origin: string;
+  private readonly allowed: Set<string>;
 
-  constructor(baseUrl: string) {
+  constructor(baseUrl: string, extraOrigins: readonly string[] = []) {
     this.origin = new URL(baseUrl).origin;
+    this.allowed = new Set([this.origin, ...extraOrigins.map((o) => new URL(o).origin)]);
   }
 
   /** Lets the next main-frame document answer `status` (an error page the journey asserts). */
@@ -207,7 +215,7 @@ export class PageMonitor {
   async attach(context: BrowserContext): Promise<void> {
     // No journey may leave the loopback app: anything else is aborted and reported.
     await context.route(
-      (url) => url.origin !== this.origin,
+      (url) => !this.allowed.has(url.origin),
       async (route) => {
         this.problems.push(
           `request outside the app was attempted: ${route.request().method()} ${route.request().url()}`,
@@ -254,7 +262,8 @@ export class PageMonitor {
         else this.problems.push(`unexpected HTTP ${status} for ${url}`);
       }
       const headers = response.headers();
-      if ((headers['content-type'] ?? '').startsWith('text/html')) {
+      // The portal's own pages carry the strict CSP; dev tools on other origins need not.
+      if (new URL(url).origin === this.origin && (headers['content-type'] ?? '').startsWith('text/html')) {
         const csp = headers['content-security-policy'] ?? '';
         if (!/(^|;)\s*script-src 'self'\s*(;|$)/.test(csp)) {
           this.problems.push(`HTML page without the strict script-src CSP: ${url} (CSP: "${csp}")`);
@@ -367,6 +376,8 @@ export interface PageOptions {
   loginAs?: string;
   /** Browser language; Swedish unless a journey says otherwise. */
   locale?: string;
+  /** Client certificates the browser presents (a card in the reader). */
+  clientCertificates?: { origin: string; certPath: string; keyPath: string }[];
 }
 
 export interface Journey {
@@ -392,10 +403,11 @@ export async function withPage<T>(
     locale: options.locale ?? 'sv-SE',
     timezoneId: 'Europe/Stockholm',
     viewport: { width: 1280, height: 900 },
+    ...(options.clientCertificates ? { clientCertificates: options.clientCertificates, ignoreHTTPSErrors: true } : {}),
   });
   context.setDefaultTimeout(10_000);
   context.setDefaultNavigationTimeout(15_000);
-  const monitor = new PageMonitor(e2e.baseUrl);
+  const monitor = new PageMonitor(e2e.baseUrl, e2e.extraOrigins);
   let result: T;
   try {
     await monitor.attach(context);
