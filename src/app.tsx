@@ -20,6 +20,11 @@ import { reverifyCardEvidence, type CardSignatureEvidence } from './card/cms.js'
 import { cardSignRoutes } from './card/sign-routes.js';
 import { createOcspClient, type OcspClient } from './card/ocsp.js';
 import { createSigning } from './signing/service.js';
+import { readFileSync } from 'node:fs';
+import { bankIdRoutes } from './bankid/routes.js';
+import { createBankIdClient, type BankIdClient, type CompletionData } from './bankid/rp-client.js';
+import { createBankIdService, type BankIdService } from './bankid/service.js';
+import { rootsFromPem, verifyBankIdCompletion } from './bankid/verify.js';
 import { signingRoutes, type SignMethod } from './signing/routes.js';
 import { createAuditLog } from './audit/service.js';
 import type { Config } from './config.js';
@@ -93,7 +98,47 @@ export async function createServices(config: Config, deps: AppDeps = {}) {
       });
     }
   }
-  return { config, clock, logger, db, store, audit, accounts, plan, sessions, login, providers, cardLogin, ocsp, signing, site: planFile.site };
+  let bankid: BankIdService | undefined;
+  let bankidClient: BankIdClient | undefined;
+  if (config.bankid) {
+    const b = config.bankid;
+    bankidClient = createBankIdClient({
+      baseUrl: b.url,
+      ca: readFileSync(b.caFile, 'utf8'),
+      ...(b.rpPfxFile ? { pfx: readFileSync(b.rpPfxFile) } : {}),
+      ...(b.rpPassphrase ? { passphrase: b.rpPassphrase } : {}),
+      ...(b.rpCertFile ? { cert: readFileSync(b.rpCertFile, 'utf8') } : {}),
+      ...(b.rpKeyFile ? { key: readFileSync(b.rpKeyFile, 'utf8') } : {}),
+      timeoutMs: b.timeoutMs,
+      clock,
+    });
+    const roots = rootsFromPem(readFileSync(b.userRootsFile, 'utf8'));
+    bankid = createBankIdService({ client: bankidClient, store, clock, audit, roots, referringDomain: new URL(config.http.publicUrl).hostname });
+    if (!providers.has('bankid')) providers.set('bankid', { id: 'bankid', startPath: '/login/bankid' });
+    signing.registerReverifier('bankid', {
+      reverify: (evidence) => {
+        const proof = JSON.parse(evidence.evidence) as {
+          completionData: CompletionData;
+          userVisibleData: string | null;
+          userNonVisibleData: string | null;
+        };
+        const result = verifyBankIdCompletion({
+          completion: proof.completionData,
+          expectedVisibleData: proof.userVisibleData ?? undefined,
+          expectedNonVisibleData: proof.userNonVisibleData ?? undefined,
+          roots,
+          at: new Date(evidence.signed_at),
+        });
+        const bound = proof.userNonVisibleData !== null && Buffer.from(proof.userNonVisibleData, 'base64').toString('utf8').endsWith(`sha256=${evidence.digest}`);
+        return Promise.resolve(
+          result.ok
+            ? { ok: bound && result.personnummer === evidence.signer_personnummer, checks: { signature: true, chain: true, ocsp: true, signer: result.personnummer === evidence.signer_personnummer, bound } }
+            : { ok: false, code: result.code, checks: { signature: false }, detail: result.detail },
+        );
+      },
+    });
+  }
+  return { config, clock, logger, db, store, audit, accounts, plan, sessions, login, providers, cardLogin, ocsp, signing, bankid, bankidClient, site: planFile.site };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;
@@ -185,6 +230,17 @@ export async function buildApp(
       startPath: (id) => `/sign/${id}/card`,
     });
   }
+  const bankidService = services.bankid;
+  if (bankidService) {
+    await app.register(bankIdRoutes, { ...viewDeps, ...services, bankid: bankidService });
+    signMethods.unshift({
+      id: 'bankid',
+      label: 'sign.withBankId',
+      note: 'sign.bankIdNeeds',
+      isAvailable: () => services.plan.isEnabled('bankid'),
+      startPath: (id) => `/sign/${id}/bankid`,
+    });
+  }
   await app.register(signingRoutes, { ...viewDeps, signing: services.signing, signMethods });
   if (cardLogin) {
     await app.register(cardRoutes, { ...viewDeps, ...services, cardLogin });
@@ -197,6 +253,7 @@ export async function buildApp(
 
   app.addHook('onClose', async () => {
     await cardListener?.close();
+    await services.bankidClient?.close();
     await services.db.destroy();
   });
   return { app, services, cardListener };

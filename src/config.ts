@@ -72,6 +72,23 @@ export interface Config {
      */
     readonly signerUrl: string | undefined;
   };
+  /** BankID RP API v6.0; undefined when BankID is not configured. */
+  readonly bankid:
+    | {
+        readonly url: string;
+        /** PEM of BankID's server TLS root: the only root trusted for the RP API. */
+        readonly caFile: string;
+        readonly rpCertFile: string | undefined;
+        readonly rpKeyFile: string | undefined;
+        readonly rpPfxFile: string | undefined;
+        readonly rpPassphrase: string | undefined;
+        /** PEM of the roots of BankID user certificates (signature verification). */
+        readonly userRootsFile: string;
+        readonly timeoutMs: number;
+        /** Where the same-device launch link points instead of the BankID app (test app). */
+        readonly launchUrl: string | undefined;
+      }
+    | undefined;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly demo: {
     /** Seed demo organisations and people (fictional, test personnummer) at start. */
@@ -205,6 +222,39 @@ export function loadConfig(env: Env = process.env, modeOverride?: Mode): Readonl
     problems.push('KW_CARD_ISSUERS_FILE points at the test PKI, which is refused in production');
   }
 
+  const bankidUrl = get('KW_BANKID_URL');
+  let bankid: Config['bankid'];
+  if (bankidUrl !== undefined) {
+    const caFile = get('KW_BANKID_CA_FILE');
+    const userRootsFile = get('KW_BANKID_USER_ROOTS_FILE');
+    const rpCertFile = get('KW_BANKID_RP_CERT_FILE');
+    const rpKeyFile = get('KW_BANKID_RP_KEY_FILE');
+    const rpPfxFile = get('KW_BANKID_RP_PFX_FILE');
+    if (!/^https:\/\//.test(bankidUrl)) problems.push('KW_BANKID_URL must be an https URL');
+    if (caFile === undefined) problems.push('KW_BANKID_CA_FILE (the BankID server root to pin) is required with KW_BANKID_URL');
+    if (userRootsFile === undefined) problems.push('KW_BANKID_USER_ROOTS_FILE (roots of BankID user certificates) is required with KW_BANKID_URL');
+    if (rpPfxFile === undefined && (rpCertFile === undefined || rpKeyFile === undefined)) {
+      problems.push('BankID needs the RP certificate: KW_BANKID_RP_PFX_FILE, or KW_BANKID_RP_CERT_FILE and KW_BANKID_RP_KEY_FILE');
+    }
+    const launchUrl = get('KW_BANKID_LAUNCH_URL');
+    if (production) {
+      if (/^https:\/\/(localhost|127\.|\[::1\])/.test(bankidUrl)) problems.push('KW_BANKID_URL points at a local BankID test server, which is refused in production');
+      if (launchUrl !== undefined) problems.push('KW_BANKID_LAUNCH_URL (the BankID test app) is refused in production');
+      if (/bankid-test/.test([caFile, userRootsFile, rpCertFile, rpPfxFile].join(' '))) problems.push('BankID test certificates are refused in production');
+    }
+    bankid = {
+      url: bankidUrl.replace(/\/+$/, ''),
+      caFile: path.resolve(caFile ?? ''),
+      rpCertFile: rpCertFile === undefined ? undefined : path.resolve(rpCertFile),
+      rpKeyFile: rpKeyFile === undefined ? undefined : path.resolve(rpKeyFile),
+      rpPfxFile: rpPfxFile === undefined ? undefined : path.resolve(rpPfxFile),
+      rpPassphrase: get('KW_BANKID_RP_PASSPHRASE'),
+      userRootsFile: path.resolve(userRootsFile ?? ''),
+      timeoutMs: int('KW_BANKID_TIMEOUT_MS', 5000, 200, 60_000),
+      launchUrl,
+    };
+  }
+
   const logLevelRaw = get('KW_LOG_LEVEL') ?? (mode === 'test' ? 'silent' : 'info');
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
   const logLevel = levels.find((l) => l === logLevelRaw);
@@ -239,6 +289,7 @@ export function loadConfig(env: Env = process.env, modeOverride?: Mode): Readonl
       expiryOtherMethodDays: int('KW_CARD_EXPIRY_OTHER_METHOD_DAYS', 90, 0, 3650),
       signerUrl: get('KW_CARD_SIGNER_URL'),
     },
+    bankid,
     logLevel: logLevel ?? 'info',
     demo: { seedData },
   };

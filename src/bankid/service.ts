@@ -1,0 +1,246 @@
+/**
+ * BankID orders bound to the browser session. The order (orderRef, qrStartSecret, start
+ * time) lives in the TTL store, named by a random id that only the session knows: the
+ * browser never sends an orderRef. Polls are cheap: BankID's /collect is called at most once
+ * per 2 s per order however many tabs or instances poll (a short lock in the store), the
+ * animated QR is computed on the server, and a completed order is verified once and used
+ * once.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { AuditLog } from '../audit/service.js';
+import type { Clock } from '../platform/clock.js';
+import type { TtlStore } from '../platform/store/port.js';
+import type { ParsedCertificate } from '../platform/pki.js';
+import { rfaForError, rfaForFailed, rfaForPending, type Flow, type Rfa } from './messages.js';
+import { qrData } from './qr.js';
+import { BankIdError, type BankIdClient, type CompletionData, type OrderRequest } from './rp-client.js';
+import { verifyBankIdCompletion } from './verify.js';
+
+export type OrderKind = 'auth' | 'sign';
+
+export interface BankIdOrder {
+  id: string;
+  kind: OrderKind;
+  flow: Flow;
+  orderRef: string;
+  autoStartToken: string;
+  qrStartToken: string;
+  qrStartSecret: string;
+  startedAt: number;
+  endUserIp: string;
+  mobile: boolean;
+  signRequestId: string | null;
+  visibleData: string | undefined;
+  nonVisibleData: string | undefined;
+  state: 'pending' | 'failed' | 'complete';
+  hintCode: string | undefined;
+  rfa: Rfa;
+  /** Set once the completion has been verified. */
+  result?: { personnummer: string; name: string; completion: CompletionData; certificate: { serial: string; notAfter: string; issuer: string } };
+  /** Why a completion or start was refused (our own check, not BankID's). */
+  refusal?: string;
+  used?: boolean;
+}
+
+export interface OrderView {
+  state: BankIdOrder['state'];
+  rfa: Rfa;
+  /** The animated QR data for this second (other-device flow, while not yet scanned). */
+  qr: string | null;
+  refusal: string | null;
+}
+
+/** Orders are kept a little longer than BankID keeps them collectable. */
+const ORDER_SECONDS = 6 * 60;
+const COLLECT_INTERVAL_SECONDS = 2;
+
+export function createBankIdService(deps: {
+  client: BankIdClient;
+  store: TtlStore;
+  clock: Clock;
+  audit: AuditLog;
+  roots: readonly ParsedCertificate[];
+  referringDomain: string;
+}) {
+  const { client, store, clock, audit } = deps;
+  const key = (id: string) => `bankid:order:${id}`;
+  const stats = { collects: 0, polls: 0 };
+
+  async function save(order: BankIdOrder): Promise<void> {
+    const ttl = Math.max(1, Math.ceil((order.startedAt + ORDER_SECONDS * 1000 - clock.now().getTime()) / 1000));
+    await store.upsert(key(order.id), order, ttl);
+  }
+
+  function view(order: BankIdOrder): OrderView {
+    const showQr = order.flow === 'qr' && order.state === 'pending' && (order.hintCode === undefined || order.hintCode === 'outstandingTransaction');
+    return {
+      state: order.state,
+      rfa: order.rfa,
+      qr: showQr ? qrData(order.qrStartToken, order.qrStartSecret, order.startedAt, clock.now().getTime()) : null,
+      refusal: order.refusal ?? null,
+    };
+  }
+
+  return {
+    stats,
+
+    /** Starts an order; throws BankIdError (with its errorCode) when BankID refuses. */
+    async start(input: {
+      kind: OrderKind;
+      flow: Flow;
+      endUserIp: string;
+      userAgent: string | undefined;
+      deviceId: string;
+      mobile: boolean;
+      personnummer?: string;
+      text?: string;
+      nonVisible?: string;
+      signRequestId?: string;
+    }): Promise<BankIdOrder> {
+      const visibleData = input.text === undefined ? undefined : Buffer.from(input.text, 'utf8').toString('base64');
+      const nonVisibleData = input.nonVisible === undefined ? undefined : Buffer.from(input.nonVisible, 'utf8').toString('base64');
+      const body: OrderRequest = {
+        endUserIp: input.endUserIp,
+        returnRisk: true,
+        web: {
+          referringDomain: deps.referringDomain,
+          deviceIdentifier: createHash('sha256').update(input.deviceId).digest('hex'),
+          ...(input.userAgent ? { userAgent: input.userAgent.slice(0, 256) } : {}),
+        },
+        ...(input.personnummer ? { requirement: { personalNumber: input.personnummer, pinCode: input.kind === 'sign' } } : {}),
+        ...(visibleData ? { userVisibleData: visibleData, userVisibleDataFormat: 'simpleMarkdownV1' as const } : {}),
+        ...(nonVisibleData ? { userNonVisibleData: nonVisibleData } : {}),
+      };
+      const response =
+        input.kind === 'sign' && visibleData ? await client.sign({ ...body, userVisibleData: visibleData }) : await client.auth(body);
+      const order: BankIdOrder = {
+        id: randomBytes(24).toString('base64url'),
+        kind: input.kind,
+        flow: input.flow,
+        ...response,
+        startedAt: clock.now().getTime(),
+        endUserIp: input.endUserIp,
+        mobile: input.mobile,
+        signRequestId: input.signRequestId ?? null,
+        visibleData,
+        nonVisibleData,
+        state: 'pending',
+        hintCode: undefined,
+        rfa: input.flow === 'qr' ? 'RFA1' : 'RFA13',
+      };
+      await save(order);
+      return order;
+    },
+
+    async find(id: string | undefined): Promise<BankIdOrder | undefined> {
+      if (!id || !/^[A-Za-z0-9_-]{32}$/.test(id)) return undefined;
+      return store.find<BankIdOrder>(key(id));
+    },
+
+    /**
+     * The order's state for a poll. Calls BankID's /collect only when the last call is 2 s
+     * old — the lock in the store makes that hold across tabs and instances.
+     */
+    async poll(id: string): Promise<{ order: BankIdOrder; view: OrderView } | undefined> {
+      stats.polls++;
+      let order = await store.find<BankIdOrder>(key(id));
+      if (!order) return undefined;
+      if (order.state === 'pending' && (await store.add(`bankid:collect:${id}`, 1, COLLECT_INTERVAL_SECONDS))) {
+        stats.collects++;
+        try {
+          const collected = await client.collect(order.orderRef);
+          order = (await store.find<BankIdOrder>(key(id))) ?? order;
+          if (collected.status === 'pending') {
+            order.hintCode = collected.hintCode;
+            order.rfa = rfaForPending(collected.hintCode, order.flow, order.mobile);
+          } else if (collected.status === 'failed') {
+            order.state = 'failed';
+            order.hintCode = collected.hintCode;
+            order.rfa = rfaForFailed(collected.hintCode, order.flow);
+          } else {
+            const completion = collected.completionData;
+            const verification = verifyBankIdCompletion({
+              completion,
+              expectedVisibleData: order.visibleData,
+              expectedNonVisibleData: order.nonVisibleData,
+              roots: deps.roots,
+              at: clock.now(),
+            });
+            if (!verification.ok) {
+              order.state = 'failed';
+              order.rfa = 'RFA22';
+              order.refusal = 'verification';
+              await audit.record({
+                event: order.kind === 'auth' ? 'login_failed' : 'signature_failed',
+                outcome: 'failure',
+                actor: /^\d{12}$/.test(completion.user.personalNumber) ? completion.user.personalNumber : null,
+                subject: 'bankid',
+                ip: order.endUserIp,
+                details: { reason: verification.code, detail: verification.detail, orderRef: order.orderRef },
+              });
+            } else if (completion.risk === 'high') {
+              order.state = 'failed';
+              order.rfa = 'RFA22';
+              order.refusal = 'risk';
+            } else if (order.flow === 'autostart' && completion.device.ipAddress && completion.device.ipAddress !== order.endUserIp) {
+              // Same-device flow, but the app ran elsewhere: a relayed autostart link.
+              order.state = 'failed';
+              order.rfa = 'RFA22';
+              order.refusal = 'device';
+              await audit.record({
+                event: order.kind === 'auth' ? 'login_failed' : 'signature_failed',
+                outcome: 'failure',
+                actor: verification.personnummer,
+                subject: 'bankid',
+                ip: order.endUserIp,
+                details: { reason: 'device_ip_mismatch', orderRef: order.orderRef },
+              });
+            } else {
+              order.state = 'complete';
+              order.result = {
+                personnummer: verification.personnummer,
+                name: verification.name,
+                completion,
+                certificate: { ...verification.certificate, notAfter: verification.certificate.notAfter.toISOString() },
+              };
+            }
+          }
+        } catch (err) {
+          if (!(err instanceof BankIdError)) throw err;
+          order.state = 'failed';
+          order.rfa = rfaForError(err.errorCode === 'invalidParameters' ? 'invalidParameters' : err.errorCode);
+          order.refusal = err.errorCode;
+        }
+        await save(order);
+      }
+      return { order, view: view(order) };
+    },
+
+    /** Takes a completed order once; a second call gets nothing. */
+    async takeCompleted(id: string): Promise<BankIdOrder | undefined> {
+      const order = await store.consume<BankIdOrder>(key(id));
+      if (!order) return undefined;
+      if (order.state !== 'complete' || order.used) {
+        await save(order);
+        return undefined;
+      }
+      return order;
+    },
+
+    /** Cancels at BankID (so the person can start again at once) and forgets the order. */
+    async cancel(id: string): Promise<void> {
+      const order = await store.consume<BankIdOrder>(key(id));
+      if (order?.state === 'pending') {
+        try {
+          await client.cancel(order.orderRef);
+        } catch (err) {
+          if (!(err instanceof BankIdError)) throw err;
+        }
+      }
+    },
+
+    view,
+  };
+}
+
+export type BankIdService = ReturnType<typeof createBankIdService>;
