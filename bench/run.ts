@@ -453,12 +453,8 @@ function printTable(rows: readonly Measurement[]): void {
   console.log(
     '(CPU columns: cores busy during the measured seconds; 100% = one core. "other" = everything else',
   );
-  console.log(
-    ' on the machine, e.g. tests running meanwhile; it should be near 0% for trustworthy figures.',
-  );
-  console.log(
-    ' (d), (e): req/s = full mutual-TLS handshakes per second, one request per new connection.',
-  );
+  console.log(' on the machine, e.g. tests running meanwhile; it should be near 0% for trustworthy figures.');
+  console.log(' (d), (e): req/s = full mutual-TLS handshakes per second, one request per new connection.');
   console.log(
     ' "unexpected": non-2xx for (a)-(c); for (d) anything but 200 "ok", for (e) anything but a 303',
   );
@@ -565,7 +561,9 @@ async function main(): Promise<void> {
     const cardPath = () => `/card/login?state=${randomBytes(32).toString('base64url')}`;
 
     const first = await tlsSanityCheck('(d) bare https', bareClient, barePath(), classifyBare, '200 "ok"');
-    console.log(`  (d)/(e) TLS: ${first.protocol}, client certificate of Tolvan Tolvansson (Telia, RSA 2048)`);
+    console.log(
+      `  (d)/(e) TLS: ${first.protocol}, client certificate of Tolvan Tolvansson (Telia, RSA 2048)`,
+    );
     // The first login also asks the OCSP responder and fills the OCSP cache.
     const ticketed = 'a 303 to /login/card/return?ticket=…';
     await tlsSanityCheck('(e) card login', cardClient, cardPath(), classifyCardLogin, ticketed);
