@@ -4,6 +4,7 @@
  * issuer whose method is enabled, validity at the given time, key usage, policy, the
  * personal number in subject serialNumber, and revocation by OCSP (fail closed).
  */
+import { createHash } from 'node:crypto';
 import { isCanonicalPersonalNumber } from '../identity/personnummer.js';
 import {
   OID,
@@ -66,17 +67,38 @@ function chainFor(leaf: ParsedCertificate, profile: IssuerProfile): ParsedCertif
   return undefined;
 }
 
-export async function verifyCardCertificate(input: {
-  der: Uint8Array | undefined;
-  purpose: Purpose;
-  at: Date;
-  profiles: readonly IssuerProfile[];
-  isMethodEnabled: (profile: IssuerProfile) => Promise<boolean>;
-  ocsp: OcspClient;
-}): Promise<CardValidation> {
-  const { der, purpose, at, profiles } = input;
-  if (!der || der.byteLength === 0) return { ok: false, code: 'no_certificate', detail: 'no client certificate' };
-  if (der.byteLength > MAX_CERT_BYTES) return { ok: false, code: 'too_large', detail: `${der.byteLength} bytes` };
+/**
+ * What does not depend on time, the plan or OCSP — the parsed certificate, its chain and
+ * profile, key usage, policy, personal number, OCSP address — is worked out once per
+ * certificate (keyed by its SHA-256) and reused: parsing with pkijs costs more than the TLS
+ * handshake. Validity, the plan and revocation are checked on every call.
+ */
+type StaticResult =
+  | { ok: true; leaf: ParsedCertificate; chain: ParsedCertificate[]; profile: IssuerProfile; personnummer: string; ocspUrl: string | undefined; subjectName: string }
+  | { ok: false; code: CardErrorCode; detail: string; profile?: IssuerProfile };
+
+const STATIC_CACHE_MAX = 2000;
+const staticCache = new WeakMap<readonly IssuerProfile[], Map<string, StaticResult>>();
+
+function staticChecks(der: Uint8Array, purpose: Purpose, profiles: readonly IssuerProfile[]): StaticResult {
+  let perProfiles = staticCache.get(profiles);
+  if (!perProfiles) {
+    perProfiles = new Map();
+    staticCache.set(profiles, perProfiles);
+  }
+  const key = `${purpose}:${createHash('sha256').update(der).digest('base64')}`;
+  const cached = perProfiles.get(key);
+  if (cached) return cached;
+  const result = computeStaticChecks(der, purpose, profiles);
+  perProfiles.set(key, result);
+  if (perProfiles.size > STATIC_CACHE_MAX) {
+    const oldest = perProfiles.keys().next().value;
+    if (oldest !== undefined) perProfiles.delete(oldest);
+  }
+  return result;
+}
+
+function computeStaticChecks(der: Uint8Array, purpose: Purpose, profiles: readonly IssuerProfile[]): StaticResult {
   let leaf: ParsedCertificate;
   try {
     leaf = parseCertificate(der);
@@ -98,14 +120,6 @@ export async function verifyCardCertificate(input: {
     }
   }
   if (!profile || !chain) return { ok: false, code: 'unknown_issuer', detail: leaf.x509.issuer.replace(/\n/g, ', ') };
-  if (!(await input.isMethodEnabled(profile))) return { ok: false, code: 'issuer_not_enabled', detail: profile.id, profile };
-
-  const t = at.getTime();
-  for (const c of chain) {
-    if (new Date(c.x509.validFrom).getTime() > t) return { ok: false, code: 'not_yet_valid', detail: c.x509.subject, profile };
-    if (new Date(c.x509.validTo).getTime() < t) return { ok: false, code: 'expired', detail: c.x509.subject, profile };
-  }
-
   const usage = keyUsage(leaf);
   if (purpose === 'authentication') {
     if (usage && !usage.has('digitalSignature') && usage.has('nonRepudiation')) {
@@ -115,23 +129,64 @@ export async function verifyCardCertificate(input: {
   } else if (!usage?.has('nonRepudiation')) {
     return { ok: false, code: 'wrong_key_usage', detail: 'no nonRepudiation', profile };
   }
-
   if (profile.policyOids.length > 0) {
     const policies = certificatePolicies(leaf);
     if (!policies.some((p) => profile.policyOids.includes(p))) {
       return { ok: false, code: 'policy_not_accepted', detail: policies.join(',') || 'none', profile };
     }
   }
-
   const serialNumbers = subjectAttribute(leaf, OID.subjectSerialNumber);
-  if (serialNumbers.length !== 1 || !serialNumbers[0]) return { ok: false, code: 'no_personnummer', detail: `${serialNumbers.length} serialNumber attributes`, profile };
+  if (serialNumbers.length !== 1 || !serialNumbers[0]) {
+    return { ok: false, code: 'no_personnummer', detail: `${serialNumbers.length} serialNumber attributes`, profile };
+  }
   let value = serialNumbers[0].trim();
   for (const prefix of profile.personnummerPrefixes) if (value.startsWith(prefix)) value = value.slice(prefix.length);
   if (!isCanonicalPersonalNumber(value)) return { ok: false, code: 'invalid_personnummer', detail: 'serialNumber is not a valid 12-digit number', profile };
+  const cn = subjectAttribute(leaf, OID.commonName)[0];
+  const given = subjectAttribute(leaf, OID.givenName)[0];
+  const sur = subjectAttribute(leaf, OID.surname)[0];
+  return {
+    ok: true,
+    leaf,
+    chain,
+    profile,
+    personnummer: value,
+    ocspUrl: profile.ocspUrl ?? ocspUrls(leaf).find((u) => /^https?:\/\//.test(u)),
+    subjectName: cn ?? [given, sur].filter(Boolean).join(' '),
+  };
+}
+
+export async function verifyCardCertificate(input: {
+  der: Uint8Array | undefined;
+  purpose: Purpose;
+  at: Date;
+  profiles: readonly IssuerProfile[];
+  isMethodEnabled: (profile: IssuerProfile) => Promise<boolean>;
+  ocsp: OcspClient;
+}): Promise<CardValidation> {
+  const { der, purpose, at, profiles } = input;
+  if (!der || der.byteLength === 0) return { ok: false, code: 'no_certificate', detail: 'no client certificate' };
+  if (der.byteLength > MAX_CERT_BYTES) return { ok: false, code: 'too_large', detail: `${der.byteLength} bytes` };
+  const checked = staticChecks(der, purpose, profiles);
+  if (!checked.ok) {
+    // Refusals that name an issuer whose method is not enabled say so first.
+    if (checked.profile && !(await input.isMethodEnabled(checked.profile))) {
+      return { ok: false, code: 'issuer_not_enabled', detail: checked.profile.id, profile: checked.profile };
+    }
+    return checked;
+  }
+  const { leaf, chain, profile } = checked;
+  if (!(await input.isMethodEnabled(profile))) return { ok: false, code: 'issuer_not_enabled', detail: profile.id, profile };
+
+  const t = at.getTime();
+  for (const c of chain) {
+    if (new Date(c.x509.validFrom).getTime() > t) return { ok: false, code: 'not_yet_valid', detail: c.x509.subject, profile };
+    if (new Date(c.x509.validTo).getTime() < t) return { ok: false, code: 'expired', detail: c.x509.subject, profile };
+  }
 
   const issuerCert = chain[1];
   if (!issuerCert) return { ok: false, code: 'unknown_issuer', detail: 'no issuer in chain', profile };
-  const url = profile.ocspUrl ?? ocspUrls(leaf).find((u) => /^https?:\/\//.test(u));
+  const url = checked.ocspUrl;
   if (!url) return { ok: false, code: 'ocsp_unavailable', detail: 'no OCSP responder known', profile };
   let ocsp: OcspResult;
   try {
@@ -141,10 +196,8 @@ export async function verifyCardCertificate(input: {
   }
   if (ocsp.status === 'revoked') return { ok: false, code: 'revoked', detail: `revoked ${ocsp.revokedAt?.toISOString() ?? ''}`, profile };
   if (ocsp.status === 'unknown') return { ok: false, code: 'ocsp_unknown', detail: 'responder does not know the certificate', profile };
-
-  const cn = subjectAttribute(leaf, OID.commonName)[0];
-  const given = subjectAttribute(leaf, OID.givenName)[0];
-  const sur = subjectAttribute(leaf, OID.surname)[0];
+  const value = checked.personnummer;
+  const subjectName = checked.subjectName;
   return {
     ok: true,
     card: {
@@ -155,7 +208,7 @@ export async function verifyCardCertificate(input: {
       serial: serialHex(leaf),
       notAfter: new Date(leaf.x509.validTo),
       issuerDn: leaf.x509.issuer.replace(/\n/g, ', '),
-      subjectName: cn ?? [given, sur].filter(Boolean).join(' '),
+      subjectName,
       ocsp,
     },
   };
