@@ -80,11 +80,26 @@ export function createOcspClient(options: OcspOptions) {
   const skewMs = options.skewMs ?? 5 * 60_000;
   const doFetch = options.fetch ?? fetch;
   const stats = { requests: 0, cacheHits: 0 };
+  // Signed answers do not change before nextUpdate: a small in-process copy in front of the
+  // shared store spares a store read per login. Bounded; evicted oldest first.
+  const memory = new Map<string, { until: number; answer: CachedAnswer }>();
+  const remember = (cacheKey: string, answer: CachedAnswer, until: number) => {
+    memory.set(cacheKey, { until, answer });
+    if (memory.size > 5000) {
+      const oldest = memory.keys().next().value;
+      if (oldest !== undefined) memory.delete(oldest);
+    }
+  };
 
   async function check(cert: ParsedCertificate, issuer: ParsedCertificate, url: string): Promise<OcspResult> {
     const cacheKey = `ocsp:${createHash('sha256').update(issuer.der).digest('base64url')}:${cert.x509.serialNumber}`;
-    const cached = await store.find<CachedAnswer>(cacheKey);
+    const inMemory = memory.get(cacheKey);
+    const cached = inMemory && inMemory.until > clock.now().getTime() ? inMemory.answer : await store.find<CachedAnswer>(cacheKey);
     if (cached) {
+      if (!inMemory) {
+        const until = cached.nextUpdate ? new Date(cached.nextUpdate).getTime() : clock.now().getTime() + 60_000;
+        remember(cacheKey, cached, until);
+      }
       stats.cacheHits++;
       return {
         status: cached.status,
@@ -137,6 +152,7 @@ export function createOcspClient(options: OcspOptions) {
           response: Buffer.from(responseDer).toString('base64'),
         };
         await store.upsert(cacheKey, entry, ttl);
+        remember(cacheKey, entry, until);
       }
     }
     return { ...result, fromCache: false };
