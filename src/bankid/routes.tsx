@@ -291,6 +291,8 @@ export async function bankIdRoutes(app: FastifyInstance, deps: BankIdRoutesDeps)
       state: view.state,
       message: view.state === 'failed' ? refusalText(request.t, order) : (request.t[`bankid.${view.rfa}` as MessageKey] as string),
       qr: view.qr !== null,
+      // What the QR image shows this second (derived, time-limited; never the secret).
+      qrData: view.qr,
       next: view.state === 'complete' ? '/bankid/complete' : null,
     });
   });
