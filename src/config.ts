@@ -93,6 +93,11 @@ export interface Config {
   readonly demo: {
     /** Seed demo organisations and people (fictional, test personnummer) at start. */
     readonly seedData: boolean;
+    /**
+     * Demo only: run the clock as if it were this moment (it keeps ticking), to try the
+     * rollout plan's later stages — e.g. BankID — before their dates.
+     */
+    readonly now: Date | undefined;
   };
 }
 
@@ -200,6 +205,13 @@ export function loadConfig(env: Env = process.env, modeOverride?: Mode): Readonl
   if (warningSeconds >= idleSeconds) problems.push('KW_SESSION_WARNING_SECONDS must be less than the idle time');
 
   const seedData = bool('KW_DEMO_SEED', mode === 'demo');
+  const demoNowRaw = get('KW_DEMO_NOW');
+  let demoNow: Date | undefined;
+  if (demoNowRaw !== undefined) {
+    demoNow = new Date(demoNowRaw);
+    if (Number.isNaN(demoNow.getTime())) problems.push(`KW_DEMO_NOW must be an ISO date or date-time (got "${demoNowRaw}")`);
+    if (mode !== 'demo') problems.push('KW_DEMO_NOW is allowed only in demo mode');
+  }
   if (production && seedData) problems.push('KW_DEMO_SEED (demo people and organisations) is refused in production');
 
   const cardIssuersRaw = get('KW_CARD_ISSUERS_FILE');
@@ -291,7 +303,7 @@ export function loadConfig(env: Env = process.env, modeOverride?: Mode): Readonl
     },
     bankid,
     logLevel: logLevel ?? 'info',
-    demo: { seedData },
+    demo: { seedData, now: demoNow },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);

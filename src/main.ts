@@ -6,24 +6,28 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig, type Config, type Mode } from './config.js';
 import { buildApp, createServices } from './app.js';
+import type { Clock } from './platform/clock.js';
 import { importUsers } from './accounts/import.js';
 import { formatPersonalNumber } from './identity/personnummer.js';
 import { format, isLang, messages } from './platform/i18n/index.js';
 
 async function serve(mode: Mode | undefined): Promise<void> {
   let config = loadConfig(process.env, mode);
+  // Demo only (refused elsewhere by config): a clock set to KW_DEMO_NOW that keeps ticking.
+  const offset = config.demo.now ? config.demo.now.getTime() - Date.now() : 0;
+  const clock: Clock = { now: () => new Date(Date.now() + offset) };
   let demoBanner: string[] = [];
   let closeDemoTools: (() => Promise<void>) | undefined;
   if (config.mode === 'demo') {
     // The local stand-ins for card issuers and Net iD; explicit settings still win.
     const { startDemoTools } = await import('../devtools/demo/tools.js');
     const dataDir = config.database.kind === 'sqlite' && config.database.file !== ':memory:' ? path.dirname(config.database.file) : path.resolve('data');
-    const tools = await startDemoTools({ dataDir, portalPort: config.http.port, publicUrl: config.http.publicUrl });
+    const tools = await startDemoTools({ dataDir, portalPort: config.http.port, publicUrl: config.http.publicUrl, clock });
     config = loadConfig({ ...tools.env, ...process.env }, mode);
     demoBanner = tools.banner;
     closeDemoTools = () => tools.close();
   }
-  const { app, services, cardListener } = await buildApp(config);
+  const { app, services, cardListener } = await buildApp(config, { clock });
   if (closeDemoTools) app.addHook('onClose', closeDemoTools);
   if (config.demo.seedData) {
     const { seedDemoData } = await import('../devtools/demo/seed.js');

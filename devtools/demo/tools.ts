@@ -8,7 +8,8 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { ensureDemoPki, startOcspResponder, type DemoPki, type OcspResponder } from '../test-pki/index.js';
 import { buildSigner } from '../netid-signer/server.js';
-import { systemClock } from '../../src/platform/clock.js';
+import { ensureBankIdTestPki, startBankIdTestServer, type BankIdTestServer } from '../bankid-test-server/index.js';
+import type { Clock } from '../../src/platform/clock.js';
 import { formatPersonalNumber } from '../../src/identity/personnummer.js';
 
 export const DEMO_CARD_PASSWORD = 'kundwebben';
@@ -28,20 +29,21 @@ export interface DemoTools {
   close(): Promise<void>;
 }
 
-export async function startDemoTools(options: { dataDir: string; portalPort: number; publicUrl: string }): Promise<DemoTools> {
+export async function startDemoTools(options: { dataDir: string; portalPort: number; publicUrl: string; clock: Clock }): Promise<DemoTools> {
   const ocspPort = options.portalPort + 2;
   const signerPort = options.portalPort + 3;
   const cardPort = options.portalPort + 1;
   const demo = await ensureDemoPki(path.join(options.dataDir, 'test-pki'), {
-    clock: systemClock,
+    clock: options.clock,
     ocspBaseUrl: `http://127.0.0.1:${ocspPort}/ocsp`,
     people: CARD_HOLDERS.map(({ personnummer, givenName, surname, issuer }) => ({ personnummer, givenName, surname, issuer })),
     password: DEMO_CARD_PASSWORD,
   });
-  const ocsp: OcspResponder = await startOcspResponder(demo.pki, { port: ocspPort });
+  const ocsp: OcspResponder = await startOcspResponder(demo.pki, { port: ocspPort, clock: options.clock });
   const signer: FastifyInstance = await buildSigner({
     portalUrl: options.publicUrl,
     signingCode: DEMO_SIGNING_CODE,
+    now: () => options.clock.now(),
     cards: demo.cards.map((c) => {
       const holder = CARD_HOLDERS.find((h) => h.personnummer === c.personnummer);
       return {
@@ -58,6 +60,16 @@ export async function startDemoTools(options: { dataDir: string; portalPort: num
   });
   await signer.listen({ host: '127.0.0.1', port: signerPort });
 
+  const bankidPeople = CARD_HOLDERS.map(({ personnummer, givenName, surname }) => ({ personnummer, givenName, surname }));
+  const bankidPki = await ensureBankIdTestPki(path.join(options.dataDir, 'bankid-test'), { clock: options.clock, people: bankidPeople });
+  const bankid: BankIdTestServer = await startBankIdTestServer({
+    pki: bankidPki.pki,
+    people: bankidPeople,
+    clock: options.clock,
+    port: options.portalPort + 4,
+    appPort: options.portalPort + 5,
+  });
+
   const env = {
     KW_CARD_ISSUERS_FILE: demo.issuersFile,
     KW_CARD_TLS_CERT: demo.tls.certPath,
@@ -65,6 +77,12 @@ export async function startDemoTools(options: { dataDir: string; portalPort: num
     KW_CARD_PORT: String(cardPort),
     KW_CARD_PUBLIC_URL: `https://localhost:${cardPort}`,
     KW_CARD_SIGNER_URL: `http://localhost:${signerPort}/netid/sign`,
+    KW_BANKID_URL: bankid.url,
+    KW_BANKID_CA_FILE: bankidPki.files.serverCaPath,
+    KW_BANKID_RP_CERT_FILE: bankidPki.files.rpCertPath,
+    KW_BANKID_RP_KEY_FILE: bankidPki.files.rpKeyPath,
+    KW_BANKID_USER_ROOTS_FILE: bankidPki.files.userRootPath,
+    KW_BANKID_LAUNCH_URL: `${bankid.appUrl}/autostart`,
   };
   const banner = [
     'Demo ID cards (test PKI; import the login .p12 into your browser, password "' + DEMO_CARD_PASSWORD + '"):',
@@ -77,6 +95,11 @@ export async function startDemoTools(options: { dataDir: string; portalPort: num
     `  ${path.relative(process.cwd(), demo.tls.caPath)} in the browser, or accept its warning once.`,
     `  OCSP responder:        http://127.0.0.1:${ocspPort}/ocsp`,
     `  Net iD signer (sim.):  http://localhost:${signerPort}/netid/sign   signing code ${DEMO_SIGNING_CODE}`,
+    '',
+    'BankID (local RP API v6 test server; BankID follows the rollout plan — try it now with',
+    '  KW_DEMO_NOW=2027-09-20 npm start):',
+    `  RP API:                ${bankid.url} (mutual TLS)`,
+    `  Test app (the "phone"): ${bankid.appUrl}/  paste the QR text or follow "Starta BankID-appen"`,
   ];
   return {
     env,
@@ -85,6 +108,7 @@ export async function startDemoTools(options: { dataDir: string; portalPort: num
     async close() {
       await signer.close();
       await ocsp.close();
+      await bankid.close();
     },
   };
 }
