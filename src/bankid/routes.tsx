@@ -111,7 +111,7 @@ export async function bankIdRoutes(app: FastifyInstance, deps: BankIdRoutesDeps)
       throw err;
     }
     if (!pending) return reply.redirect(`/sign/${request.params.id}`, 303);
-    const ctx = await pageContext(deps, request, reply);
+    const ctx = await pageContext(deps, request, reply, { forms: true });
     return sendHtml(reply, choicePage(ctx, { title: ctx.t['bankid.signTitle'], kind: 'sign', signRequestId: request.params.id }));
   });
 
@@ -173,7 +173,7 @@ export async function bankIdRoutes(app: FastifyInstance, deps: BankIdRoutesDeps)
       } catch (err) {
         if (!(err instanceof BankIdError)) throw err;
         request.log.warn({ errorCode: err.errorCode, status: err.httpStatus }, 'BankID refused to start an order');
-        const ctx = await pageContext(deps, request, reply);
+        const ctx = await pageContext(deps, request, reply, { forms: true });
         const message = ctx.t[`bankid.${rfaForError(err.errorCode)}` as MessageKey] as string;
         return sendHtml(
           reply,
@@ -200,7 +200,7 @@ export async function bankIdRoutes(app: FastifyInstance, deps: BankIdRoutesDeps)
 
   app.get('/bankid/wait', async (request, reply) => {
     const current = await currentOrder(request);
-    const ctx = await pageContext(deps, request, reply);
+    const ctx = await pageContext(deps, request, reply, { forms: true });
     const { t } = ctx;
     if (!current) {
       return sendHtml(

@@ -1,0 +1,159 @@
+/**
+ * BankID journeys in real Chromium against the local BankID RP API v6 test server: QR on
+ * another device through the test app, same-device autostart, cancel in the portal and in
+ * the app. The portal's clock ticks with real time during a journey (collect every 2 s).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { ensureBankIdTestPki, startBankIdTestServer, type BankIdTestServer } from '../../devtools/bankid-test-server/index.js';
+import { TEST_NOW } from '../support/app.js';
+import { BANKID_PEOPLE } from '../support/bankid.js';
+import { checkA11y, expectStatus, startE2E, withPage, type E2E } from './harness.js';
+
+let e2e: E2E | undefined;
+let server: BankIdTestServer | undefined;
+let ticker: ReturnType<typeof setInterval> | undefined;
+const dir = mkdtempSync(path.join(tmpdir(), 'kw-e2e-bankid-'));
+
+beforeAll(async () => {
+  const clock = { now: () => (e2e ? e2e.app.clock.now() : new Date(TEST_NOW)) };
+  const demo = await ensureBankIdTestPki(dir, { clock, people: BANKID_PEOPLE });
+  server = await startBankIdTestServer({ pki: demo.pki, people: BANKID_PEOPLE, clock });
+  const s = server;
+  e2e = await startE2E({
+    env: {
+      KW_BANKID_URL: s.url,
+      KW_BANKID_CA_FILE: demo.files.serverCaPath,
+      KW_BANKID_RP_CERT_FILE: demo.files.rpCertPath,
+      KW_BANKID_RP_KEY_FILE: demo.files.rpKeyPath,
+      KW_BANKID_USER_ROOTS_FILE: demo.files.userRootPath,
+      KW_BANKID_LAUNCH_URL: `${s.appUrl}/autostart`,
+    },
+  });
+  await e2e.app.services.plan.change('bankid', { enabledFrom: new Date('2026-01-01T00:00:00Z') }, null);
+  e2e.extraOrigins.push(s.appUrl);
+}, 90_000);
+
+afterAll(async () => {
+  await e2e?.close();
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+afterEach(() => {
+  if (ticker) clearInterval(ticker);
+  e2e?.app.clock.set(TEST_NOW);
+});
+
+/** Lets the portal's clock follow real time, so the page's polls reach BankID every 2 s. */
+function tick(): void {
+  ticker = setInterval(() => e2e?.app.clock.advance(1000), 1000);
+}
+
+function env(): E2E {
+  if (!e2e) throw new Error('not started');
+  return e2e;
+}
+
+async function chooseBankId(page: Page, device: 'Mobilt BankID på en annan enhet' | 'BankID på den här enheten') {
+  await page.goto('/login');
+  await checkA11y(page);
+  await page.getByRole('link', { name: 'Logga in med BankID' }).click();
+  await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Logga in med BankID');
+  await checkA11y(page);
+  await page.getByRole('button', { name: device }).click();
+  await page.waitForURL('**/bankid/wait');
+}
+
+describe('BankID login in the browser', () => {
+  test('on another device: scan the animated QR with the test app and land on the start page', async () => {
+    tick();
+    await withPage(env(), async ({ page, context }) => {
+      await chooseBankId(page, 'Mobilt BankID på en annan enhet');
+      await expect.poll(() => page.getByRole('img', { name: /QR-kod för BankID/ }).isVisible()).toBe(true);
+      await checkA11y(page);
+      const status = (await (await page.request.get('/bankid/status')).json()) as { qrData: string };
+      const app = await context.newPage();
+      await app.goto(`${server?.appUrl ?? ''}/`);
+      await checkA11y(app);
+      await app.getByLabel('QR-kod eller autostarttoken').fill(status.qrData);
+      await app.getByLabel('Identitet i appen').selectOption('191212121212');
+      await app.getByRole('button', { name: 'Läs in' }).click();
+      await expect.poll(() => app.getByRole('button', { name: 'Legitimera' }).isVisible()).toBe(true);
+      await checkA11y(app);
+      await app.getByRole('button', { name: 'Legitimera' }).click();
+      await expect.poll(() => app.getByRole('status').first().textContent()).toBeTruthy();
+      await checkA11y(app);
+      await app.close();
+      await page.waitForURL('**/start', { timeout: 20_000 });
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Välkommen, Tolvan Tolvansson');
+      await checkA11y(page);
+    });
+  });
+
+  test('on this device: the launch button opens the app, which returns to the portal', async () => {
+    tick();
+    await withPage(env(), async ({ page, monitor }) => {
+      await chooseBankId(page, 'BankID på den här enheten');
+      await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Försöker starta BankID-appen.');
+      await checkA11y(page);
+      await page.getByRole('link', { name: 'Starta BankID-appen' }).click();
+      await expect.poll(() => page.getByRole('button', { name: 'Legitimera' }).isVisible()).toBe(true);
+      await checkA11y(page);
+      await page.getByLabel('Vem är du?').selectOption('198112289874');
+      await page.getByRole('button', { name: 'Legitimera' }).click();
+      await checkA11y(page);
+      await page.getByRole('link', { name: 'Tillbaka till tjänsten' }).click();
+      await page.waitForURL('**/start', { timeout: 20_000 });
+      // Back from the app the waiting page may show for a moment before it moves on: the
+      // same page, in the same state, was scanned above.
+      monitor.markScanned(`${env().baseUrl}/bankid/wait`);
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Välkommen, Testa Testsson');
+      await checkA11y(page);
+    });
+  });
+
+  test('cancel in the portal ends the order and says so', async () => {
+    await withPage(env(), async ({ page }) => {
+      await chooseBankId(page, 'Mobilt BankID på en annan enhet');
+      await checkA11y(page);
+      await page.getByRole('button', { name: 'Avbryt' }).click();
+      await page.waitForURL('**/login/bankid?m=cancelled');
+      await expect.poll(() => page.getByRole('alert').textContent()).toContain('Du avbröt.');
+      await checkA11y(page);
+    });
+  });
+
+  test('cancel in the app shows the recommended message and a way to try again', async () => {
+    tick();
+    await withPage(env(), async ({ page, context }) => {
+      await chooseBankId(page, 'Mobilt BankID på en annan enhet');
+      await checkA11y(page);
+      const status = (await (await page.request.get('/bankid/status')).json()) as { qrData: string };
+      const app = await context.newPage();
+      await app.goto(`${server?.appUrl ?? ''}/`);
+      await checkA11y(app);
+      await app.getByLabel('QR-kod eller autostarttoken').fill(status.qrData);
+      await app.getByRole('button', { name: 'Läs in' }).click();
+      await checkA11y(app);
+      await app.getByRole('button', { name: 'Avbryt' }).click();
+      await checkA11y(app);
+      await app.close();
+      await expect.poll(() => page.getByText('Åtgärden avbröts.').count(), { timeout: 20_000 }).toBe(1);
+      await expect.poll(() => page.getByRole('button', { name: 'Försök igen' }).isVisible()).toBe(true);
+      await checkA11y(page);
+    });
+  });
+
+  test('an order that is gone gets a clear page', async () => {
+    await withPage(env(), async ({ page }) => {
+      expectStatus(page, 404);
+      await page.goto('/bankid/wait');
+      await expect.poll(() => page.getByRole('alert').textContent()).toContain('Det finns ingen pågående BankID-åtgärd');
+      await checkA11y(page);
+    });
+  });
+});
