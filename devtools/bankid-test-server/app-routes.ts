@@ -3,7 +3,8 @@
  * it cannot use the mTLS listener):
  *
  * HTML (forms, no script): GET / · POST /scan · POST /open · GET /autostart?autostarttoken=…&redirect=…
- * (like https://app.bankid.com/?autostarttoken=…) · GET and POST /order/:orderRef
+ * (also GET /?autostarttoken=…&redirect=…, the shape of https://app.bankid.com/?autostarttoken=…) ·
+ * GET and POST /order/:orderRef
  *
  * JSON for tests (errors: `{ error, message }` with 4xx):
  *   POST /api/scan      { qr | autoStartToken, personnummer? }        → { orderRef, status, hintCode }
@@ -91,7 +92,25 @@ export async function registerAppRoutes(app: FastifyInstance, deps: AppRoutesDep
     return html(reply, 200, resultPage({ title: 'Avbrutet', message: `Beställningen avbröts (${order.failedHint ?? 'failed'}).`, returnTo, failed: true }));
   };
 
-  app.get('/', async (_request, reply) => home(reply));
+  /** The launch URL: `/autostart?autostarttoken=…&redirect=…`, or `/?autostarttoken=…` like https://app.bankid.com/. */
+  const launch = async (reply: FastifyReply, token: string, redirect: string | undefined) => {
+    try {
+      const outcome = testApp.scan({
+        autoStartToken: token,
+        ...(redirect !== undefined && redirect !== 'null' ? { redirect } : {}),
+      });
+      return await reply.redirect(`/order/${outcome.orderRef}`, 303);
+    } catch (err) {
+      if (err instanceof TestAppError) return home(reply, err.status, { error: err.userMessage });
+      throw err;
+    }
+  };
+
+  app.get<{ Querystring: { autostarttoken?: string; redirect?: string } }>('/', async (request, reply) =>
+    request.query.autostarttoken === undefined
+      ? home(reply)
+      : launch(reply, request.query.autostarttoken, request.query.redirect),
+  );
 
   app.post<{ Body: Body | undefined }>('/scan', async (request, reply) => {
     const code = str(request.body?.code)?.trim() ?? '';
@@ -118,20 +137,9 @@ export async function registerAppRoutes(app: FastifyInstance, deps: AppRoutesDep
     }
   });
 
-  app.get<{ Querystring: { autostarttoken?: string; redirect?: string } }>('/autostart', async (request, reply) => {
-    const token = request.query.autostarttoken ?? '';
-    const redirect = request.query.redirect;
-    try {
-      const outcome = testApp.scan({
-        autoStartToken: token,
-        ...(redirect !== undefined && redirect !== 'null' ? { redirect } : {}),
-      });
-      return await reply.redirect(`/order/${outcome.orderRef}`, 303);
-    } catch (err) {
-      if (err instanceof TestAppError) return home(reply, err.status, { error: err.userMessage });
-      throw err;
-    }
-  });
+  app.get<{ Querystring: { autostarttoken?: string; redirect?: string } }>('/autostart', async (request, reply) =>
+    launch(reply, request.query.autostarttoken ?? '', request.query.redirect),
+  );
 
   app.get<{ Params: { orderRef: string }; Querystring: { person?: string } }>('/order/:orderRef', async (request, reply) => {
     const order = book.get(request.params.orderRef);

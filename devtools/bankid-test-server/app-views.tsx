@@ -64,7 +64,7 @@ export function homePage(props: {
   pushed: readonly { order: Order; person: BankIdPerson }[];
 }): string {
   return page(
-    'BankID',
+    'Start',
     <>
       <Alert message={props.error} />
       <h2>Läs av QR-kod eller öppna en autostartlänk</h2>

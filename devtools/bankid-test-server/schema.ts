@@ -140,7 +140,7 @@ export function parseStartRequest(kind: OrderKind, body: unknown, policy: Unknow
     if (body.requirement !== undefined) request.requirement = parseRequirement(body.requirement, kind, policy);
     if (body.userVisibleData !== undefined)
       request.userVisibleData = base64Field(body.userVisibleData, 'userVisibleData', limits.visible, true);
-    else if (kind !== 'auth') invalid('Missing userVisibleData');
+    else if (kind === 'sign' || kind === 'phone/sign') invalid('Missing userVisibleData');
     if (body.userVisibleDataFormat !== undefined) {
       if (body.userVisibleDataFormat !== 'plaintext' && body.userVisibleDataFormat !== 'simpleMarkdownV1')
         invalid('Invalid userVisibleDataFormat');

@@ -227,6 +227,34 @@ describe('BankID unavailable', () => {
     expect(Date.now() - started).toBeLessThan(4_500);
   });
 
+  it('repeated failures open the circuit: users get RFA5 at once instead of waiting on a failing BankID', async () => {
+    const breakerBed = await startBankIdTestbed();
+    try {
+      const client = breakerBed.t.services.bankidClient;
+      if (!client) throw new Error('no client');
+      breakerBed.server.faults.endpoints['*'] = { mode: 'internalError' };
+      const start = async () => {
+        const page = await breakerBed.t.app.inject('/login/bankid');
+        const cookie = cookieOf(page.headers['set-cookie']) ?? '';
+        const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+        return breakerBed.t.app.inject({ method: 'POST', url: '/bankid/start', headers: { cookie }, payload: { kind: 'auth', flow: 'qr', _csrf: csrf } });
+      };
+      for (let i = 0; i < 5; i++) expect((await start()).statusCode).toBe(503);
+      const calls = client.stats.calls;
+      const res = await start();
+      expect(res.statusCode).toBe(503);
+      expect(res.body).toContain('Något gick fel. Försök igen.');
+      expect(client.stats.calls).toBe(calls); // not even tried
+      expect(client.stats.rejectedByBreaker).toBeGreaterThan(0);
+      // After the open period BankID is tried again.
+      breakerBed.server.faults.endpoints = {};
+      breakerBed.clock.advance(31_000);
+      expect((await start()).headers.location).toBe('/bankid/wait');
+    } finally {
+      await breakerBed.close();
+    }
+  });
+
   it('garbage from BankID is an error, not a crash', async () => {
     tb.server.faults.endpoints.auth = { mode: 'garbage', times: 1 };
     const { res } = await startOrder('qr');
