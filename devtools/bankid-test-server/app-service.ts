@@ -103,6 +103,7 @@ export interface CompleteInput {
 
 /** The user's BankID app, simulated. */
 export interface BankIdTestApp {
+  /** The demo people the pages offer (anyone with a BankID in the PKI may complete orders). */
   readonly people: readonly BankIdPerson[];
   /** Reads a QR string or an autostart token, as the app does; the order is then started. */
   scan(input: { qr?: string; autoStartToken?: string; personnummer?: string; redirect?: string }): OrderOutcome;
@@ -153,9 +154,10 @@ export function createTestApp(deps: {
     return order;
   };
 
+  /** Anyone with a BankID in the PKI can use the app; `people` is only what the pages offer. */
   const knownPerson = (personnummer: string): BankIdPerson => {
-    const person = deps.people.find((p) => p.personnummer === personnummer);
-    if (!person || !deps.pki.users.has(personnummer)) throw new TestAppError('unknown_person');
+    const person = deps.pki.users.get(personnummer)?.person;
+    if (!person) throw new TestAppError('unknown_person');
     return person;
   };
 

@@ -17,7 +17,7 @@ import { AppError } from '../platform/http/errors.js';
 import type { MessageKey, Messages } from '../platform/i18n/index.js';
 import { Layout, Notice, type PageContext } from '../platform/views/layout.js';
 import { pageContext, sendHtml, type ViewDeps } from '../platform/views/render.js';
-import { SigningError, type Signing } from '../signing/service.js';
+import { SigningError, signRequestForRoute, type Signing } from '../signing/service.js';
 import { launchUrl, platformOf } from './launch.js';
 import { rfaForError, type Flow } from './messages.js';
 import { BankIdError } from './rp-client.js';
@@ -103,14 +103,8 @@ export async function bankIdRoutes(app: FastifyInstance, deps: BankIdRoutesDeps)
   app.post<{ Params: { id: string } }>('/sign/:id/bankid', async (request, reply) => {
     const { principal } = requirePrincipal(request);
     await requireEnabled();
-    let pending: boolean;
-    try {
-      pending = (await signing.findFor(request.params.id, principal.personnummer)).state === 'pending';
-    } catch (err) {
-      if (err instanceof SigningError) throw new AppError(err.code === 'not_yours' ? 'forbidden' : 'not_found', err.message);
-      throw err;
-    }
-    if (!pending) return reply.redirect(`/sign/${request.params.id}`, 303);
+    const signRequest = await signRequestForRoute(signing, request.params.id, principal.personnummer);
+    if (signRequest.state !== 'pending') return reply.redirect(`/sign/${request.params.id}`, 303);
     const ctx = await pageContext(deps, request, reply, { forms: true });
     return sendHtml(reply, choicePage(ctx, { title: ctx.t['bankid.signTitle'], kind: 'sign', signRequestId: request.params.id }));
   });
@@ -133,20 +127,12 @@ export async function bankIdRoutes(app: FastifyInstance, deps: BankIdRoutesDeps)
       if (kind === 'sign') {
         const { principal } = requirePrincipal(request);
         if (typeof body.sign !== 'string') throw new AppError('bad_request', 'sign request missing');
-        let signRequest;
-        try {
-          signRequest = await signing.findFor(body.sign, principal.personnummer);
-        } catch (err) {
-          if (err instanceof SigningError) throw new AppError(err.code === 'not_yours' ? 'forbidden' : 'not_found', err.message);
-          throw err;
-        }
+        const signRequest = await signRequestForRoute(signing, body.sign, principal.personnummer);
         if (signRequest.state !== 'pending') return reply.redirect(`/sign/${signRequest.id}`, 303);
-        {
-          text = signRequest.text;
-          nonVisible = `kundwebben-sign:v1;request=${signRequest.id};sha256=${signRequest.digest}`;
-          personnummer = principal.personnummer;
-          signRequestId = signRequest.id;
-        }
+        text = signRequest.text;
+        nonVisible = `kundwebben-sign:v1;request=${signRequest.id};sha256=${signRequest.digest}`;
+        personnummer = principal.personnummer;
+        signRequestId = signRequest.id;
       }
       // One order per session: a new start cancels the previous one at BankID.
       const previous = flowOf(request);
@@ -325,7 +311,7 @@ export async function bankIdRoutes(app: FastifyInstance, deps: BankIdRoutesDeps)
       });
     }
     const { principal } = requirePrincipal(request);
-    const signRequest = await signing.findFor(order.signRequestId ?? '', principal.personnummer);
+    const signRequest = await signRequestForRoute(signing, order.signRequestId ?? '', principal.personnummer);
     try {
       await signing.complete(signRequest, {
         method: 'bankid',

@@ -166,35 +166,27 @@ export function createBankIdService(deps: {
               roots: deps.roots,
               at: clock.now(),
             });
-            if (!verification.ok) {
-              order.state = 'failed';
-              order.rfa = 'RFA22';
-              order.refusal = 'verification';
+            const refused = order;
+            const refuse = async (refusal: 'verification' | 'risk' | 'device', details: Record<string, unknown>) => {
+              refused.state = 'failed';
+              refused.rfa = 'RFA22';
+              refused.refusal = refusal;
               await audit.record({
-                event: order.kind === 'auth' ? 'login_failed' : 'signature_failed',
+                event: refused.kind === 'auth' ? 'login_failed' : 'signature_failed',
                 outcome: 'failure',
                 actor: /^\d{12}$/.test(completion.user.personalNumber) ? completion.user.personalNumber : null,
                 subject: 'bankid',
-                ip: order.endUserIp,
-                details: { reason: verification.code, detail: verification.detail, orderRef: order.orderRef },
+                ip: refused.endUserIp,
+                details: { ...details, orderRef: refused.orderRef },
               });
+            };
+            if (!verification.ok) {
+              await refuse('verification', { reason: verification.code, detail: verification.detail });
             } else if (completion.risk === 'high') {
-              order.state = 'failed';
-              order.rfa = 'RFA22';
-              order.refusal = 'risk';
+              await refuse('risk', { reason: 'risk_high' });
             } else if (order.flow === 'autostart' && completion.device.ipAddress && completion.device.ipAddress !== order.endUserIp) {
               // Same-device flow, but the app ran elsewhere: a relayed autostart link.
-              order.state = 'failed';
-              order.rfa = 'RFA22';
-              order.refusal = 'device';
-              await audit.record({
-                event: order.kind === 'auth' ? 'login_failed' : 'signature_failed',
-                outcome: 'failure',
-                actor: verification.personnummer,
-                subject: 'bankid',
-                ip: order.endUserIp,
-                details: { reason: 'device_ip_mismatch', orderRef: order.orderRef },
-              });
+              await refuse('device', { reason: 'device_ip_mismatch' });
             } else {
               order.state = 'complete';
               order.result = {

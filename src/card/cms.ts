@@ -9,7 +9,7 @@
 import { createHash, verify as cryptoVerify } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { ensurePkijsEngine, parseCertificate, toArrayBuffer, type ParsedCertificate } from '../platform/pki.js';
+import { SIGNATURE_HASH, ensurePkijsEngine, parseCertificate, toArrayBuffer, type ParsedCertificate } from '../platform/pki.js';
 import type { IssuerProfile } from './issuers.js';
 import { OcspError, verifyOcspResponse, type OcspClient, type OcspResult } from './ocsp.js';
 import { verifyCardCertificate, type CardErrorCode, type ValidCard } from './validate.js';
@@ -33,14 +33,6 @@ const ATTR_SIGNING_TIME = '1.2.840.113549.1.9.5';
 const SHA256 = '2.16.840.1.101.3.4.2.1';
 const MAX_CMS_BYTES = 256 * 1024;
 
-const HASH_OF_SIGNATURE: Record<string, string | undefined> = {
-  '1.2.840.113549.1.1.11': 'sha256',
-  '1.2.840.113549.1.1.12': 'sha384',
-  '1.2.840.113549.1.1.13': 'sha512',
-  '1.2.840.10045.4.3.2': 'sha256',
-  '1.2.840.10045.4.3.3': 'sha384',
-  '1.2.840.10045.4.3.4': 'sha512',
-};
 const HASH_OF_DIGEST: Record<string, string | undefined> = {
   [SHA256]: 'sha256',
   '2.16.840.1.101.3.4.2.2': 'sha384',
@@ -133,7 +125,8 @@ function checkCms(cmsDer: Uint8Array, document: string, digestHex: string): Pars
   const signedAttrsDer = new Uint8Array(attrs.encodedValue.slice(0));
   signedAttrsDer[0] = 0x31; // verified as SET OF, not the [0] IMPLICIT tag (RFC 5652 §5.4)
   const sigAlg = signerInfo.signatureAlgorithm.algorithmId;
-  const hash = HASH_OF_SIGNATURE[sigAlg] ?? (sigAlg === '1.2.840.113549.1.1.1' || sigAlg === '1.2.840.10045.2.1' ? hashName : undefined);
+  // SHA-1 is not accepted for a signature made today.
+  const hash = (SIGNATURE_HASH[sigAlg] === 'sha1' ? undefined : SIGNATURE_HASH[sigAlg]) ?? (sigAlg === '1.2.840.113549.1.1.1' || sigAlg === '1.2.840.10045.2.1' ? hashName : undefined);
   if (!hash) return { error: 'bad_signature', detail: `signature algorithm ${sigAlg}` };
   let ok = false;
   try {

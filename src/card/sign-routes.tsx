@@ -17,7 +17,7 @@ import { Layout } from '../platform/views/layout.js';
 import { pageContext, sendHtml, type ViewDeps } from '../platform/views/render.js';
 import type { TtlStore } from '../platform/store/port.js';
 import { groupedDigest } from '../signing/routes.js';
-import { SigningError, type Signing } from '../signing/service.js';
+import { SigningError, signRequestForRoute, type Signing } from '../signing/service.js';
 import { verifyCardSignature } from './cms.js';
 import type { CardLogin } from './service.js';
 
@@ -46,13 +46,7 @@ export async function cardSignRoutes(
 
   app.post<{ Params: { id: string } }>('/sign/:id/card', async (request, reply) => {
     const { principal } = requirePrincipal(request);
-    let signRequest;
-    try {
-      signRequest = await signing.findFor(request.params.id, principal.personnummer);
-    } catch (err) {
-      if (err instanceof SigningError) throw new AppError(err.code === 'not_yours' ? 'forbidden' : 'not_found', err.message);
-      throw err;
-    }
+    const signRequest = await signRequestForRoute(signing, request.params.id, principal.personnummer);
     if (signRequest.state !== 'pending') return reply.redirect(`/sign/${signRequest.id}`, 303);
     const enabled = await Promise.all(cardLogin.methods().map((m) => plan.isEnabled(m)));
     if (!signerUrl || !enabled.some(Boolean)) throw new AppError('method_not_enabled', 'card signing unavailable');

@@ -138,7 +138,8 @@ export function isIssuedBy(cert: ParsedCertificate, issuer: ParsedCertificate): 
   return cert.x509.checkIssued(issuer.x509) && cert.x509.verify(issuer.x509.publicKey);
 }
 
-const SIGNATURE_HASH: Record<string, string> = {
+/** Hash of a signature algorithm (RSA PKCS#1 v1.5 and ECDSA), by OID. */
+export const SIGNATURE_HASH: Readonly<Record<string, string | undefined>> = {
   '1.2.840.113549.1.1.5': 'sha1',
   '1.2.840.113549.1.1.11': 'sha256',
   '1.2.840.113549.1.1.12': 'sha384',

@@ -10,7 +10,7 @@ import { AppError } from '../platform/http/errors.js';
 import type { MessageKey } from '../platform/i18n/index.js';
 import { Layout, Notice } from '../platform/views/layout.js';
 import { pageContext, sendHtml, type ViewDeps } from '../platform/views/render.js';
-import { SigningError, type Signing } from './service.js';
+import { signRequestForRoute, type Signing } from './service.js';
 
 /** A way to sign, offered on the sign page when its method is enabled. */
 export interface SignMethod {
@@ -34,14 +34,7 @@ export async function signingRoutes(
 ): Promise<void> {
   const { signing, site } = deps;
 
-  async function requestFor(id: string, personnummer: string) {
-    try {
-      return await signing.findFor(id, personnummer);
-    } catch (err) {
-      if (err instanceof SigningError) throw new AppError(err.code === 'not_yours' ? 'forbidden' : 'not_found', err.message);
-      throw err;
-    }
-  }
+  const requestFor = (id: string, personnummer: string) => signRequestForRoute(signing, id, personnummer);
 
   app.get<{ Params: { id: string } }>('/sign/:id', async (request, reply) => {
     const { principal } = requirePrincipal(request);

@@ -12,6 +12,7 @@ import type { MethodId } from '../login/methods.js';
 import type { Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/index.js';
 import type { Database, SignatureEvidenceTable } from '../platform/db/schema.js';
+import { AppError } from '../platform/http/errors.js';
 import type { TtlStore } from '../platform/store/port.js';
 import { canonicalJson, sha256Hex, type CanonicalValue } from './canonical.js';
 
@@ -68,6 +69,19 @@ export class SigningError extends Error {
     super(`${code}: ${detail}`);
     this.name = 'SigningError';
     this.code = code;
+  }
+}
+
+/**
+ * The sign request `id` of `personnummer`, for a route: a lapsed or unknown request is a
+ * 404, another person's a 403.
+ */
+export async function signRequestForRoute(signing: { findFor(id: string, personnummer: string): Promise<SignRequest> }, id: string, personnummer: string): Promise<SignRequest> {
+  try {
+    return await signing.findFor(id, personnummer);
+  } catch (err) {
+    if (err instanceof SigningError) throw new AppError(err.code === 'not_yours' ? 'forbidden' : 'not_found', err.message);
+    throw err;
   }
 }
 
