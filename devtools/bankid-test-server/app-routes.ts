@@ -26,12 +26,15 @@ import { applyFaultPatch, resetFaults, type BankIdFaults } from './faults.js';
 import { decodeUserVisibleData } from './markdown.js';
 import type { Order, OrderBook, Risk } from './orders.js';
 import type { BankIdTestPki } from './pki.js';
+import { animatedQrString } from './qr.js';
 
 export interface AppRoutesDeps {
   testApp: BankIdTestApp;
   book: OrderBook;
   faults: BankIdFaults;
   pki: BankIdTestPki;
+  /** The server clock, epoch ms (QR time). */
+  now: () => number;
 }
 
 type Body = Record<string, unknown>;
@@ -81,7 +84,7 @@ export async function registerAppRoutes(app: FastifyInstance, deps: AppRoutesDep
     testApp.people.flatMap((person) => book.pendingFor(person.personnummer).map((order) => ({ order, person })));
 
   const home = (reply: FastifyReply, status = 200, extra: { error?: string; code?: string; selected?: string } = {}) =>
-    html(reply, status, homePage({ people: testApp.people, pushed: pushed(), ...extra }));
+    html(reply, status, homePage({ people: testApp.people, pushed: pushed(), onScreen: book.awaitingScan(), ...extra }));
 
   /** Where an order ended up, as a page. */
   const finished = (reply: FastifyReply, order: Order | undefined) => {
@@ -111,6 +114,24 @@ export async function registerAppRoutes(app: FastifyInstance, deps: AppRoutesDep
       ? home(reply)
       : launch(reply, request.query.autostarttoken, request.query.redirect),
   );
+
+  /** "Points the camera" at an order's QR code: reads the animated code showing this second. */
+  app.post<{ Body: Body | undefined }>('/camera', async (request, reply) => {
+    const order = book.get(str(request.body?.orderRef) ?? '');
+    const personnummer = str(request.body?.personnummer);
+    if (!order?.tokens) return home(reply, 404, { error: 'QR-koden visas inte längre.' });
+    const qrTime = Math.max(0, Math.floor((deps.now() - order.createdAt) / 1000));
+    try {
+      const outcome = testApp.scan({
+        qr: animatedQrString(order.tokens.qrStartToken, order.tokens.qrStartSecret, qrTime),
+        ...(personnummer ? { personnummer } : {}),
+      });
+      return await reply.redirect(`/order/${outcome.orderRef}${personnummer ? `?person=${personnummer}` : ''}`, 303);
+    } catch (err) {
+      if (err instanceof TestAppError) return home(reply, err.status, { error: err.userMessage });
+      throw err;
+    }
+  });
 
   app.post<{ Body: Body | undefined }>('/scan', async (request, reply) => {
     const code = str(request.body?.code)?.trim() ?? '';

@@ -62,11 +62,33 @@ export function homePage(props: {
   code?: string;
   selected?: string;
   pushed: readonly { order: Order; person: BankIdPerson }[];
+  /** QR codes on screens right now (a stand-in for pointing the camera at one). */
+  onScreen?: readonly Order[];
 }): string {
   return page(
     'Start',
     <>
       <Alert message={props.error} />
+      <h2>QR-koder som visas just nu</h2>
+      {(props.onScreen ?? []).length === 0 ? (
+        <p>Ingen tjänst visar en QR-kod för BankID just nu.</p>
+      ) : (
+        <ul>
+          {(props.onScreen ?? []).map((order) => (
+            <li>
+              <form method="post" action="/camera">
+                <input type="hidden" name="orderRef" value={order.orderRef} />
+                {`${order.rp.identity.displayName}: ${isSign(order) ? 'underskrift' : 'legitimering'} `}
+                <label for={`cam-${order.orderRef}`} class="inline">
+                  som
+                </label>{' '}
+                <PersonSelect id={`cam-${order.orderRef}`} people={props.people} selected={props.selected ?? null} />{' '}
+                <button type="submit">Läs av QR-koden</button>
+              </form>
+            </li>
+          ))}
+        </ul>
+      )}
       <h2>Läs av QR-kod eller öppna en autostartlänk</h2>
       <form method="post" action="/scan">
         <label for="code">QR-kod eller autostarttoken</label>

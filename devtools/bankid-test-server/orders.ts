@@ -155,6 +155,8 @@ export interface OrderBook {
   byAutoStartToken(token: string): Order | undefined;
   /** Pending orders BankID would push to this person's app (phone orders, requirement.personalNumber). */
   pendingFor(personnummer: string): Order[];
+  /** Pending orders no app has picked up yet, with QR tokens: what a camera could scan now. */
+  awaitingScan(): Order[];
   pickUp(order: Order, via: 'qr' | 'autostart' | 'app', person: string | null): void;
   setPendingHint(order: Order, hint: PendingHintCode): void;
   fail(order: Order, hint: FailedHintCode): void;
@@ -310,6 +312,12 @@ export function createOrderBook(clock: Clock, timings: OrderTimings = DEFAULT_TI
     byAutoStartToken(token) {
       const order = autoStartTokens.get(token);
       return order && get(order.orderRef);
+    },
+
+    awaitingScan() {
+      return [...orders.values()]
+        .map((o) => get(o.orderRef))
+        .filter((o): o is Order => o?.status === 'pending' && o.pickedUpVia === null && o.tokens !== null);
     },
 
     pendingFor(personnummer) {

@@ -114,7 +114,7 @@ export async function startBankIdTestServer(options: BankIdTestServerOptions): P
   });
 
   const appServer: FastifyInstance = Fastify({ logger: options.logger ?? false });
-  await registerAppRoutes(appServer, { testApp, book, faults, pki });
+  await registerAppRoutes(appServer, { testApp, book, faults, pki, now: () => clock.now().getTime() });
 
   await rpApi.listen({ host, port: options.port ?? 0 });
   try {
