@@ -93,6 +93,9 @@ describe('BankID login, other device (animated QR)', () => {
     const start = await tb.t.app.inject({ url: '/start', headers: { cookie: newCookie } });
     expect(start.body).toContain('Välkommen, Tolvan Tolvansson');
     expect(start.body).toContain('Du loggade in med BankID');
+    const [login] = await tb.t.services.audit.list({ actor: TOLVAN, event: 'login', limit: 1 });
+    expect(login?.details).toMatchObject({ proof: { completionData: { user: { personalNumber: TOLVAN } } } });
+    expect(JSON.stringify(login?.details)).toContain('ocspResponse');
     // A completed order is used once.
     const again = await tb.t.app.inject({ url: '/bankid/complete', headers: { cookie } });
     expect(again.headers.location).toBe('/bankid/wait');
@@ -205,6 +208,22 @@ describe('forged or altered completions are refused and audited', () => {
     await scanQr(cookie, TOLVAN, { risk: 'high' });
     const body = await pollUntil(cookie, (b) => b.state === 'failed');
     expect(body.message).toContain('bedrägeriförsök');
+  });
+});
+
+describe('the RP certificate as PKCS#12', () => {
+  it('works the same as PEM', async () => {
+    const bed = await startBankIdTestbed({ rpAsPkcs12: true });
+    try {
+      expect(bed.t.config.bankid?.rpCertFile).toBeUndefined();
+      const page = await bed.t.app.inject('/login/bankid');
+      const cookie = cookieOf(page.headers['set-cookie']) ?? '';
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+      const res = await bed.t.app.inject({ method: 'POST', url: '/bankid/start', headers: { cookie }, payload: { kind: 'auth', flow: 'qr', _csrf: csrf } });
+      expect(res.headers.location).toBe('/bankid/wait');
+    } finally {
+      await bed.close();
+    }
   });
 });
 

@@ -307,6 +307,8 @@ export async function bankIdRoutes(app: FastifyInstance, deps: BankIdRoutesDeps)
         evidence: {
           certificate: { issuer: result.certificate.issuer, serial: result.certificate.serial, notAfter: new Date(result.certificate.notAfter) },
           reference: `bankid:${order.orderRef}`,
+          // BankID asks relying parties to keep the completion data (signature and OCSP).
+          proof: { completionData: result.completion },
         },
       });
     }

@@ -18,6 +18,8 @@ export interface LoginEvidence {
   certificate?: { issuer: string; serial: string; notAfter: Date };
   /** A method-specific reference for the audit trail (e.g. a BankID orderRef). */
   reference?: string;
+  /** The method's proof, kept with the audit event (e.g. BankID completion data). */
+  proof?: Record<string, unknown>;
 }
 
 export type LoginFailure = 'no_account' | 'method_not_enabled' | 'invalid_personnummer';
@@ -90,7 +92,10 @@ export function createLoginService(deps: {
         actor: personnummer,
         subject: method,
         ip,
-        details: evidence.reference ? { reference: evidence.reference } : {},
+        details: {
+          ...(evidence.reference ? { reference: evidence.reference } : {}),
+          ...(evidence.proof ? { proof: evidence.proof } : {}),
+        },
       });
       return { ok: true, session, principal };
     },

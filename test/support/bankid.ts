@@ -23,7 +23,9 @@ export interface BankIdTestbed {
   close(): Promise<void>;
 }
 
-export async function startBankIdTestbed(options: { env?: Record<string, string>; enableBankId?: boolean } = {}): Promise<BankIdTestbed> {
+export async function startBankIdTestbed(
+  options: { env?: Record<string, string>; enableBankId?: boolean; rpAsPkcs12?: boolean } = {},
+): Promise<BankIdTestbed> {
   const clock = new ManualClock(TEST_NOW);
   const dir = mkdtempSync(path.join(tmpdir(), 'kw-bankid-'));
   const demo = await ensureBankIdTestPki(dir, { clock, people: BANKID_PEOPLE });
@@ -33,8 +35,9 @@ export async function startBankIdTestbed(options: { env?: Record<string, string>
     env: {
       KW_BANKID_URL: server.url,
       KW_BANKID_CA_FILE: demo.files.serverCaPath,
-      KW_BANKID_RP_CERT_FILE: demo.files.rpCertPath,
-      KW_BANKID_RP_KEY_FILE: demo.files.rpKeyPath,
+      ...(options.rpAsPkcs12
+        ? { KW_BANKID_RP_PFX_FILE: demo.files.rpPkcs12Path, KW_BANKID_RP_PASSPHRASE: demo.files.rpPkcs12Password }
+        : { KW_BANKID_RP_CERT_FILE: demo.files.rpCertPath, KW_BANKID_RP_KEY_FILE: demo.files.rpKeyPath }),
       KW_BANKID_USER_ROOTS_FILE: demo.files.userRootPath,
       KW_BANKID_LAUNCH_URL: `${server.appUrl}/autostart`,
       KW_BANKID_TIMEOUT_MS: '2000',
