@@ -23,111 +23,42 @@
  *   BENCH_TLS_CONCURRENCY  concurrent handshakes for (d) and (e) (default 16)
  *   BENCH_REPEAT_BASELINE  1 (default): run (d) and (a) again at the end and divide by the
  *                          faster run of each; 0: skip the repeats
- *   BENCH_CASES            all (default), web ((a)-(c)) or card ((d), (e))
+ *   BENCH_CASES            all (default), web ((a)-(c)), card ((d), (e)) or bankid
+ * BankID load (bench/bankid-case.ts): N concurrent pending BankID orders, each polled once a
+ * second by a simulated browser, against one portal and the BankID test server; the largest N
+ * with p99 poll latency <= 50 ms and zero errors, and CPU seconds per 1,000 order-minutes.
+ * Target: N >= 2 000. Its settings (BENCH_BANKID_*) are described in bench/README.md.
  *
  * Exit code 1 when a server does not start, a sanity check fails, or a measured run saw
- * errors or unexpected responses (its figures would be meaningless). Missing a target is
+ * errors or unexpected responses (its figures would be meaningless; in the BankID case only
+ * its first, smallest step: errors at a larger N are a result). Missing a target is
  * reported, not an error: this is a measurement, not a test.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { READY_PREFIX, STATS_PREFIX, type ReadyMessage, type StatsMessage } from './servers/protocol.js';
+import { readBankIdSettings, runBankIdCase } from './bankid-case.js';
+import {
+  BenchError,
+  cleanup,
+  intSetting,
+  machineBusySeconds,
+  makeTempDir,
+  processCpuSeconds,
+  serverStats,
+  startServer,
+  stopServer,
+} from './common.js';
+import type { StatsMessage } from './servers/protocol.js';
 import { percentile, runTlsLoad, tlsClient, tlsGet, type Answer, type TlsClient } from './tls-load.js';
 
 const TARGET_RATIO = 0.25;
 const TARGET_CARD_RATIO = 0.7;
-const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
-const ROOT = path.resolve(BENCH_DIR, '..');
 
-class BenchError extends Error {}
-
-function intSetting(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new BenchError(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
-  }
-  return value;
-}
-
-// ---------------------------------------------------------------------------------------
-// Child servers and cleanup
-
-const children = new Set<ChildProcess>();
-const tempDirs = new Set<string>();
-/** The BENCH_STATS line a server printed while stopping (see protocol.ts). */
-const serverStats = new Map<ChildProcess, StatsMessage>();
-
-function startServer(
-  script: string,
-  env: Record<string, string> = {},
-): Promise<{ child: ChildProcess; ready: ReadyMessage }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, 'servers', script)], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  children.add(child);
-  child.on('exit', () => children.delete(child));
-
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new BenchError(`${script}: not ready within 60 s`));
-    }, 60_000);
-    const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
-      clearTimeout(timer);
-      reject(
-        new BenchError(
-          `${script}: exited before it was ready (code ${code ?? '-'}, signal ${signal ?? '-'}); see its stderr above`,
-        ),
-      );
-    };
-    child.once('exit', onExit);
-    const lines = createInterface({ input: child.stdout });
-    lines.on('line', (line) => {
-      if (line.startsWith(STATS_PREFIX)) {
-        try {
-          serverStats.set(child, JSON.parse(line.slice(STATS_PREFIX.length)) as StatsMessage);
-        } catch {
-          // a garbled stats line only loses a note in the report
-        }
-        return;
-      }
-      if (!line.startsWith(READY_PREFIX)) return; // anything else the server prints is ignored
-      clearTimeout(timer);
-      child.off('exit', onExit);
-      try {
-        resolve({ child, ready: JSON.parse(line.slice(READY_PREFIX.length)) as ReadyMessage });
-      } catch (err) {
-        reject(new BenchError(`${script}: unreadable ready line: ${(err as Error).message}`));
-      }
-    });
-  });
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  // 'close' comes after 'exit' once stdout is drained, so a BENCH_STATS line is read by then.
-  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function cleanup(): Promise<void> {
-  await Promise.all([...children].map((c) => stopServer(c)));
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-  tempDirs.clear();
-}
-
+// Ctrl-C: stop the child servers and remove the temp directories (common.ts) before exiting.
 let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
@@ -136,36 +67,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     console.error(`\nbench: ${signal}, stopping servers and removing temp files`);
     void cleanup().finally(() => process.exit(130));
   });
-}
-
-// ---------------------------------------------------------------------------------------
-// CPU accounting (to see whether the server or the load generator was the bottleneck)
-
-/** User+system CPU seconds of a process from /proc (Linux); undefined elsewhere. */
-function processCpuSeconds(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const utime = Number(fields[11]);
-    const stime = Number(fields[12]);
-    if (!Number.isFinite(utime) || !Number.isFinite(stime)) return undefined;
-    return (utime + stime) / 100; // USER_HZ is 100 on Linux
-  } catch {
-    return undefined;
-  }
-}
-
-/** CPU seconds the whole machine spent busy (all cores, incl. steal) from /proc/stat. */
-function machineBusySeconds(): number | undefined {
-  try {
-    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
-    const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
-    const busy = [user, nice, system, irq, softirq, steal].reduce<number>((sum, v) => sum + (v ?? 0), 0);
-    return Number.isFinite(busy) ? busy / 100 : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -485,11 +386,13 @@ async function main(): Promise<void> {
   };
   const repeatBaseline = intSetting('BENCH_REPEAT_BASELINE', 1, 0, 1) === 1;
   const cases = (process.env['BENCH_CASES'] ?? '').trim() || 'all';
-  if (cases !== 'all' && cases !== 'web' && cases !== 'card') {
-    throw new BenchError(`BENCH_CASES must be all, web or card (got "${cases}")`);
+  if (cases !== 'all' && cases !== 'web' && cases !== 'card' && cases !== 'bankid') {
+    throw new BenchError(`BENCH_CASES must be all, web, card or bankid (got "${cases}")`);
   }
-  const runWeb = cases !== 'card';
-  const runCard = cases !== 'web';
+  const runWeb = cases === 'all' || cases === 'web';
+  const runCard = cases === 'all' || cases === 'card';
+  const runBankId = cases === 'all' || cases === 'bankid';
+  const bankIdSettings = runBankId ? readBankIdSettings() : undefined;
   const cpus = os.cpus();
   console.log(
     `Kundwebben bench: node ${process.version}, ${cpus.length} CPU(s) (${cpus[0]?.model.trim() ?? '?'}), ` +
@@ -513,8 +416,7 @@ async function main(): Promise<void> {
     rows.push(...baselines);
 
     // (b) and (c): the portal on a file-backed SQLite (WAL) in a temp directory
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'kundwebben-bench-'));
-    tempDirs.add(dir);
+    const dir = makeTempDir();
     const { child, ready } = await startServer('portal.ts', {
       BENCH_SQLITE_FILE: path.join(dir, 'bench.sqlite'),
     });
@@ -538,8 +440,7 @@ async function main(): Promise<void> {
   // (d) and (e): card login. The card server creates the test PKI (a few seconds of RSA key
   // generation) in a temp directory; the bare https server gets its TLS files.
   if (runCard) {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'kundwebben-bench-'));
-    tempDirs.add(dir);
+    const dir = makeTempDir();
     const card = await startServer('card.ts', { BENCH_SQLITE_FILE: path.join(dir, 'bench.sqlite') });
     const files = card.ready.card;
     if (files === undefined) throw new BenchError('card server announced no PKI files');
@@ -618,9 +519,11 @@ async function main(): Promise<void> {
   }
   if (hello) await stopServer(hello.child);
 
-  console.log('');
-  printTable(rows);
-  console.log('');
+  if (rows.length > 0) {
+    console.log('');
+    printTable(rows);
+    console.log('');
+  }
   if (runWeb) {
     const [b, c] = rows.filter((r) => r.label === '(b)' || r.label === '(c)');
     if (!b || !c || baselines.length === 0) throw new BenchError('internal: missing measurements');
@@ -704,6 +607,12 @@ async function main(): Promise<void> {
     );
   }
   if (bad.length > 0) process.exitCode = 1;
+
+  // The BankID load case last: it has its own table (steps of N, not rows of req/s).
+  if (bankIdSettings) {
+    if (rows.length > 0) console.log('');
+    if (!(await runBankIdCase(bankIdSettings))) process.exitCode = 1;
+  }
 }
 
 try {

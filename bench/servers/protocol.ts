@@ -4,7 +4,10 @@
  * and stop on SIGTERM/SIGINT or when the parent closes their stdin (the parent died).
  * While stopping, a server may report counters with one more line:
  *   BENCH_STATS {"ocspRequests":1,"ocspCacheHits":41234}
+ * A server whose counters the parent reads while it runs (the BankID case) also answers
+ * GET / on a second loopback port (`statsPort`) with the same kind of JSON object.
  */
+import { createServer } from 'node:http';
 export const READY_PREFIX = 'BENCH_READY ';
 export const STATS_PREFIX = 'BENCH_STATS ';
 
@@ -14,6 +17,21 @@ export interface ReadyMessage {
   cookie?: string;
   /** The card-login server only: the PEM files of the demo PKI it created. */
   card?: CardFiles;
+  /** Where the server answers GET / with its current counters (see serveStats). */
+  statsPort?: number;
+  /** The BankID test server only: its RP API URL and the PEM files the portal needs. */
+  bankid?: BankIdFiles;
+}
+
+export interface BankIdFiles {
+  /** `https://127.0.0.1:<port>/rp/v6.0` */
+  url: string;
+  /** The RP API's TLS root (the portal pins it), the portal's RP certificate and key. */
+  serverCaPath: string;
+  rpCertPath: string;
+  rpKeyPath: string;
+  /** The root of the BankID user certificates (completionData.signature). */
+  userRootPath: string;
 }
 
 export interface CardFiles {
@@ -57,9 +75,31 @@ export function stopOnSignal(close: () => Promise<void>): void {
       },
     );
   };
+  // When the parent died, stdout is a broken pipe: a stats line must not crash the cleanup.
+  process.stdout.on('error', () => undefined);
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   process.stdin.on('end', stop);
   process.stdin.on('close', stop);
   process.stdin.resume();
+}
+
+/**
+ * Answers GET / on a free loopback port with `stats()` as JSON (plus `atMs`, the server's
+ * monotonic clock, so the parent can turn counter deltas into rates); returns the port.
+ * A plain node:http server, apart from the app, so reading counters costs next to nothing.
+ */
+export function serveStats(stats: () => StatsMessage): Promise<number> {
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ ...stats(), atMs: performance.now() }));
+  });
+  server.unref();
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : 0);
+    });
+  });
 }
