@@ -284,9 +284,10 @@ export async function bankIdRoutes(app: FastifyInstance, deps: BankIdRoutesDeps)
   });
 
   app.get('/bankid/qr.svg', { config: { touchSession: false } }, async (request, reply) => {
-    const current = await currentOrder(request);
-    if (!current?.view.qr) return reply.status(404).header('cache-control', 'no-store').send();
-    const svg = await QRCode.toString(current.view.qr, { type: 'svg', errorCorrectionLevel: 'L', margin: 2 });
+    const flow = flowOf(request);
+    const current = flow ? await bankid.peek(flow.orderId) : undefined;
+    if (!current?.qr) return reply.status(404).header('cache-control', 'no-store').send();
+    const svg = await QRCode.toString(current.qr, { type: 'svg', errorCorrectionLevel: 'L', margin: 2 });
     return reply.header('content-type', 'image/svg+xml').header('cache-control', 'no-store').send(svg);
   });
 

@@ -40,6 +40,8 @@ export interface BankIdOrder {
   /** Why a completion or start was refused (our own check, not BankID's). */
   refusal?: string;
   used?: boolean;
+  /** When this instance or another last called /collect (saves needless lock attempts). */
+  lastCollectAt?: number;
 }
 
 export interface OrderView {
@@ -132,6 +134,13 @@ export function createBankIdService(deps: {
       return order;
     },
 
+    /** The order's current view without contacting BankID (for the QR image). */
+    async peek(id: string): Promise<OrderView | undefined> {
+      if (!/^[A-Za-z0-9_-]{32}$/.test(id)) return undefined;
+      const order = await store.find<BankIdOrder>(key(id));
+      return order ? view(order) : undefined;
+    },
+
     async find(id: string | undefined): Promise<BankIdOrder | undefined> {
       if (!id || !/^[A-Za-z0-9_-]{32}$/.test(id)) return undefined;
       return store.find<BankIdOrder>(key(id));
@@ -145,11 +154,15 @@ export function createBankIdService(deps: {
       stats.polls++;
       let order = await store.find<BankIdOrder>(key(id));
       if (!order) return undefined;
-      if (order.state === 'pending' && (await store.add(`bankid:collect:${id}`, 1, COLLECT_INTERVAL_SECONDS))) {
+      const due = (order.lastCollectAt ?? 0) + COLLECT_INTERVAL_SECONDS * 1000 <= clock.now().getTime();
+      if (order.state === 'pending' && due && (await store.add(`bankid:collect:${id}`, 1, COLLECT_INTERVAL_SECONDS))) {
+        order.lastCollectAt = clock.now().getTime();
         stats.collects++;
         try {
           const collected = await client.collect(order.orderRef);
+          const collectedAt = order.lastCollectAt;
           order = (await store.find<BankIdOrder>(key(id))) ?? order;
+          order.lastCollectAt = collectedAt;
           if (collected.status === 'pending') {
             order.hintCode = collected.hintCode;
             order.rfa = rfaForPending(collected.hintCode, order.flow, order.mobile);

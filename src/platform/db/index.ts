@@ -27,6 +27,10 @@ export function createDatabase(database: Config['database']): Db {
     if (database.file !== ':memory:') mkdirSync(path.dirname(database.file), { recursive: true });
     const sqlite = new SQLite(database.file);
     sqlite.pragma('journal_mode = WAL');
+    // With WAL, NORMAL keeps the database consistent and transactions atomic, and survives
+    // a process crash; only an OS crash or power loss may drop the last commits. FULL made
+    // every TTL-store write (session touch, BankID collect lock) wait for fsync.
+    sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     cachePreparedStatements(sqlite);
