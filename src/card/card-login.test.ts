@@ -232,6 +232,8 @@ describe('certificate forwarded by a reverse proxy', () => {
   it('garbage in the header is a missing certificate, not a crash', async () => {
     expect((await viaProxy(proxied, 'not-a-certificate!!')).failed).toBe('no_certificate');
     expect((await viaProxy(proxied, Buffer.from('garbage').toString('base64'))).failed).toBe('malformed_certificate');
-    expect((await viaProxy(proxied, Buffer.alloc(20_000, 7).toString('base64'))).failed).toBe('too_large');
+    // An oversized header never reaches validation: Node refuses it (431) before any handler.
+    const huge = await proxied.cardGet('/card/login?state=' + 'a'.repeat(43), undefined, { 'x-client-cert': Buffer.alloc(20_000, 7).toString('base64') });
+    expect(huge.status).toBe(431);
   });
 });
