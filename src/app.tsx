@@ -44,6 +44,8 @@ import { installErrorHandling } from './platform/http/error-handler.js';
 import { AppError } from './platform/http/errors.js';
 import { createLogger } from './platform/logging.js';
 import { createSqlStore } from './platform/store/sql-store.js';
+import { createRedisStore } from './platform/store/redis-store.js';
+import { Redis } from 'ioredis';
 import type { TtlStore } from './platform/store/port.js';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), import.meta.url.includes('/dist/') ? '../..' : '..');
@@ -64,7 +66,8 @@ export async function createServices(config: Config, deps: AppDeps = {}) {
   const logger = deps.logger ?? createLogger(config);
   const db = deps.db ?? createDatabase(config.database);
   await migrateToLatest(db, config.database);
-  const store = deps.store ?? createSqlStore(db, clock);
+  const redis = !deps.store && config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true }) : undefined;
+  const store = deps.store ?? (redis ? createRedisStore(redis, clock) : createSqlStore(db, clock));
   const planFile = deps.planFile ?? loadPlanFile(config.rolloutPlanFile);
   const audit = createAuditLog(db, clock);
   const accounts = createAccounts({ db, clock });
@@ -138,7 +141,7 @@ export async function createServices(config: Config, deps: AppDeps = {}) {
       },
     });
   }
-  return { config, clock, logger, db, store, audit, accounts, plan, sessions, login, providers, cardLogin, ocsp, signing, bankid, bankidClient, site: planFile.site };
+  return { config, clock, logger, db, store, audit, accounts, plan, sessions, login, providers, cardLogin, ocsp, signing, bankid, bankidClient, redis, site: planFile.site };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;
@@ -254,6 +257,7 @@ export async function buildApp(
   app.addHook('onClose', async () => {
     await cardListener?.close();
     await services.bankidClient?.close();
+    await services.redis?.quit();
     await services.db.destroy();
   });
   return { app, services, cardListener };

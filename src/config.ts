@@ -24,6 +24,8 @@ export interface Config {
   readonly database:
     | { readonly kind: 'sqlite'; readonly file: string }
     | { readonly kind: 'postgres'; readonly url: string; readonly schema: string | undefined };
+  /** Redis for the TTL store (sessions, orders, tickets) when several instances run. */
+  readonly redisUrl: string | undefined;
   readonly session: {
     /** Pepper for the hashed session keys kept in the store. */
     readonly secret: string;
@@ -185,6 +187,9 @@ export function loadConfig(env: Env = process.env, modeOverride?: Mode): Readonl
     database = { kind: 'sqlite', file: file === ':memory:' ? file : path.resolve(file) };
   }
 
+  const redisUrl = get('REDIS_URL');
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) problems.push('REDIS_URL must be a redis:// or rediss:// URL');
+
   let secret = get('KW_SESSION_SECRET');
   const secretGiven = secret !== undefined;
   if (secret === undefined) {
@@ -282,6 +287,7 @@ export function loadConfig(env: Env = process.env, modeOverride?: Mode): Readonl
       bodyLimitBytes: int('KW_BODY_LIMIT_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
     },
     database,
+    redisUrl,
     session: { secret, secureCookie, idleSeconds, absoluteSeconds, warningSeconds },
     rateLimit: { loginPerMinute: int('KW_LOGIN_RATE_LIMIT_PER_MINUTE', 30, 1, 100_000) },
     rolloutPlanFile: path.resolve(get('KW_ROLLOUT_PLAN_FILE') ?? 'config/rollout-plan.json'),

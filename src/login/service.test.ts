@@ -71,3 +71,24 @@ for (const kind of DATABASE_KINDS) {
     });
   });
 }
+
+describe('sessions on Redis (REDIS_URL), as several instances would share them', () => {
+  it('logs in, reads the session from Redis, and logs out everywhere', async () => {
+    const { startTestApp } = await import('../../test/support/app.js');
+    const t = await startTestApp({ env: { REDIS_URL: process.env['KW_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379/15' } });
+    const other = await startTestApp({ env: { REDIS_URL: process.env['KW_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379/15' } });
+    try {
+      expect(t.services.redis).toBeDefined();
+      const { cookie, csrf } = await t.loginAs('191212121212');
+      // The second instance (its own process state, same Redis) sees the same session…
+      other.clock.set(t.clock.now());
+      expect((await other.app.inject({ url: '/start', headers: { cookie } })).statusCode).toBe(200);
+      // …and a logout on the first ends it on the second.
+      await t.app.inject({ method: 'POST', url: '/logout', headers: { cookie }, payload: { _csrf: csrf } });
+      expect((await other.app.inject({ url: '/start', headers: { cookie } })).statusCode).toBe(401);
+    } finally {
+      await t.close();
+      await other.close();
+    }
+  });
+});

@@ -1,0 +1,71 @@
+/**
+ * TTL store on Redis, for several portal instances. Each value carries its expiry from the
+ * injected clock (so behaviour is the same as the SQL adapter's, also under a test clock),
+ * and Redis expires the key itself a little later as a backstop. `add` and `consume` are
+ * single Lua scripts: atomic across instances.
+ */
+import type { Redis } from 'ioredis';
+import type { Clock } from '../clock.js';
+import type { TtlStore } from './port.js';
+
+interface Envelope {
+  v: unknown;
+  /** Expiry, epoch ms by the injected clock. */
+  e: number;
+}
+
+// KEYS[1] = key; ARGV[1] = envelope JSON, ARGV[2] = now (ms), ARGV[3] = Redis TTL (ms)
+const ADD = `
+local current = redis.call('GET', KEYS[1])
+if current then
+  local ok, decoded = pcall(cjson.decode, current)
+  if ok and tonumber(decoded['e']) > tonumber(ARGV[2]) then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+return 1`;
+
+// KEYS[1] = key
+const CONSUME = `
+local current = redis.call('GET', KEYS[1])
+if current then redis.call('DEL', KEYS[1]) end
+return current`;
+
+/** Redis keeps keys this much longer than their logical expiry (clock skew between instances). */
+const BACKSTOP_MS = 60_000;
+
+export function createRedisStore(redis: Redis, clock: Clock, prefix = 'kw:'): TtlStore {
+  const k = (key: string) => `${prefix}${key}`;
+  const envelope = (value: unknown, ttlSeconds: number) => {
+    const e = clock.now().getTime() + ttlSeconds * 1000;
+    return { json: JSON.stringify({ v: value, e } satisfies Envelope), px: ttlSeconds * 1000 + BACKSTOP_MS };
+  };
+  const live = <T>(raw: string | null): T | undefined => {
+    if (raw === null) return undefined;
+    const parsed = JSON.parse(raw) as Envelope;
+    return parsed.e > clock.now().getTime() ? (parsed.v as T) : undefined;
+  };
+  return {
+    async upsert(key, value, ttlSeconds) {
+      const { json, px } = envelope(value, ttlSeconds);
+      await redis.set(k(key), json, 'PX', px);
+    },
+    async add(key, value, ttlSeconds) {
+      const { json, px } = envelope(value, ttlSeconds);
+      const created = await redis.eval(ADD, 1, k(key), json, String(clock.now().getTime()), String(px));
+      return created === 1;
+    },
+    async find<T>(key: string) {
+      return live<T>(await redis.get(k(key)));
+    },
+    async consume<T>(key: string) {
+      return live<T>((await redis.eval(CONSUME, 1, k(key))) as string | null);
+    },
+    async destroy(key) {
+      await redis.del(k(key));
+    },
+    sweep() {
+      // Redis expires keys itself.
+      return Promise.resolve(0);
+    },
+  };
+}
