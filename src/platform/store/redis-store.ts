@@ -39,10 +39,10 @@ export function createRedisStore(redis: Redis, clock: Clock, prefix = 'kw:'): Tt
     const e = clock.now().getTime() + ttlSeconds * 1000;
     return { json: JSON.stringify({ v: value, e } satisfies Envelope), px: ttlSeconds * 1000 + BACKSTOP_MS };
   };
-  const live = <T>(raw: string | null): T | undefined => {
+  const live = (raw: string | null): unknown => {
     if (raw === null) return undefined;
     const parsed = JSON.parse(raw) as Envelope;
-    return parsed.e > clock.now().getTime() ? (parsed.v as T) : undefined;
+    return parsed.e > clock.now().getTime() ? parsed.v : undefined;
   };
   return {
     async upsert(key, value, ttlSeconds) {
@@ -55,10 +55,10 @@ export function createRedisStore(redis: Redis, clock: Clock, prefix = 'kw:'): Tt
       return created === 1;
     },
     async find<T>(key: string) {
-      return live<T>(await redis.get(k(key)));
+      return live(await redis.get(k(key))) as T | undefined;
     },
     async consume<T>(key: string) {
-      return live<T>((await redis.eval(CONSUME, 1, k(key))) as string | null);
+      return live((await redis.eval(CONSUME, 1, k(key))) as string | null) as T | undefined;
     },
     async destroy(key) {
       await redis.del(k(key));
