@@ -44,6 +44,9 @@ import { installErrorHandling } from './platform/http/error-handler.js';
 import { AppError } from './platform/http/errors.js';
 import { createLogger } from './platform/logging.js';
 import { createSqlStore } from './platform/store/sql-store.js';
+import { createMetrics, type Metrics } from './platform/metrics.js';
+import { certificatesToWatch, healthRoutes } from './platform/http/health.js';
+import { derToPem } from './platform/pki.js';
 import { createRedisStore } from './platform/store/redis-store.js';
 import { Redis } from 'ioredis';
 import type { TtlStore } from './platform/store/port.js';
@@ -56,6 +59,7 @@ export interface AppDeps {
   store?: TtlStore;
   logger?: Logger;
   planFile?: PlanFile;
+  metrics?: Metrics;
   /** Login method providers registered by features (card, BankID). */
   providers?: readonly LoginMethodProvider[];
 }
@@ -69,7 +73,15 @@ export async function createServices(config: Config, deps: AppDeps = {}) {
   const redis = !deps.store && config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true }) : undefined;
   const store = deps.store ?? (redis ? createRedisStore(redis, clock) : createSqlStore(db, clock));
   const planFile = deps.planFile ?? loadPlanFile(config.rolloutPlanFile);
-  const audit = createAuditLog(db, clock);
+  const metrics = deps.metrics ?? createMetrics();
+  const audit = createAuditLog(db, clock, (event) => {
+    if (event.event === 'login' || event.event === 'login_failed') {
+      metrics.logins.inc({ method: event.subject ?? 'unknown', outcome: event.outcome });
+    } else if (event.event === 'signature_completed' || event.event === 'signature_failed') {
+      const method = typeof event.details?.['method'] === 'string' ? event.details['method'] : 'unknown';
+      metrics.signatureVerifications.inc({ method, result: event.outcome === 'success' ? 'valid' : 'refused' });
+    }
+  });
   const accounts = createAccounts({ db, clock });
   const plan = createRolloutPlan({ db, clock, audit });
   await plan.seed(planFile.methods);
@@ -82,7 +94,7 @@ export async function createServices(config: Config, deps: AppDeps = {}) {
   let ocsp: OcspClient | undefined;
   if (config.card.issuersFile) {
     const { issuers } = loadIssuersFile(config.card.issuersFile);
-    ocsp = createOcspClient({ clock, store, timeoutMs: config.card.ocspTimeoutMs });
+    ocsp = createOcspClient({ clock, store, timeoutMs: config.card.ocspTimeoutMs, onLookup: (source) => metrics.ocspLookups.inc({ source }) });
     cardLogin = createCardLogin({ config, clock, store, audit, plan, ocsp, profiles: issuers });
     for (const method of cardLogin.methods()) {
       if (!providers.has(method)) providers.set(method, { id: method, startPath: `/login/card?method=${method}` });
@@ -116,7 +128,15 @@ export async function createServices(config: Config, deps: AppDeps = {}) {
       clock,
     });
     const roots = rootsFromPem(readFileSync(b.userRootsFile, 'utf8'));
-    bankid = createBankIdService({ client: bankidClient, store, clock, audit, roots, referringDomain: new URL(config.http.publicUrl).hostname });
+    bankid = createBankIdService({
+      client: bankidClient,
+      store,
+      clock,
+      audit,
+      roots,
+      referringDomain: new URL(config.http.publicUrl).hostname,
+      onOrderEnded: (kind, outcome) => metrics.bankidOrders.inc({ kind, outcome }),
+    });
     if (!providers.has('bankid')) providers.set('bankid', { id: 'bankid', startPath: '/login/bankid' });
     signing.registerReverifier('bankid', {
       reverify: (evidence) => {
@@ -141,7 +161,7 @@ export async function createServices(config: Config, deps: AppDeps = {}) {
       },
     });
   }
-  return { config, clock, logger, db, store, audit, accounts, plan, sessions, login, providers, cardLogin, ocsp, signing, bankid, bankidClient, redis, site: planFile.site };
+  return { config, clock, logger, db, store, audit, accounts, plan, sessions, login, providers, cardLogin, ocsp, signing, bankid, bankidClient, redis, metrics, site: planFile.site };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;
@@ -161,6 +181,12 @@ export async function buildApp(
   });
 
   const viewDeps = { config, sessions: services.sessions, site: services.site };
+  app.addHook('onResponse', async (request, reply) => {
+    services.metrics.httpDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: `${Math.floor(reply.statusCode / 100)}xx` },
+      reply.elapsedTime / 1000,
+    );
+  });
   installErrorHandling(app, viewDeps);
 
   await app.register(helmet, {
@@ -219,6 +245,18 @@ export async function buildApp(
     });
   }
   await app.register(loginRoutes, { ...viewDeps, ...services, startNotices });
+  await app.register(healthRoutes, {
+    config,
+    clock: services.clock,
+    db: services.db,
+    redis: services.redis,
+    metrics: services.metrics,
+    certificates: certificatesToWatch(
+      config,
+      (services.cardLogin?.profiles ?? []).flatMap((p) => p.anchors.map((a, i) => ({ name: `card-anchor-${p.id}-${i}`, pem: derToPem(a.der) }))),
+    ),
+    bankidOpen: () => services.bankidClient?.isOpen() ?? false,
+  });
   await app.register(infoRoutes, { ...viewDeps, clock: services.clock, plan: services.plan });
   const cardLogin = services.cardLogin;
   let cardListener: FastifyInstance | undefined;

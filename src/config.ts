@@ -41,6 +41,8 @@ export interface Config {
     readonly loginPerMinute: number;
   };
   readonly rolloutPlanFile: string;
+  /** Bearer token for /metrics; without it /metrics answers only loopback callers. */
+  readonly metricsToken: string | undefined;
   /** Card login: the listener that asks for the card's certificate, and the issuers. */
   readonly card: {
     /** JSON file of issuer profiles (trust anchors, policies, OCSP); undefined: no card login. */
@@ -291,6 +293,7 @@ export function loadConfig(env: Env = process.env, modeOverride?: Mode): Readonl
     session: { secret, secureCookie, idleSeconds, absoluteSeconds, warningSeconds },
     rateLimit: { loginPerMinute: int('KW_LOGIN_RATE_LIMIT_PER_MINUTE', 30, 1, 100_000) },
     rolloutPlanFile: path.resolve(get('KW_ROLLOUT_PLAN_FILE') ?? 'config/rollout-plan.json'),
+    metricsToken: get('KW_METRICS_TOKEN'),
     card: {
       issuersFile: cardIssuersRaw === undefined ? undefined : path.resolve(cardIssuersRaw),
       mode: cardMode,

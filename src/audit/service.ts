@@ -40,9 +40,10 @@ export interface AuditEvent {
   details: Record<string, unknown> | null;
 }
 
-export function createAuditLog(db: Db, clock: Clock) {
+export function createAuditLog(db: Db, clock: Clock, onRecord?: (input: AuditEventInput) => void) {
   return {
     async record(input: AuditEventInput): Promise<void> {
+      onRecord?.(input);
       await db
         .insertInto('audit_event')
         .values({

@@ -219,6 +219,8 @@ export function createBankIdClient(options: BankIdClientOptions) {
 
   return {
     stats,
+    /** Whether the circuit is open (BankID failing; calls refused at once). */
+    isOpen: () => breaker.openUntil > options.clock.now().getTime(),
     async auth(body: OrderRequest): Promise<OrderResponse> {
       return decodeOrder(await call('/auth', body));
     },

@@ -63,6 +63,8 @@ export function createBankIdService(deps: {
   audit: AuditLog;
   roots: readonly ParsedCertificate[];
   referringDomain: string;
+  /** Told when an order ends: complete, or failed with BankID's hintCode or our refusal. */
+  onOrderEnded?: (kind: OrderKind, outcome: string) => void;
 }) {
   const { client, store, clock, audit } = deps;
   const key = (id: string) => `bankid:order:${id}`;
@@ -217,6 +219,7 @@ export function createBankIdService(deps: {
           order.refusal = err.errorCode;
         }
         await save(order);
+        if (order.state !== 'pending') deps.onOrderEnded?.(order.kind, order.state === 'complete' ? 'complete' : (order.refusal ?? order.hintCode ?? 'failed'));
       }
       return { order, view: view(order) };
     },

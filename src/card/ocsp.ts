@@ -61,6 +61,8 @@ export interface OcspOptions {
   /** Without nextUpdate, how long an answer may be reused. */
   defaultCacheSeconds?: number;
   fetch?: typeof fetch;
+  /** Told where each answer came from (for metrics). */
+  onLookup?: (source: 'cache' | 'responder') => void;
 }
 
 interface CachedAnswer {
@@ -96,6 +98,7 @@ export function createOcspClient(options: OcspOptions) {
     const inMemory = memory.get(cacheKey);
     const cached = inMemory && inMemory.until > clock.now().getTime() ? inMemory.answer : await store.find<CachedAnswer>(cacheKey);
     if (cached) {
+      options.onLookup?.('cache');
       if (!inMemory) {
         const until = cached.nextUpdate ? new Date(cached.nextUpdate).getTime() : clock.now().getTime() + 60_000;
         remember(cacheKey, cached, until);
@@ -112,6 +115,7 @@ export function createOcspClient(options: OcspOptions) {
       };
     }
     stats.requests++;
+    options.onLookup?.('responder');
     const certId = await pkijs.CertID.create(cert.pkijs, { hashAlgorithm: 'SHA-1', issuerCertificate: issuer.pkijs });
     const nonce = randomBytes(16);
     const request = new pkijs.OCSPRequest();

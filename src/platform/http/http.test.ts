@@ -101,3 +101,33 @@ describe('logs', () => {
     expect(out).not.toContain(csrf);
   });
 });
+
+describe('operations endpoints', () => {
+  it('answers liveness and readiness with the checks and certificate expiries', async () => {
+    expect((await t.app.inject('/health/live')).json()).toEqual({ status: 'ok' });
+    const ready = await t.app.inject('/health/ready');
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toMatchObject({ status: 'ready', checks: { database: { ok: true } } });
+  });
+
+  it('exposes Prometheus metrics to loopback callers: request latency and logins by method and outcome', async () => {
+    await t.loginAs('191212121212');
+    await t.app.inject('/login');
+    const res = await t.app.inject('/metrics');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('kundwebben_http_request_duration_seconds_bucket');
+    expect(res.body).toMatch(/kundwebben_logins_total\{method="telia_card",outcome="success"\} \d+/);
+    expect(res.body).toContain('route="/login"');
+  });
+
+  it('with a metrics token, /metrics needs it', async () => {
+    const guarded = await startTestApp({ env: { KW_METRICS_TOKEN: 'a-long-metrics-token-for-tests' } });
+    try {
+      expect((await guarded.app.inject('/metrics')).statusCode).toBe(404);
+      const res = await guarded.app.inject({ url: '/metrics', headers: { authorization: 'Bearer a-long-metrics-token-for-tests' } });
+      expect(res.statusCode).toBe(200);
+    } finally {
+      await guarded.close();
+    }
+  });
+});

@@ -1,0 +1,104 @@
+/**
+ * Operations endpoints: liveness, readiness (database, Redis, BankID circuit, and the
+ * expiry of the RP certificate and configured trust anchors with a warning window), and
+ * Prometheus metrics (bearer token, or loopback callers only).
+ */
+import { X509Certificate, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { sql } from 'kysely';
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Config } from '../../config.js';
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/index.js';
+import type { Metrics } from '../metrics.js';
+
+export interface HealthDeps {
+  config: Config;
+  clock: Clock;
+  db: Db;
+  redis: Redis | undefined;
+  metrics: Metrics;
+  /** Certificates whose expiry operations must see coming: name → PEM. */
+  certificates: ReadonlyMap<string, string>;
+  bankidOpen: () => boolean;
+}
+
+const WARN_DAYS = 30;
+
+export function certificatesToWatch(config: Config, cardAnchors: readonly { name: string; pem: string }[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const add = (name: string, file: string | undefined) => {
+    if (!file) return;
+    try {
+      out.set(name, readFileSync(file, 'utf8'));
+    } catch {
+      // Reported by the component that uses the file.
+    }
+  };
+  if (config.bankid) {
+    add('bankid-rp-certificate', config.bankid.rpCertFile);
+    add('bankid-server-root', config.bankid.caFile);
+    add('bankid-user-roots', config.bankid.userRootsFile);
+  }
+  add('card-listener-certificate', config.card.tlsCertFile);
+  for (const a of cardAnchors) out.set(a.name, a.pem);
+  return out;
+}
+
+export async function healthRoutes(app: FastifyInstance, deps: HealthDeps): Promise<void> {
+  const { clock, db, redis, metrics } = deps;
+
+  app.get('/health/live', { config: { touchSession: false } }, async (_request, reply) =>
+    reply.header('cache-control', 'no-store').send({ status: 'ok' }),
+  );
+
+  app.get('/health/ready', { config: { touchSession: false } }, async (_request, reply) => {
+    const checks: Record<string, { ok: boolean; detail?: string }> = {};
+    try {
+      await sql`select 1`.execute(db);
+      checks['database'] = { ok: true };
+    } catch (err) {
+      checks['database'] = { ok: false, detail: (err as Error).message };
+    }
+    if (redis) {
+      try {
+        checks['redis'] = { ok: (await redis.ping()) === 'PONG' };
+      } catch (err) {
+        checks['redis'] = { ok: false, detail: (err as Error).message };
+      }
+    }
+    const warnings: string[] = [];
+    if (deps.config.bankid) {
+      const open = deps.bankidOpen();
+      if (open) warnings.push('bankid: circuit open after repeated failures');
+      checks['bankid'] = { ok: !open };
+    }
+    const now = clock.now().getTime();
+    const expiries: Record<string, string> = {};
+    for (const [name, pem] of deps.certificates) {
+      for (const match of pem.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g)) {
+        const cert = new X509Certificate(match[0]);
+        const notAfter = new Date(cert.validTo).getTime();
+        expiries[name] = new Date(notAfter).toISOString();
+        if (notAfter < now) warnings.push(`${name}: expired ${new Date(notAfter).toISOString()}`);
+        else if (notAfter - now < WARN_DAYS * 86_400_000) warnings.push(`${name}: expires ${new Date(notAfter).toISOString()}`);
+      }
+    }
+    const ready = Object.entries(checks).every(([name, c]) => c.ok || name === 'bankid');
+    return reply
+      .status(ready ? 200 : 503)
+      .header('cache-control', 'no-store')
+      .send({ status: ready ? 'ready' : 'unavailable', checks, warnings, certificates: expiries });
+  });
+
+  app.get('/metrics', { config: { touchSession: false } }, async (request, reply) => {
+    const token = deps.config.metricsToken;
+    const given = request.headers.authorization?.replace(/^Bearer /, '') ?? '';
+    const allowed = token
+      ? given.length === token.length && timingSafeEqual(Buffer.from(given), Buffer.from(token))
+      : ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(request.socket.remoteAddress ?? '');
+    if (!allowed) return reply.status(404).type('text/plain').send('Not found');
+    return reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+}

@@ -1,0 +1,47 @@
+/**
+ * Prometheus metrics (prom-client) in a registry per app instance: request latency by
+ * route, logins by method and outcome, BankID orders by outcome, OCSP cache use and
+ * signature verifications. Features count through this object, never a global.
+ */
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'kundwebben_' });
+  return {
+    registry,
+    httpDuration: new Histogram({
+      name: 'kundwebben_http_request_duration_seconds',
+      help: 'HTTP request latency by route and status class',
+      labelNames: ['method', 'route', 'status'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    logins: new Counter({
+      name: 'kundwebben_logins_total',
+      help: 'Logins by method and outcome',
+      labelNames: ['method', 'outcome'] as const,
+      registers: [registry],
+    }),
+    bankidOrders: new Counter({
+      name: 'kundwebben_bankid_orders_total',
+      help: 'BankID orders by kind and how they ended',
+      labelNames: ['kind', 'outcome'] as const,
+      registers: [registry],
+    }),
+    ocspLookups: new Counter({
+      name: 'kundwebben_ocsp_lookups_total',
+      help: 'OCSP answers by source (cache or responder)',
+      labelNames: ['source'] as const,
+      registers: [registry],
+    }),
+    signatureVerifications: new Counter({
+      name: 'kundwebben_signature_verifications_total',
+      help: 'Signature verifications by method and result',
+      labelNames: ['method', 'result'] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
