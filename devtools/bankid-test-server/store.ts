@@ -11,11 +11,12 @@
  * Extra RP certificates (issueRpCertificate) live only in memory.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Clock, systemClock } from '../../src/platform/clock.js';
-import { signerFrom, type Signer } from '../test-pki/certificates.js';
-import { exportPkcs8, fromPem, importPkcs8, normalizeSerialHex, toPem } from '../test-pki/crypto.js';
+import type { Signer } from '../test-pki/certificates.js';
+import { normalizeSerialHex } from '../test-pki/crypto.js';
+import { readSigner as readSignerFile, writeAtomic, writeSigner } from '../test-pki/store.js';
 import { BankIdTestError } from './errors.js';
 import {
   DEFAULT_RP_IDENTITY,
@@ -51,29 +52,8 @@ interface IndexFile {
   }[];
 }
 
-async function writeAtomic(file: string, data: string | Uint8Array, secret = false): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, data, { mode: secret ? 0o600 : 0o644 });
-  await rename(tmp, file);
-}
-
-async function writeSigner(base: string, signer: Signer): Promise<void> {
-  await writeAtomic(`${base}.pem`, toPem(signer.der, 'CERTIFICATE'));
-  await writeAtomic(`${base}.key.pem`, toPem(await exportPkcs8(signer.privateKey), 'PRIVATE KEY'), true);
-}
-
-async function readSigner(base: string): Promise<Signer> {
-  try {
-    const [certPem, keyPem] = await Promise.all([
-      readFile(`${base}.pem`, 'utf8'),
-      readFile(`${base}.key.pem`, 'utf8'),
-    ]);
-    return signerFrom(fromPem(certPem, 'CERTIFICATE'), await importPkcs8(fromPem(keyPem, 'PRIVATE KEY')));
-  } catch (err) {
-    throw new BankIdTestError('corrupt_store', `${base}.pem / .key.pem: ${(err as Error).message}`);
-  }
-}
+const readSigner = (base: string): Promise<Signer> =>
+  readSignerFile(base, (detail) => new BankIdTestError('corrupt_store', detail));
 
 async function saveState(state: BankIdPkiState, dir: string): Promise<void> {
   const h = state.hierarchy;

@@ -45,19 +45,20 @@ interface IndexFile {
 }
 
 /** Write-then-rename: a demo stopped mid-write never leaves a half file in place of a good one. */
-async function writeAtomic(file: string, data: string | Uint8Array, secret = false): Promise<void> {
+export async function writeAtomic(file: string, data: string | Uint8Array, secret = false): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, data, { mode: secret ? 0o600 : 0o644 });
   await rename(tmp, file);
 }
 
-async function writeSigner(base: string, signer: Signer): Promise<void> {
+/** A CA or responder as `<base>.pem` + `<base>.key.pem` (also used by the BankID test server). */
+export async function writeSigner(base: string, signer: Signer): Promise<void> {
   await writeAtomic(`${base}.pem`, toPem(signer.der, 'CERTIFICATE'));
   await writeAtomic(`${base}.key.pem`, toPem(await exportPkcs8(signer.privateKey), 'PRIVATE KEY'), true);
 }
 
-async function readSigner(base: string): Promise<Signer> {
+export async function readSigner(base: string, corrupt: (detail: string) => Error = (d) => new TestPkiError('corrupt_store', d)): Promise<Signer> {
   try {
     const [certPem, keyPem] = await Promise.all([
       readFile(`${base}.pem`, 'utf8'),
@@ -65,7 +66,7 @@ async function readSigner(base: string): Promise<Signer> {
     ]);
     return signerFrom(fromPem(certPem, 'CERTIFICATE'), await importPkcs8(fromPem(keyPem, 'PRIVATE KEY')));
   } catch (err) {
-    throw new TestPkiError('corrupt_store', `${base}.pem / .key.pem: ${(err as Error).message}`);
+    throw corrupt(`${base}.pem / .key.pem: ${(err as Error).message}`);
   }
 }
 
