@@ -9,19 +9,12 @@
 import { Agent, request } from 'undici';
 import type { Clock } from '../platform/clock.js';
 
-export const KNOWN_ERROR_CODES = [
-  'alreadyInProgress',
-  'invalidParameters',
-  'unauthorized',
-  'notFound',
-  'methodNotAllowed',
-  'requestTimeout',
-  'unsupportedMediaType',
-  'internalError',
-  'maintenance',
-] as const;
-
-/** An error answer from BankID (`errorCode`, possibly unknown), or our own `unavailable`/`malformed`. */
+/**
+ * An error answer from BankID — alreadyInProgress, invalidParameters, unauthorized,
+ * notFound, methodNotAllowed, requestTimeout, unsupportedMediaType, internalError,
+ * maintenance, or one BankID adds later (kept as given) — or our own `unavailable`
+ * (transport, timeout, open circuit) or `malformed` (an answer we cannot read).
+ */
 export class BankIdError extends Error {
   readonly errorCode: string;
   readonly httpStatus: number | null;

@@ -2,7 +2,7 @@
  * Shared helpers over pkijs/asn1js and node:crypto for certificates: parsing, extensions
  * (key usage, EKU, policies, AIA), subject attributes, and signature checks.
  */
-import { X509Certificate, createHash, verify as cryptoVerify } from 'node:crypto';
+import { X509Certificate, verify as cryptoVerify } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 
@@ -127,10 +127,6 @@ export function subjectAttribute(cert: ParsedCertificate, oid: string): string[]
 
 export function serialHex(cert: ParsedCertificate): string {
   return cert.x509.serialNumber.toLowerCase();
-}
-
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** Whether `cert` is signed by `issuer` and names it as issuer. */

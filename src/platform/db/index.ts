@@ -84,7 +84,3 @@ export async function migrateToLatest(db: Db, database: Config['database']): Pro
   }
 }
 
-/** Current time as stored in the database. */
-export function isoNow(now: Date): string {
-  return now.toISOString();
-}

@@ -53,10 +53,6 @@ export class AppError extends Error {
   }
 }
 
-export function statusOf(code: AppErrorCode): number {
-  return STATUS[code];
-}
-
 /**
  * Accepts only local paths as redirect targets ("/start", "/info?x=1"); refuses absolute
  * URLs, protocol-relative "//host", backslash tricks and control characters.
