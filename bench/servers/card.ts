@@ -12,7 +12,7 @@
  * certificate, key and advertised CAs. On stop it reports the OCSP client's counters.
  */
 import { rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../../test/support/ports.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { seedDemoData } from '../../devtools/demo/seed.js';
@@ -29,18 +29,6 @@ if (sqliteFile === undefined || sqliteFile === '')
   throw new Error('card server: BENCH_SQLITE_FILE is not set');
 const pkiDir = path.join(path.dirname(sqliteFile), 'pki');
 
-/** A free port on 127.0.0.1: the OCSP URL is baked into the certificates, so it comes first. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const ocspPort = await freePort();
 const demo = await ensureDemoPki(pkiDir, {

@@ -19,6 +19,7 @@ import {
   distinguishedName,
   extensions,
   signCertificate,
+  signOcspResponder,
   type Signer,
 } from '../test-pki/certificates.js';
 import {
@@ -265,7 +266,7 @@ export async function createUserHierarchy(now: Date): Promise<UserHierarchy> {
   });
   // RFC 6960 §4.2.2.2: a delegated responder is issued by the CA whose certificates it answers
   // for; ActiveLogin: "signed by a certificate that has the same issuer as the certificate being verified".
-  const responder = await signCertificate({
+  const responder = await signOcspResponder({
     subject: distinguishedName([
       [OID.country, 'SE'],
       [OID.organization, BANKID_NAMES.bank],
@@ -273,14 +274,7 @@ export async function createUserHierarchy(now: Date): Promise<UserHierarchy> {
     ]),
     keys: responderKeys,
     issuer: customerCa,
-    serial: randomSerial(),
-    notBefore: new Date(now.getTime() - DAY_MS),
-    notAfter: new Date(now.getTime() + 5 * YEAR_MS),
-    extensions: [
-      extensions.keyUsage(['digitalSignature']),
-      extensions.extKeyUsage([OID.ocspSigning]),
-      extensions.ocspNoCheck(),
-    ],
+    now,
   });
   return { root, bankCa, customerCa, responder };
 }

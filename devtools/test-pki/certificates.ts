@@ -6,7 +6,7 @@
 import { isIP } from 'node:net';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { digest, sha256WithRsa, signSha256Rsa, toArrayBuffer, wholeSeconds } from './crypto.js';
+import { DAY_MS, YEAR_MS, digest, randomSerial, sha256WithRsa, signSha256Rsa, toArrayBuffer, wholeSeconds } from './crypto.js';
 
 export const OID = {
   country: '2.5.4.6',
@@ -218,4 +218,20 @@ export async function signCertificate(spec: {
     der,
     privateKey: spec.keys.privateKey,
   };
+}
+
+/**
+ * A delegated OCSP responder (RFC 6960 §4.2.2.2): issued directly by the CA it answers for,
+ * id-kp-OCSPSigning, no revocation check of its own; valid from a day ago for five years.
+ */
+export function signOcspResponder(spec: { subject: pkijs.RelativeDistinguishedNames; keys: CryptoKeyPair; issuer: Signer; now: Date }): Promise<Signer> {
+  return signCertificate({
+    subject: spec.subject,
+    keys: spec.keys,
+    issuer: spec.issuer,
+    serial: randomSerial(),
+    notBefore: new Date(spec.now.getTime() - DAY_MS),
+    notAfter: new Date(spec.now.getTime() + 5 * YEAR_MS),
+    extensions: [extensions.keyUsage(['digitalSignature']), extensions.extKeyUsage([OID.ocspSigning]), extensions.ocspNoCheck()],
+  });
 }

@@ -15,6 +15,7 @@ import {
   distinguishedName,
   extensions,
   signCertificate,
+  signOcspResponder,
   type KeyUsageName,
   type Signer,
 } from './certificates.js';
@@ -306,19 +307,7 @@ async function createHierarchy(spec: IssuerSpec, now: Date): Promise<IssuerHiera
     extensions: [extensions.basicConstraints(true, 0), caUsage],
   });
   // RFC 6960 §4.2.2.2: a delegated responder is issued directly by the CA it answers for.
-  const responder = await signCertificate({
-    subject: dn(`${spec.intermediateName} OCSP`),
-    keys: responderKeys,
-    issuer: intermediate,
-    serial: randomSerial(),
-    notBefore: new Date(now.getTime() - DAY_MS),
-    notAfter: new Date(now.getTime() + 5 * YEAR_MS),
-    extensions: [
-      extensions.keyUsage(['digitalSignature']),
-      extensions.extKeyUsage([OID.ocspSigning]),
-      extensions.ocspNoCheck(),
-    ],
-  });
+  const responder = await signOcspResponder({ subject: dn(`${spec.intermediateName} OCSP`), keys: responderKeys, issuer: intermediate, now });
   return { root, intermediate, responder };
 }
 

@@ -10,11 +10,11 @@
  */
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import path from 'node:path';
 import type { AxeResults, RunOptions } from 'axe-core';
 import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { freePort } from '../support/ports.js';
 
 const require = createRequire(import.meta.url);
 
@@ -91,21 +91,6 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-/** A free loopback port (the app must know its public URL, and so its port, before it listens). */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen({ host: '127.0.0.1', port: 0 }, () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === 'object') resolve(address.port);
-        else reject(new Error('no port from the probe server'));
-      });
-    });
-  });
-}
 
 export interface E2E {
   app: TestApp;

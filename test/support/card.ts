@@ -5,12 +5,14 @@
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ensureDemoPki, startOcspResponder, type DemoPki, type OcspResponder } from '../../devtools/test-pki/index.js';
 import { ManualClock } from '../../src/platform/clock.js';
 import { startTestApp, TEST_NOW, type TestApp } from './app.js';
+import { freePort } from './ports.js';
+
+export { freePort };
 
 export const CARD_PEOPLE = [
   { personnummer: '191212121212', givenName: 'Tolvan', surname: 'Tolvansson', issuer: 'telia' },
@@ -18,17 +20,6 @@ export const CARD_PEOPLE = [
   { personnummer: '197505121231', givenName: 'Okänd', surname: 'Kortsson', issuer: 'telia' },
 ] as const;
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface CardTestbed {
   t: TestApp;

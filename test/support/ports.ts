@@ -1,0 +1,17 @@
+import { createServer } from 'node:net';
+
+/**
+ * A free TCP port on 127.0.0.1, for servers whose URL must be known before they listen
+ * (an OCSP address baked into certificates, a public URL in the config).
+ */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
