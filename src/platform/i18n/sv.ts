@@ -2,6 +2,8 @@
  * Swedish: the source catalog. Every key here must exist in en.ts (enforced by the type
  * `Messages`). Values are strings or functions of named parameters.
  */
+import type { CatalogOf } from './catalog.js';
+
 export const sv = {
   'lang.name': 'Svenska',
   'lang.switchTo': 'In English',
@@ -363,6 +365,5 @@ function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-type Widen<T> = T extends (...args: infer A) => string ? (...args: A) => string : string;
-export type Messages = { readonly [K in keyof typeof sv]: Widen<(typeof sv)[K]> };
+export type Messages = CatalogOf<typeof sv>;
 export type MessageKey = keyof Messages;
