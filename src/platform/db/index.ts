@@ -10,6 +10,7 @@ import pg from 'pg';
 import type { Config } from '../../config.js';
 import * as m0001 from './migrations/0001-foundation.js';
 import * as m0002 from './migrations/0002-signature-evidence.js';
+import * as m0003 from './migrations/0003-cases.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -18,6 +19,7 @@ export type Db = Kysely<Database>;
 const MIGRATIONS: Record<string, Migration> = {
   '0001-foundation': m0001,
   '0002-signature-evidence': m0002,
+  '0003-cases': m0003,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

@@ -94,6 +94,104 @@ export interface SignatureEvidenceTable {
   verified_at: string;
 }
 
+export type CaseStatus = 'draft' | 'submitted' | 'in_progress' | 'closed';
+
+export interface CaseFileTable {
+  id: string;
+  orgnr: string;
+  type_id: string;
+  kind: 'case' | 'message';
+  status: CaseStatus;
+  title: string;
+  /** JSON of the field values (see cases/types.ts `CaseData`). */
+  data: string;
+  revision: number;
+  case_number: string | null;
+  created_by: string;
+  created_at: string;
+  updated_by: string;
+  updated_at: string;
+  submitted_by: string | null;
+  submitted_at: string | null;
+  evidence_id: string | null;
+  digest: string | null;
+  officer: string | null;
+  closed_at: string | null;
+}
+
+export interface FileContentTable {
+  sha256: string;
+  size: number;
+  bytes: Uint8Array;
+  created_at: string;
+}
+
+export interface AttachmentTable {
+  id: string;
+  case_id: string;
+  message_id: string | null;
+  sha256: string;
+  file_name: string;
+  media_type: string;
+  size: number;
+  uploaded_by: string;
+  uploaded_at: string;
+}
+
+export interface CaseMessageTable {
+  id: string;
+  case_id: string;
+  side: 'organisation' | 'agency';
+  author: string;
+  body: string;
+  created_at: string;
+}
+
+export interface MessageReadTable {
+  message_id: string;
+  personnummer: string;
+  read_at: string;
+}
+
+export interface OrgContactTable {
+  id: string;
+  orgnr: string;
+  name: string;
+  address: string;
+  country: string;
+  created_at: string;
+}
+
+export interface OrgProductTable {
+  id: string;
+  orgnr: string;
+  description: string;
+  classification: string;
+  created_at: string;
+}
+
+export interface MembershipRequestTable {
+  id: string;
+  orgnr: string;
+  action: 'add' | 'remove';
+  personnummer: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  role: 'user' | 'org_admin';
+  status: 'pending' | 'approved' | 'rejected' | 'withdrawn';
+  requested_by: string;
+  requested_at: string;
+  handled_by: string | null;
+  handled_at: string | null;
+  note: string | null;
+}
+
+export interface CounterTable {
+  name: string;
+  value: number;
+}
+
 export interface Database {
   person: PersonTable;
   organisation: OrganisationTable;
@@ -104,4 +202,13 @@ export interface Database {
   kv_store: KvStoreTable;
   audit_event: AuditEventTable;
   signature_evidence: SignatureEvidenceTable;
+  case_file: CaseFileTable;
+  file_content: FileContentTable;
+  attachment: AttachmentTable;
+  case_message: CaseMessageTable;
+  message_read: MessageReadTable;
+  org_contact: OrgContactTable;
+  org_product: OrgProductTable;
+  membership_request: MembershipRequestTable;
+  counter: CounterTable;
 }
