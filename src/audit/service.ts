@@ -16,7 +16,17 @@ export type AuditEventName =
   | 'users_imported'
   | 'users_import_refused'
   | 'signature_completed'
-  | 'signature_failed';
+  | 'signature_failed'
+  | 'case_created'
+  | 'case_deleted'
+  | 'case_submitted'
+  | 'case_status_changed'
+  | 'case_message_sent'
+  | 'attachment_added'
+  | 'attachment_removed'
+  | 'attachment_downloaded'
+  | 'membership_requested'
+  | 'register_changed';
 
 export interface AuditEventInput {
   event: AuditEventName;
