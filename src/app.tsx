@@ -48,6 +48,7 @@ import { createMetrics, type Metrics } from './platform/metrics.js';
 import { certificatesToWatch, healthRoutes } from './platform/http/health.js';
 import { derToPem } from './platform/pki.js';
 import { createRedisStore } from './platform/store/redis-store.js';
+import { sharedRateLimitStore } from './platform/http/rate-limit-store.js';
 import { Redis } from 'ioredis';
 import type { TtlStore } from './platform/store/port.js';
 
@@ -71,7 +72,9 @@ export async function createServices(config: Config, deps: AppDeps = {}) {
   const db = deps.db ?? createDatabase(config.database);
   await migrateToLatest(db, config.database);
   const redis = !deps.store && config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true }) : undefined;
-  const store = deps.store ?? (redis ? createRedisStore(redis, clock) : createSqlStore(db, clock));
+  const store = deps.store ?? (redis ? createRedisStore(redis, clock, config.redisKeyPrefix) : createSqlStore(db, clock));
+  /** Set when a shutdown begins (signal, or app.close()): readiness then fails. */
+  const lifecycle = { shuttingDown: false };
   const planFile = deps.planFile ?? loadPlanFile(config.rolloutPlanFile);
   const metrics = deps.metrics ?? createMetrics();
   const audit = createAuditLog(db, clock, (event) => {
@@ -161,7 +164,7 @@ export async function createServices(config: Config, deps: AppDeps = {}) {
       },
     });
   }
-  return { config, clock, logger, db, store, audit, accounts, plan, sessions, login, providers, cardLogin, ocsp, signing, bankid, bankidClient, redis, metrics, site: planFile.site };
+  return { config, clock, logger, db, store, audit, accounts, plan, sessions, login, providers, cardLogin, ocsp, signing, bankid, bankidClient, redis, metrics, lifecycle, site: planFile.site };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;
@@ -214,8 +217,14 @@ export async function buildApp(
   });
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: config.http.bodyLimitBytes });
+  // Several instances behind a load balancer must share the counters (Redis, or PostgreSQL
+  // without Redis), or each would allow the limit again. SQLite means one machine and one
+  // process: in-process counters are enough and cost no write per request.
+  const sharedCounters = services.redis !== undefined || config.database.kind === 'postgres';
+  const rateLimitStore = sharedCounters ? sharedRateLimitStore(services.store, 'rl:') : undefined;
   await app.register(rateLimit, {
     global: false,
+    ...(rateLimitStore ? { store: rateLimitStore } : {}),
     keyGenerator: (request) => request.ip,
     errorResponseBuilder: () => new AppError('rate_limited', 'login rate limit'),
   });
@@ -256,6 +265,7 @@ export async function buildApp(
       (services.cardLogin?.profiles ?? []).flatMap((p) => p.anchors.map((a, i) => ({ name: `card-anchor-${p.id}-${i}`, pem: derToPem(a.der) }))),
     ),
     bankidOpen: () => services.bankidClient?.isOpen() ?? false,
+    shuttingDown: () => services.lifecycle.shuttingDown,
   });
   await app.register(infoRoutes, { ...viewDeps, clock: services.clock, plan: services.plan });
   const cardLogin = services.cardLogin;
@@ -289,9 +299,13 @@ export async function buildApp(
       cardLogin,
       logger: loggerInstance,
       caPem: advertisedCaPem(cardLogin.profiles),
+      ...(sharedCounters ? { rateLimitStore: sharedRateLimitStore(services.store, 'rl:card-listener:') } : {}),
     });
   }
 
+  app.addHook('preClose', async () => {
+    services.lifecycle.shuttingDown = true;
+  });
   app.addHook('onClose', async () => {
     await cardListener?.close();
     await services.bankidClient?.close();

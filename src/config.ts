@@ -26,6 +26,18 @@ export interface Config {
     | { readonly kind: 'postgres'; readonly url: string; readonly schema: string | undefined };
   /** Redis for the TTL store (sessions, orders, tickets) when several instances run. */
   readonly redisUrl: string | undefined;
+  /** Prefix of every key the portal writes to Redis (several environments may share one). */
+  readonly redisKeyPrefix: string;
+  /** Graceful shutdown on SIGTERM/SIGINT. */
+  readonly shutdown: {
+    /**
+     * Seconds between the signal and closing the listeners, while /health/ready already
+     * answers 503, so a load balancer stops sending new requests before connections close.
+     */
+    readonly drainSeconds: number;
+    /** Seconds in-flight requests get to finish before the process exits anyway. */
+    readonly graceSeconds: number;
+  };
   readonly session: {
     /** Pepper for the hashed session keys kept in the store. */
     readonly secret: string;
@@ -191,6 +203,8 @@ export function loadConfig(env: Env = process.env, modeOverride?: Mode): Readonl
 
   const redisUrl = get('REDIS_URL');
   if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) problems.push('REDIS_URL must be a redis:// or rediss:// URL');
+  const redisKeyPrefix = get('KW_REDIS_KEY_PREFIX') ?? 'kw:';
+  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(redisKeyPrefix)) problems.push('KW_REDIS_KEY_PREFIX must be 1-64 letters, digits or _.:-');
 
   let secret = get('KW_SESSION_SECRET');
   const secretGiven = secret !== undefined;
@@ -290,6 +304,11 @@ export function loadConfig(env: Env = process.env, modeOverride?: Mode): Readonl
     },
     database,
     redisUrl,
+    redisKeyPrefix,
+    shutdown: {
+      drainSeconds: int('KW_SHUTDOWN_DRAIN_SECONDS', production ? 5 : 0, 0, 300),
+      graceSeconds: int('KW_SHUTDOWN_GRACE_SECONDS', 30, 1, 600),
+    },
     session: { secret, secureCookie, idleSeconds, absoluteSeconds, warningSeconds },
     rateLimit: { loginPerMinute: int('KW_LOGIN_RATE_LIMIT_PER_MINUTE', 30, 1, 100_000) },
     rolloutPlanFile: path.resolve(get('KW_ROLLOUT_PLAN_FILE') ?? 'config/rollout-plan.json'),

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
+import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import { derToPem, pemToDerList } from '../platform/pki.js';
@@ -66,7 +66,13 @@ function forwardedCertificate(value: string): Uint8Array | undefined {
 
 export async function buildCardListener(
   config: Config,
-  deps: { cardLogin: CardLogin; logger: FastifyBaseLogger; caPem: string },
+  deps: {
+    cardLogin: CardLogin;
+    logger: FastifyBaseLogger;
+    caPem: string;
+    /** Counters shared by all instances (see platform/http/rate-limit-store.ts); default in-process. */
+    rateLimitStore?: FastifyRateLimitStoreCtor;
+  },
 ): Promise<FastifyInstance> {
   const card = config.card;
   const https =
@@ -95,7 +101,12 @@ export async function buildCardListener(
     contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
     strictTransportSecurity: { maxAge: 31_536_000 },
   });
-  await app.register(rateLimit, { global: true, max: config.rateLimit.loginPerMinute, timeWindow: '1 minute' });
+  await app.register(rateLimit, {
+    global: true,
+    max: config.rateLimit.loginPerMinute,
+    timeWindow: '1 minute',
+    ...(deps.rateLimitStore ? { store: deps.rateLimitStore } : {}),
+  });
 
   const back = (path: string) => `${config.http.publicUrl}${path}`;
 

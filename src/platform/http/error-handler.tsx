@@ -7,6 +7,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { Layout } from '../views/layout.js';
 import { pageContext, sendHtml, type ViewDeps } from '../views/render.js';
 import type { MessageKey } from '../i18n/index.js';
+import { isBackendUnavailable } from '../unavailable.js';
 import { AppError } from './errors.js';
 
 function classify(error: FastifyError | AppError | Error): AppError {
@@ -31,6 +32,9 @@ function classify(error: FastifyError | AppError | Error): AppError {
   if (status === 404) return new AppError('not_found', fe.message);
   if (status === 405) return new AppError('method_not_allowed', fe.message);
   if (status >= 400 && status < 500) return new AppError('bad_request', fe.message);
+  // The database or Redis is down or failing over: say so (503, "try again in a while"),
+  // not "something broke" (500). The clients reconnect by themselves.
+  if (isBackendUnavailable(error)) return new AppError('unavailable', fe.message, { cause: error });
   return new AppError('internal', fe.message, { cause: error });
 }
 
@@ -45,6 +49,7 @@ export async function sendError(
   const wantsJson =
     request.headers.accept?.includes('application/json') === true && !request.headers.accept.includes('text/html');
   if (error.code === 'rate_limited') reply.header('retry-after', '60');
+  if (error.code === 'unavailable') reply.header('retry-after', '5');
   if (wantsJson) {
     return reply.status(error.status).header('cache-control', 'no-store').send({
       error: { code: error.code, message, ...(error.status >= 500 ? { reference: request.id } : {}) },

@@ -1,7 +1,7 @@
 /**
- * Operations endpoints: liveness, readiness (database, Redis, BankID circuit, and the
- * expiry of the RP certificate and configured trust anchors with a warning window), and
- * Prometheus metrics (bearer token, or loopback callers only).
+ * Operations endpoints: liveness, readiness (database, Redis, not shutting down, BankID
+ * circuit, and the expiry of the RP certificate and configured trust anchors with a
+ * warning window), and Prometheus metrics (bearer token, or loopback callers only).
  */
 import { X509Certificate, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -22,9 +22,22 @@ export interface HealthDeps {
   /** Certificates whose expiry operations must see coming: name → PEM. */
   certificates: ReadonlyMap<string, string>;
   bankidOpen: () => boolean;
+  /** True once a shutdown began: readiness fails so the load balancer drains this instance. */
+  shuttingDown: () => boolean;
 }
 
 const WARN_DAYS = 30;
+
+/** A check that does not answer in time fails: a hung database must not hang the probe. */
+const CHECK_TIMEOUT_MS = 2_000;
+
+function withinTimeout<T>(work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
 
 export function certificatesToWatch(config: Config, cardAnchors: readonly { name: string; pem: string }[]): Map<string, string> {
   const out = new Map<string, string>();
@@ -55,15 +68,16 @@ export async function healthRoutes(app: FastifyInstance, deps: HealthDeps): Prom
 
   app.get('/health/ready', { config: { touchSession: false } }, async (_request, reply) => {
     const checks: Record<string, { ok: boolean; detail?: string }> = {};
+    if (deps.shuttingDown()) checks['accepting'] = { ok: false, detail: 'shutting down' };
     try {
-      await sql`select 1`.execute(db);
+      await withinTimeout(sql`select 1`.execute(db));
       checks['database'] = { ok: true };
     } catch (err) {
       checks['database'] = { ok: false, detail: (err as Error).message };
     }
     if (redis) {
       try {
-        checks['redis'] = { ok: (await redis.ping()) === 'PONG' };
+        checks['redis'] = { ok: (await withinTimeout(redis.ping())) === 'PONG' };
       } catch (err) {
         checks['redis'] = { ok: false, detail: (err as Error).message };
       }

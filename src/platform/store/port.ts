@@ -1,7 +1,7 @@
 /**
  * The TTL key-value port: short-lived state that must survive a restart and be shared by
- * every instance (sessions, BankID orders, card-login tickets, sign requests). Values are
- * JSON. Adapters: SQL (default, this module) and Redis (when REDIS_URL is set).
+ * every instance (sessions, BankID orders, card-login tickets, sign requests, rate-limit
+ * counters). Values are JSON. Adapters: SQL (default, this module) and Redis (when REDIS_URL is set).
  */
 export interface TtlStore {
   /** Creates or replaces `key`, expiring `ttlSeconds` from now. */
@@ -13,6 +13,12 @@ export interface TtlStore {
   /** Reads and removes atomically: of concurrent callers at most one gets the value. */
   consume<T>(key: string): Promise<T | undefined>;
   destroy(key: string): Promise<void>;
+  /**
+   * Adds one to the counter at `key`, atomically across instances. A missing or expired
+   * counter starts at 1 with a window of `ttlSeconds`; later increments keep that window
+   * (fixed window, as rate limits count). Returns the count and the milliseconds left.
+   */
+  increment(key: string, ttlSeconds: number): Promise<{ count: number; msLeft: number }>;
   /** Removes expired entries; returns how many. */
   sweep(): Promise<number>;
 }

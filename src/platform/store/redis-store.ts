@@ -30,6 +30,24 @@ local current = redis.call('GET', KEYS[1])
 if current then redis.call('DEL', KEYS[1]) end
 return current`;
 
+// KEYS[1] = key; ARGV[1] = now (ms), ARGV[2] = window (ms), ARGV[3] = backstop (ms).
+// Returns { count, expiry (ms by the injected clock) }.
+const INCREMENT = `
+local now = tonumber(ARGV[1])
+local current = redis.call('GET', KEYS[1])
+if current then
+  local ok, decoded = pcall(cjson.decode, current)
+  if ok and tonumber(decoded['e']) > now and type(decoded['v']) == 'number' then
+    local count = decoded['v'] + 1
+    local expiry = tonumber(decoded['e'])
+    redis.call('SET', KEYS[1], cjson.encode({ v = count, e = expiry }), 'PX', math.floor(expiry - now + tonumber(ARGV[3])))
+    return { count, tostring(expiry) }
+  end
+end
+local expiry = now + tonumber(ARGV[2])
+redis.call('SET', KEYS[1], cjson.encode({ v = 1, e = expiry }), 'PX', math.floor(tonumber(ARGV[2]) + tonumber(ARGV[3])))
+return { 1, tostring(expiry) }`;
+
 /** Redis keeps keys this much longer than their logical expiry (clock skew between instances). */
 const BACKSTOP_MS = 60_000;
 
@@ -62,6 +80,11 @@ export function createRedisStore(redis: Redis, clock: Clock, prefix = 'kw:'): Tt
     },
     async destroy(key) {
       await redis.del(k(key));
+    },
+    async increment(key, ttlSeconds) {
+      const t = clock.now().getTime();
+      const [count, expiry] = (await redis.eval(INCREMENT, 1, k(key), String(t), String(ttlSeconds * 1000), String(BACKSTOP_MS))) as [number, string];
+      return { count, msLeft: Number(expiry) - t };
     },
     sweep() {
       // Redis expires keys itself.

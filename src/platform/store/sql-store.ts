@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/index.js';
 import type { TtlStore } from './port.js';
@@ -50,6 +51,23 @@ export function createSqlStore(db: Db, clock: Clock): TtlStore {
     },
     async destroy(key) {
       await db.deleteFrom('kv_store').where('key', '=', key).execute();
+    },
+    async increment(key, ttlSeconds) {
+      const t = now();
+      const expiresAt = t + ttlSeconds * 1000;
+      // One statement, so concurrent increments from several instances never lose a count.
+      const row = await db
+        .insertInto('kv_store')
+        .values({ key, value: '1', expires_at: expiresAt })
+        .onConflict((oc) =>
+          oc.column('key').doUpdateSet({
+            value: sql<string>`case when kv_store.expires_at <= ${t} then '1' else cast(cast(kv_store.value as integer) + 1 as varchar(20)) end`,
+            expires_at: sql<number>`case when kv_store.expires_at <= ${t} then ${expiresAt} else kv_store.expires_at end`,
+          }),
+        )
+        .returning(['value', 'expires_at'])
+        .executeTakeFirstOrThrow();
+      return { count: Number(row.value), msLeft: Number(row.expires_at) - t };
     },
     async sweep() {
       const result = await db.deleteFrom('kv_store').where('expires_at', '<=', now()).executeTakeFirst();

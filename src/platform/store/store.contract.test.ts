@@ -52,6 +52,17 @@ export function ttlStoreContract(name: string, make: (clock: ManualClock) => Pro
       expect(await store.find('d')).toBe(3);
     });
 
+    it('increment counts in a fixed window, atomically under concurrent callers', async () => {
+      const counts = await Promise.all(Array.from({ length: 10 }, () => store.increment('g', 60)));
+      expect(counts.map((c) => c.count).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      expect(counts.every((c) => c.msLeft === 60_000)).toBe(true);
+      clock.advance(59_000);
+      // Later increments keep the window; they do not extend it.
+      expect(await store.increment('g', 60)).toEqual({ count: 11, msLeft: 1_000 });
+      clock.advance(1_000);
+      expect(await store.increment('g', 60)).toEqual({ count: 1, msLeft: 60_000 });
+    });
+
     it('destroys and sweeps', async () => {
       await store.upsert('e', 1, 60);
       await store.destroy('e');
