@@ -26,7 +26,19 @@ export type AuditEventName =
   | 'attachment_removed'
   | 'attachment_downloaded'
   | 'membership_requested'
-  | 'register_changed';
+  | 'register_changed'
+  | 'person_added'
+  | 'person_changed'
+  | 'person_deactivated'
+  | 'person_reactivated'
+  | 'membership_added'
+  | 'membership_removed'
+  | 'organisation_added'
+  | 'organisation_renamed'
+  | 'organisation_deactivated'
+  | 'organisation_reactivated'
+  | 'membership_request_approved'
+  | 'membership_request_rejected';
 
 export interface AuditEventInput {
   event: AuditEventName;
