@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig, type Config, type Mode } from './config.js';
-import { buildApp, createServices } from './app.js';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, createServices, type Services } from './app.js';
 import type { Clock } from './platform/clock.js';
 import { importUsers } from './accounts/import.js';
 import { formatPersonalNumber } from './identity/personnummer.js';
@@ -37,24 +38,50 @@ async function serve(mode: Mode | undefined): Promise<void> {
   for (const m of enabledWithoutProvider) {
     app.log.warn({ method: m.id }, 'login method is enabled in the rollout plan but has no provider: shown as unavailable');
   }
-  let closing = false;
-  const shutdown = (signal: string) => {
-    if (closing) return;
-    closing = true;
-    app.log.info({ signal }, 'shutting down');
-    app.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        app.log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  exitGracefullyOnSignals(app, services, config.shutdown);
   await app.listen({ host: config.http.host, port: config.http.port });
   if (cardListener) await cardListener.listen({ host: config.card.host, port: config.card.port });
   if (config.mode === 'demo') await printDemoBanner(config, demoBanner);
+}
+
+/**
+ * Graceful shutdown on SIGTERM/SIGINT. Readiness fails at once, so the load balancer stops
+ * sending new requests; after `drainSeconds` the listeners stop accepting and in-flight
+ * requests finish (Fastify's close); then the app's onClose hooks close the card listener,
+ * the BankID client, Redis, the database pool and, in demo, the local test tools. A second
+ * signal, or `graceSeconds` without finishing, exits at once.
+ */
+function exitGracefullyOnSignals(app: FastifyInstance, services: Services, settings: Config['shutdown']): void {
+  let closing = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (closing) {
+      app.log.warn({ signal }, 'second signal: exiting now, without waiting for requests in flight');
+      process.exit(1);
+    }
+    closing = true;
+    services.lifecycle.shuttingDown = true;
+    app.log.info({ signal, ...settings }, 'shutting down: readiness fails now; listeners close after the drain time');
+    const force = setTimeout(() => {
+      app.log.error(settings, 'shutdown did not finish in time: exiting');
+      process.exit(1);
+    }, (settings.drainSeconds + settings.graceSeconds) * 1000);
+    force.unref();
+    setTimeout(() => {
+      app.log.info('closing listeners; waiting for requests in flight');
+      app.close().then(
+        () => {
+          app.log.info('shut down cleanly');
+          process.exit(0);
+        },
+        (err: unknown) => {
+          app.log.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    }, settings.drainSeconds * 1000);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 }
 
 async function printDemoBanner(config: Config, extra: string[]): Promise<void> {
