@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { isMailAddress } from './platform/mail-address.js';
 
 export type Mode = 'demo' | 'test' | 'production';
 
@@ -105,6 +106,29 @@ export interface Config {
         readonly launchUrl: string | undefined;
       }
     | undefined;
+  /**
+   * Outgoing e-mail (reminders to people at risk of losing their login). Without `smtp`,
+   * demo and test mode put mail in the in-memory demo outbox; production sends none.
+   */
+  readonly mail: {
+    readonly smtp:
+      | {
+          readonly host: string;
+          readonly port: number;
+          /** smtps://: TLS from the first byte (implicit TLS, usually port 465). */
+          readonly secure: boolean;
+          /** smtp://: refuse to send unless the server upgrades the connection with STARTTLS. */
+          readonly requireTls: boolean;
+          readonly user: string | undefined;
+          readonly password: string | undefined;
+        }
+      | undefined;
+    readonly from: { readonly name: string | undefined; readonly address: string };
+    /** Mail goes to the in-memory demo outbox (/admin/outbox): never in production. */
+    readonly outbox: boolean;
+    /** Send rate limit, so a long list does not trip the mail server's flood protection. */
+    readonly maxPerSecond: number;
+  };
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly demo: {
     /** Seed demo organisations and people (fictional, test personnummer) at start. */
@@ -288,6 +312,8 @@ export function loadConfig(env: Env = process.env, modeOverride?: Mode): Readonl
     };
   }
 
+  const mail = mailConfig(get, bool, int, production, problems);
+
   const logLevelRaw = get('KW_LOG_LEVEL') ?? (mode === 'test' ? 'silent' : 'info');
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
   const logLevel = levels.find((l) => l === logLevelRaw);
@@ -330,11 +356,85 @@ export function loadConfig(env: Env = process.env, modeOverride?: Mode): Readonl
       signerUrl: get('KW_CARD_SIGNER_URL'),
     },
     bankid,
+    mail,
     logLevel: logLevel ?? 'info',
     demo: { seedData, now: demoNow },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);
+}
+
+/**
+ * KW_SMTP_URL (smtp://[user:password@]host[:port] or smtps://…), KW_SMTP_REQUIRE_TLS,
+ * KW_MAIL_FROM ("Name <address>" or an address), KW_MAIL_MAX_PER_SECOND. Problems never
+ * repeat the URL: it may hold the password.
+ */
+function mailConfig(
+  get: (key: string) => string | undefined,
+  bool: (key: string, fallback: boolean) => boolean,
+  int: (key: string, fallback: number, min: number, max: number) => number,
+  production: boolean,
+  problems: string[],
+): Config['mail'] {
+  const smtpRaw = get('KW_SMTP_URL');
+  let smtp: Config['mail']['smtp'];
+  if (smtpRaw !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(smtpRaw);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') || url.hostname === '') {
+      problems.push('KW_SMTP_URL must be an smtp:// or smtps:// URL with a host');
+    } else if ((url.pathname !== '' && url.pathname !== '/') || url.search !== '' || url.hash !== '') {
+      problems.push('KW_SMTP_URL takes only [user:password@]host[:port]: no path or query options');
+    } else {
+      const secure = url.protocol === 'smtps:';
+      // STARTTLS is required by default: without it a network attacker can strip the
+      // upgrade and read every reminder (and the SMTP password) in clear text.
+      const requireTls = secure ? false : bool('KW_SMTP_REQUIRE_TLS', true);
+      if (production && !secure && !requireTls) {
+        problems.push('KW_SMTP_REQUIRE_TLS cannot be turned off in production: use smtps:// or an smtp:// server with STARTTLS');
+      }
+      const decode = (part: string): string | undefined => {
+        if (part === '') return undefined;
+        try {
+          return decodeURIComponent(part);
+        } catch {
+          problems.push('KW_SMTP_URL has a malformed %-escape in the user or password');
+          return undefined;
+        }
+      };
+      smtp = {
+        host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+        port: url.port === '' ? (secure ? 465 : 587) : Number(url.port),
+        secure,
+        requireTls,
+        user: decode(url.username),
+        password: decode(url.password),
+      };
+    }
+  }
+  const fromRaw = get('KW_MAIL_FROM');
+  let from: Config['mail']['from'] = { name: 'Kundwebben', address: 'noreply@kundwebben.invalid' };
+  if (fromRaw !== undefined) {
+    const parsed = parseMailbox(fromRaw);
+    if (parsed) from = parsed;
+    else problems.push(`KW_MAIL_FROM must be an e-mail address or "Name <address>" (got "${fromRaw}")`);
+  } else if (smtpRaw !== undefined) {
+    problems.push('KW_MAIL_FROM (the sender address) is required with KW_SMTP_URL');
+  }
+  return { smtp, from, outbox: !production && smtpRaw === undefined, maxPerSecond: int('KW_MAIL_MAX_PER_SECOND', 10, 1, 100) };
+}
+
+/** "Name <a@b.se>" or "a@b.se"; no line breaks, quotes or lists (no header injection). */
+function parseMailbox(text: string): { name: string | undefined; address: string } | undefined {
+  const match = /^(?:([^<>"\r\n,;]{1,100}?)\s*<([^<>\s]+)>|([^<>\s]+))$/.exec(text);
+  const address = match?.[2] ?? match?.[3];
+  if (address === undefined || !isMailAddress(address)) return undefined;
+  const name = match?.[1]?.trim();
+  return { name: name === '' ? undefined : name, address };
 }
 
 function readConfigFile(file: string | undefined): Record<string, string> {

@@ -38,7 +38,9 @@ export type AuditEventName =
   | 'organisation_deactivated'
   | 'organisation_reactivated'
   | 'membership_request_approved'
-  | 'membership_request_rejected';
+  | 'membership_request_rejected'
+  | 'reminder_sent'
+  | 'reminder_failed';
 
 export interface AuditEventInput {
   event: AuditEventName;
