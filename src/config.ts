@@ -54,6 +54,12 @@ export interface Config {
     readonly loginPerMinute: number;
   };
   readonly rolloutPlanFile: string;
+  /** Cases: the case-type definitions and the limits of attachments. */
+  readonly cases: {
+    readonly typesFile: string;
+    readonly maxAttachmentBytes: number;
+    readonly maxAttachments: number;
+  };
   /** Bearer token for /metrics; without it /metrics answers only loopback callers. */
   readonly metricsToken: string | undefined;
   /** Card login: the listener that asks for the card's certificate, and the issuers. */
@@ -338,6 +344,11 @@ export function loadConfig(env: Env = process.env, modeOverride?: Mode): Readonl
     session: { secret, secureCookie, idleSeconds, absoluteSeconds, warningSeconds },
     rateLimit: { loginPerMinute: int('KW_LOGIN_RATE_LIMIT_PER_MINUTE', 30, 1, 100_000) },
     rolloutPlanFile: path.resolve(get('KW_ROLLOUT_PLAN_FILE') ?? 'config/rollout-plan.json'),
+    cases: {
+      typesFile: path.resolve(get('KW_CASE_TYPES_FILE') ?? 'config/case-types.json'),
+      maxAttachmentBytes: int('KW_MAX_ATTACHMENT_BYTES', 10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+      maxAttachments: int('KW_MAX_ATTACHMENTS', 20, 1, 200),
+    },
     metricsToken: get('KW_METRICS_TOKEN'),
     card: {
       issuersFile: cardIssuersRaw === undefined ? undefined : path.resolve(cardIssuersRaw),
