@@ -69,9 +69,11 @@ export interface AppDeps {
 export async function createServices(config: Config, deps: AppDeps = {}) {
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? createLogger(config);
-  const db = deps.db ?? createDatabase(config.database);
+  const db = deps.db ?? createDatabase(config.database, (err) => logger.warn({ err: err.message }, 'database connection lost; reconnecting on the next query'));
   await migrateToLatest(db, config.database);
   const redis = !deps.store && config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true }) : undefined;
+  // ioredis reconnects by itself; while Redis is away requests answer 503 (error handler).
+  redis?.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
   const store = deps.store ?? (redis ? createRedisStore(redis, clock, config.redisKeyPrefix) : createSqlStore(db, clock));
   /** Set when a shutdown begins (signal, or app.close()): readiness then fails. */
   const lifecycle = { shuttingDown: false };

@@ -24,7 +24,11 @@ const MIGRATIONS: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };
 
-export function createDatabase(database: Config['database']): Db {
+/**
+ * Opens the database. `onConnectionError` hears of PostgreSQL connections lost while idle
+ * (a restart or failover); the pool drops them and connects anew on the next query.
+ */
+export function createDatabase(database: Config['database'], onConnectionError: (err: Error) => void = () => undefined): Db {
   if (database.kind === 'sqlite') {
     if (database.file !== ':memory:') mkdirSync(path.dirname(database.file), { recursive: true });
     const sqlite = new SQLite(database.file);
@@ -43,6 +47,11 @@ export function createDatabase(database: Config['database']): Db {
     max: 10,
     ...(database.schema ? { options: `-c search_path=${quoteIdent(database.schema)}` } : {}),
   });
+  // A connection lost while idle (pool) or while lent to Kysely (client) emits 'error';
+  // unheard, that is an uncaught exception and a PostgreSQL restart would take the whole
+  // process down. The query in flight fails on its own (503 via the error handler).
+  pool.on('error', onConnectionError);
+  pool.on('connect', (client) => client.on('error', onConnectionError));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
