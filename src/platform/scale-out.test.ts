@@ -245,6 +245,26 @@ describe('two instances sharing PostgreSQL and Redis', () => {
   });
 });
 
+describe('two instances on PostgreSQL without Redis', () => {
+  it('count rate limits together too (counters in the shared kv_store table)', async () => {
+    const { schema } = isolation();
+    const env = { DATABASE_URL: POSTGRES_URL, KW_DATABASE_SCHEMA: schema, KW_LOGIN_RATE_LIMIT_PER_MINUTE: '4' };
+    const a = await startTestApp({ env });
+    const b = await startTestApp({ env, clock: a.clock });
+    try {
+      expect(a.services.redis).toBeUndefined();
+      const hit = (t: TestApp) => t.app.inject({ url: '/login', remoteAddress: '203.0.113.20' });
+      for (const t of [a, b, a, b]) expect((await hit(t)).statusCode).toBe(200);
+      expect((await hit(a)).statusCode).toBe(429);
+      expect((await hit(b)).statusCode).toBe(429);
+    } finally {
+      await a.close();
+      await b.close();
+      await dropSchema(schema);
+    }
+  });
+});
+
 /** A throwaway Redis on its own port, saving its data when stopped (as a restart would keep it). */
 async function startRedisServer(port: number, dataDir: string): Promise<ChildProcess> {
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '3600 1', '--appendonly', 'no', '--dir', dataDir], {
