@@ -23,7 +23,9 @@
  *   BENCH_TLS_CONCURRENCY  concurrent handshakes for (d) and (e) (default 16)
  *   BENCH_REPEAT_BASELINE  1 (default): run (d) and (a) again at the end and divide by the
  *                          faster run of each; 0: skip the repeats
- *   BENCH_CASES            all (default), web ((a)-(c)), card ((d), (e)) or bankid
+ *   BENCH_CASES            all (default), web ((a)-(c)), card ((d), (e)), bankid, or scale
+ *                          (not in all: GET /start with sessions in SQLite, PostgreSQL and
+ *                          Redis, one instance and two; bench/scale-case.ts)
  * BankID load (bench/bankid-case.ts): N concurrent pending BankID orders, each polled once a
  * second by a simulated browser, against one portal and the BankID test server; the largest N
  * with p99 poll latency <= 50 ms and zero errors, and CPU seconds per 1,000 order-minutes.
@@ -41,6 +43,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { readBankIdSettings, runBankIdCase } from './bankid-case.js';
+import { readScaleSettings, runScaleCase } from './scale-case.js';
 import {
   BenchError,
   cleanup,
@@ -386,8 +389,8 @@ async function main(): Promise<void> {
   };
   const repeatBaseline = intSetting('BENCH_REPEAT_BASELINE', 1, 0, 1) === 1;
   const cases = (process.env['BENCH_CASES'] ?? '').trim() || 'all';
-  if (cases !== 'all' && cases !== 'web' && cases !== 'card' && cases !== 'bankid') {
-    throw new BenchError(`BENCH_CASES must be all, web, card or bankid (got "${cases}")`);
+  if (cases !== 'all' && cases !== 'web' && cases !== 'card' && cases !== 'bankid' && cases !== 'scale') {
+    throw new BenchError(`BENCH_CASES must be all, web, card, bankid or scale (got "${cases}")`);
   }
   const runWeb = cases === 'all' || cases === 'web';
   const runCard = cases === 'all' || cases === 'card';
@@ -400,6 +403,12 @@ async function main(): Promise<void> {
       `pipelining ${settings.pipelining}, ${settings.tlsConcurrency} concurrent handshakes for (d)/(e), ` +
       `warm-up ${settings.warmup} s + ${settings.duration} s per target, loopback only`,
   );
+
+  // The scale case stands alone (it needs PostgreSQL and Redis).
+  if (cases === 'scale') {
+    if (!(await runScaleCase(readScaleSettings(settings)))) process.exitCode = 1;
+    return;
+  }
 
   const rows: Measurement[] = [];
   const baselines: Measurement[] = [];

@@ -3,6 +3,9 @@
  * seeded with the demo people, with one logged-in session of Tolvan Tolvansson whose
  * cookie is announced to the parent. BENCH_SQLITE_FILE names the database file (the parent
  * creates and removes its temp directory).
+ * The scale case runs it on PostgreSQL instead (BENCH_DATABASE_URL, BENCH_DATABASE_SCHEMA)
+ * and optionally with sessions in Redis (BENCH_REDIS_URL, BENCH_REDIS_PREFIX); the parent
+ * creates and drops the schema and the keys.
  */
 import { rmSync } from 'node:fs';
 import path from 'node:path';
@@ -13,14 +16,23 @@ import { loadConfig } from '../../src/config.js';
 import { announce, stopOnSignal } from './protocol.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const sqliteFile = process.env['BENCH_SQLITE_FILE'];
-if (sqliteFile === undefined || sqliteFile === '')
-  throw new Error('portal server: BENCH_SQLITE_FILE is not set');
+const sqliteFile = process.env['BENCH_SQLITE_FILE'] ?? '';
+const databaseUrl = process.env['BENCH_DATABASE_URL'] ?? '';
+const redisUrl = process.env['BENCH_REDIS_URL'] ?? '';
+if (sqliteFile === '' && databaseUrl === '')
+  throw new Error('portal server: neither BENCH_SQLITE_FILE nor BENCH_DATABASE_URL is set');
+const database: Record<string, string> =
+  databaseUrl === ''
+    ? { KW_SQLITE_FILE: sqliteFile }
+    : { DATABASE_URL: databaseUrl, KW_DATABASE_SCHEMA: process.env['BENCH_DATABASE_SCHEMA'] ?? '' };
+const redis: Record<string, string> =
+  redisUrl === '' ? {} : { REDIS_URL: redisUrl, KW_REDIS_KEY_PREFIX: process.env['BENCH_REDIS_PREFIX'] ?? 'kw:' };
 
 const config = loadConfig(
   {
     KW_MODE: 'test',
-    KW_SQLITE_FILE: sqliteFile,
+    ...database,
+    ...redis,
     KW_LOG_LEVEL: 'silent',
     KW_PORT: '0',
     KW_ROLLOUT_PLAN_FILE: path.join(root, 'config/rollout-plan.json'),
@@ -50,6 +62,6 @@ stopOnSignal(async () => {
   await app.close();
   // Also when the parent died without cleaning up: remove our own temp directory.
   const dir = path.dirname(sqliteFile);
-  if (path.basename(dir).startsWith('kundwebben-bench-')) rmSync(dir, { recursive: true, force: true });
+  if (sqliteFile !== '' && path.basename(dir).startsWith('kundwebben-bench-')) rmSync(dir, { recursive: true, force: true });
 });
 announce({ port: address.port, cookie: `${services.sessions.cookieName}=${result.session.id}` });
