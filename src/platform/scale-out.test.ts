@@ -272,6 +272,7 @@ async function startRedisServer(port: number, dataDir: string): Promise<ChildPro
   });
   for (let i = 0; i < 100; i++) {
     const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => undefined); // not up yet: connect() rejects, which is the answer
     const ok = await probe.connect().then(
       () => true,
       () => false,
