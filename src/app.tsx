@@ -20,6 +20,11 @@ import { reverifyCardEvidence, type CardSignatureEvidence } from './card/cms.js'
 import { cardSignRoutes } from './card/sign-routes.js';
 import { createOcspClient, type OcspClient } from './card/ocsp.js';
 import { createSigning } from './signing/service.js';
+import { createCases } from './cases/service.js';
+import { createRegister } from './cases/register.js';
+import { caseRoutes } from './cases/routes.js';
+import { orgRoutes } from './cases/org-routes.js';
+import { loadCaseTypes, type CaseTypes } from './cases/types.js';
 import { readFileSync } from 'node:fs';
 import { bankIdRoutes } from './bankid/routes.js';
 import { createBankIdClient, type BankIdClient, type CompletionData } from './bankid/rp-client.js';
@@ -61,6 +66,8 @@ export interface AppDeps {
   logger?: Logger;
   planFile?: PlanFile;
   metrics?: Metrics;
+  /** Case types (tests may pass their own); read from config.cases.typesFile otherwise. */
+  caseTypes?: CaseTypes;
   /** Login method providers registered by features (card, BankID). */
   providers?: readonly LoginMethodProvider[];
 }
@@ -71,7 +78,12 @@ export async function createServices(config: Config, deps: AppDeps = {}) {
   const logger = deps.logger ?? createLogger(config);
   const db = deps.db ?? createDatabase(config.database, (err) => logger.warn({ err: err.message }, 'database connection lost; reconnecting on the next query'));
   await migrateToLatest(db, config.database);
-  const redis = !deps.store && config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true }) : undefined;
+  // A command waits for at most two reconnection attempts; retrying at least every 0.5 s
+  // (ioredis's default backs off to 2 s) answers requests within about a second with 503
+  // during a Redis outage, and notices its end as quickly.
+  const redis = !deps.store && config.redisUrl
+    ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true, retryStrategy: (times: number) => Math.min(times * 50, 500) })
+    : undefined;
   // ioredis reconnects by itself; while Redis is away requests answer 503 (error handler).
   redis?.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
   const store = deps.store ?? (redis ? createRedisStore(redis, clock, config.redisKeyPrefix) : createSqlStore(db, clock));
@@ -95,6 +107,9 @@ export async function createServices(config: Config, deps: AppDeps = {}) {
   const providers = new Map<MethodId, LoginMethodProvider>((deps.providers ?? []).map((p) => [p.id, p]));
 
   const signing = createSigning({ db, store, clock, audit });
+  const caseTypes = deps.caseTypes ?? loadCaseTypes(config.cases.typesFile);
+  const cases = createCases({ db, clock, audit, types: caseTypes, signing, config: { maxAttachments: config.cases.maxAttachments, timeZone: planFile.site.timeZone } });
+  const register = createRegister({ db, clock, audit });
   let cardLogin: CardLogin | undefined;
   let ocsp: OcspClient | undefined;
   if (config.card.issuersFile) {
@@ -166,7 +181,7 @@ export async function createServices(config: Config, deps: AppDeps = {}) {
       },
     });
   }
-  return { config, clock, logger, db, store, audit, accounts, plan, sessions, login, providers, cardLogin, ocsp, signing, bankid, bankidClient, redis, metrics, lifecycle, site: planFile.site };
+  return { config, clock, logger, db, store, audit, accounts, plan, sessions, login, providers, cardLogin, ocsp, signing, cases, register, bankid, bankidClient, redis, metrics, lifecycle, site: planFile.site };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;
@@ -295,6 +310,8 @@ export async function buildApp(
     });
   }
   await app.register(signingRoutes, { ...viewDeps, signing: services.signing, signMethods });
+  await app.register(caseRoutes, { ...viewDeps, clock: services.clock, accounts: services.accounts, cases: services.cases, signing: services.signing, register: services.register, audit: services.audit });
+  await app.register(orgRoutes, { ...viewDeps, clock: services.clock, accounts: services.accounts, register: services.register });
   if (cardLogin) {
     await app.register(cardRoutes, { ...viewDeps, ...services, cardLogin });
     cardListener = await buildCardListener(config, {

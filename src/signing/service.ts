@@ -29,6 +29,8 @@ export interface SignRequest {
   text: string;
   /** Where the person goes when the signature is done (a local path). */
   returnPath: string;
+  /** Where "go back" on the sign page leads (e.g. the review), if not to `returnPath`. */
+  cancelPath?: string;
   createdAt: number;
   state: 'pending' | 'completed';
   evidenceId?: string;
@@ -109,6 +111,7 @@ export function createSigning(deps: { db: Db; store: TtlStore; clock: Clock; aud
       document: CanonicalValue;
       text: string;
       returnPath: string;
+      cancelPath?: string;
     }): Promise<SignRequest> {
       const document = canonicalJson(input.document);
       const request: SignRequest = {
@@ -120,6 +123,7 @@ export function createSigning(deps: { db: Db; store: TtlStore; clock: Clock; aud
         digest: sha256Hex(document),
         text: input.text,
         returnPath: input.returnPath,
+        ...(input.cancelPath ? { cancelPath: input.cancelPath } : {}),
         createdAt: clock.now().getTime(),
         state: 'pending',
       };

@@ -68,14 +68,8 @@ export const requestContext = fp<ContextOptions>(
     // `_csrf` or the `x-csrf-token` header, and (when the browser says) comes from our origin.
     app.addHook('preValidation', async (request) => {
       if (!UNSAFE.has(request.method) || request.is404 || request.routeOptions.config.csrf === false) return;
-      const origin = request.headers.origin;
-      if (origin !== undefined && origin !== expectedOrigin && origin !== 'null') {
-        throw new AppError('csrf', `cross-origin ${request.method}`);
-      }
-      if (!request.session) throw new AppError(request.sessionExpired ? 'session_expired' : 'csrf', 'no session');
       const body = request.body as Record<string, unknown> | undefined;
-      const token = request.headers['x-csrf-token'] ?? (typeof body === 'object' && body !== null ? body['_csrf'] : undefined);
-      if (!sessions.csrfMatches(request.session.data, token)) throw new AppError('csrf', 'token mismatch');
+      verifyCsrf(request, sessions, expectedOrigin, typeof body === 'object' && body !== null ? body['_csrf'] : undefined);
     });
   },
   { name: 'request-context', dependencies: ['@fastify/cookie'] },
@@ -96,6 +90,22 @@ export function setSessionCookie(reply: FastifyReply, sessions: SessionManager, 
 
 export function clearSessionCookie(reply: FastifyReply, sessions: SessionManager, config: Config): void {
   reply.clearCookie(sessions.cookieName, sessionCookieOptions(config));
+}
+
+/**
+ * The CSRF check: the session's token (form field or `x-csrf-token` header) and, when the
+ * browser says, our own origin. Routes whose body is read later (file uploads stream as
+ * multipart) turn the hook off with `config: { csrf: false }` and call this themselves
+ * with the `_csrf` field before acting on anything.
+ */
+export function verifyCsrf(request: FastifyRequest, sessions: SessionManager, expectedOrigin: string, formToken: unknown): void {
+  const origin = request.headers.origin;
+  if (origin !== undefined && origin !== expectedOrigin && origin !== 'null') {
+    throw new AppError('csrf', `cross-origin ${request.method}`);
+  }
+  if (!request.session) throw new AppError(request.sessionExpired ? 'session_expired' : 'csrf', 'no session');
+  const token = request.headers['x-csrf-token'] ?? formToken;
+  if (!sessions.csrfMatches(request.session.data, token)) throw new AppError('csrf', 'token mismatch');
 }
 
 /** The CSRF token for forms on this page, creating an anonymous session when needed. */

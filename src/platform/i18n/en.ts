@@ -1,7 +1,13 @@
+import { receiptEn } from '../../cases/receipt-messages.js';
+import { formatsEn } from '../../cases/formats-messages.js';
 import type { Messages } from './sv.js';
 
 /** English: must cover every key of the Swedish source catalog. */
+import { casesEn } from '../../cases/messages.js';
 export const en = {
+  ...casesEn,
+  ...formatsEn,
+  ...receiptEn,
   'lang.name': 'English',
   'lang.switchTo': 'På svenska',
   'lang.switchToLabel': 'Läs sidan på svenska',

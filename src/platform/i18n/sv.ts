@@ -2,9 +2,15 @@
  * Swedish: the source catalog. Every key here must exist in en.ts (enforced by the type
  * `Messages`). Values are strings or functions of named parameters.
  */
+import { receiptSv } from '../../cases/receipt-messages.js';
+import { formatsSv } from '../../cases/formats-messages.js';
 import type { CatalogOf } from './catalog.js';
 
+import { casesSv } from '../../cases/messages.js';
 export const sv = {
+  ...casesSv,
+  ...formatsSv,
+  ...receiptSv,
   'lang.name': 'Svenska',
   'lang.switchTo': 'In English',
   'lang.switchToLabel': 'Read this page in English',
