@@ -25,6 +25,7 @@ import { createRegister } from './cases/register.js';
 import { caseRoutes } from './cases/routes.js';
 import { orgRoutes } from './cases/org-routes.js';
 import { loadCaseTypes, type CaseTypes } from './cases/types.js';
+import { CasesStartNotice } from './cases/views/start-notice.js';
 import { readFileSync } from 'node:fs';
 import { bankIdRoutes } from './bankid/routes.js';
 import { createBankIdClient, type BankIdClient, type CompletionData } from './bankid/rp-client.js';
@@ -35,6 +36,8 @@ import { createAuditLog } from './audit/service.js';
 import type { Config } from './config.js';
 import { createSessionManager } from './identity/sessions.js';
 import { infoRoutes } from './info/routes.js';
+import { createMail } from './reports/mail.js';
+import { reportRoutes } from './reports/routes.js';
 import type { LoginMethodProvider, MethodId } from './login/methods.js';
 import { loadPlanFile, type PlanFile } from './login/plan-file.js';
 import { createRolloutPlan } from './login/plan.js';
@@ -107,6 +110,7 @@ export async function createServices(config: Config, deps: AppDeps = {}) {
   const providers = new Map<MethodId, LoginMethodProvider>((deps.providers ?? []).map((p) => [p.id, p]));
 
   const signing = createSigning({ db, store, clock, audit });
+  const mail = createMail(config, { clock, logger });
   const caseTypes = deps.caseTypes ?? loadCaseTypes(config.cases.typesFile);
   const cases = createCases({ db, clock, audit, types: caseTypes, signing, config: { maxAttachments: config.cases.maxAttachments, timeZone: planFile.site.timeZone } });
   const register = createRegister({ db, clock, audit });
@@ -181,7 +185,7 @@ export async function createServices(config: Config, deps: AppDeps = {}) {
       },
     });
   }
-  return { config, clock, logger, db, store, audit, accounts, plan, sessions, login, providers, cardLogin, ocsp, signing, cases, register, bankid, bankidClient, redis, metrics, lifecycle, site: planFile.site };
+  return { config, clock, logger, db, store, audit, accounts, plan, sessions, login, providers, cardLogin, ocsp, signing, cases, register, mail, bankid, bankidClient, redis, metrics, lifecycle, site: planFile.site };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;
@@ -254,6 +258,11 @@ export async function buildApp(
   await app.register(requestContext, { config, sessions: services.sessions });
 
   const startNotices: StartNotice[] = [];
+  startNotices.push(async (request, principal) => {
+    if (!principal.orgnr) return null;
+    const summary = await services.cases.startSummary(principal.orgnr, principal.personnummer);
+    return <CasesStartNotice summary={summary} t={request.t} />;
+  });
   if (services.cardLogin) {
     startNotices.push(async (request, principal) => {
       const warning = await cardExpiryWarning({
@@ -285,6 +294,7 @@ export async function buildApp(
     shuttingDown: () => services.lifecycle.shuttingDown,
   });
   await app.register(infoRoutes, { ...viewDeps, clock: services.clock, plan: services.plan });
+  await app.register(reportRoutes, { ...viewDeps, ...services });
   const cardLogin = services.cardLogin;
   let cardListener: FastifyInstance | undefined;
   const signMethods: SignMethod[] = [];

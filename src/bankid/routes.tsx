@@ -5,6 +5,7 @@
  * session; the browser never sees an orderRef or the QR secret.
  */
 import { randomBytes } from 'node:crypto';
+import type { AuditLog } from '../audit/service.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import type { Config } from '../config.js';
@@ -40,6 +41,7 @@ export interface BankIdRoutesDeps extends ViewDeps {
   signing: Signing;
   bankid: BankIdService;
   clock: Clock;
+  audit: AuditLog;
 }
 
 function flowOf(request: FastifyRequest): BankIdFlow | undefined {
@@ -331,7 +333,17 @@ export async function bankIdRoutes(app: FastifyInstance, deps: BankIdRoutesDeps)
       });
     } catch (err) {
       if (!(err instanceof SigningError)) throw err;
-      await signing.noteError(signRequest, err.code === 'already_completed' ? 'already_completed' : 'wrong_person');
+      await signing.noteError(signRequest, err.code === 'already_completed' || err.code === 'digest_changed' ? err.code : 'wrong_person');
+      if (err.code === 'digest_changed') {
+        await deps.audit.record({
+          event: 'signature_failed',
+          outcome: 'failure',
+          actor: signRequest.personnummer,
+          subject: `${signRequest.purpose}:${signRequest.subject}`,
+          ip: request.ip,
+          details: { method: 'bankid', reason: 'digest_changed' },
+        });
+      }
     }
     return reply.redirect(`/sign/${signRequest.id}`, 303);
   });

@@ -151,7 +151,22 @@ export async function cardSignRoutes(
         });
         evidenceId = evidence.id;
       } catch (err) {
-        if (!(err instanceof SigningError && err.code === 'already_completed')) throw err;
+        if (!(err instanceof SigningError)) throw err;
+        // The feature refused the signature (e.g. the case changed after review): the
+        // evidence was not kept; the sign page tells the person why.
+        if (err.code === 'digest_changed') {
+          await signing.noteError(signRequest, 'digest_changed');
+          await audit.record({
+            event: 'signature_failed',
+            outcome: 'failure',
+            actor: signRequest.personnummer,
+            subject: `${signRequest.purpose}:${signRequest.subject}`,
+            ip: request.ip,
+            details: { method: 'card', reason: 'digest_changed' },
+          });
+          return reply.status(409).send({ error: 'digest_changed' });
+        }
+        if (err.code !== 'already_completed') throw err;
         return reply.status(409).send({ error: 'already_completed' });
       }
       return reply.send({ status: 'completed', evidenceId });

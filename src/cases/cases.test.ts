@@ -369,6 +369,7 @@ for (const kind of DATABASE_KINDS) {
       expect(view.body).toContain('data-unread="true"');
       expect((await app.services.cases.unreadByCase(NORDVIK, TESTA)).get(id)).toBeUndefined();
 
+      app.clock.advance(60_000);
       const answer = await upload(testa, `/cases/${id}/messages`, { name: 'intyg.pdf', bytes: Buffer.concat([PDF, Buffer.from('intyg')]) }, { body: 'Här är intyget.' });
       expect(answer.statusCode).toBe(303);
       const messages = await app.services.cases.messages(id);

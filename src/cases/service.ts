@@ -206,6 +206,18 @@ export function createCases(deps: {
       return rows.map((r) => ({ ...toRow(r), unread: unread.get(r.id) ?? 0 }));
     },
 
+    /** For the start page: unread agency messages and open drafts of the organisation. */
+    async startSummary(orgnr: string, reader: string): Promise<{ unread: number; drafts: number }> {
+      const unread = [...(await cases.unreadByCase(orgnr, reader)).values()].reduce((a, b) => a + b, 0);
+      const drafts = await db
+        .selectFrom('case_file')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .where('orgnr', '=', orgnr)
+        .where('status', '=', 'draft')
+        .executeTakeFirstOrThrow();
+      return { unread, drafts: Number(drafts.n) };
+    },
+
     /** Agency messages `reader` has not read, per case of the organisation. */
     async unreadByCase(orgnr: string, reader: string): Promise<Map<string, number>> {
       const rows = await db

@@ -94,16 +94,21 @@ export async function signingRoutes(
         <section aria-labelledby="methods-heading">
           <h2 id="methods-heading">{t['sign.methodsHeading']}</h2>
           {methods.length === 0 ? <p>{t['sign.noMethod']}</p> : null}
-          {methods.map((m) => (
-            <form method="post" action={m.startPath(signRequest.id)} class="method-card" key={m.id}>
-              <input type="hidden" name="_csrf" value={ctx.csrf ?? ''} />
-              <p>{t[m.note] as string}</p>
-              <button type="submit" class="button-primary">
-                {t[m.label] as string}
-              </button>
-            </form>
-          ))}
+          {signRequest.lastError === 'digest_changed'
+            ? null
+            : methods.map((m) => (
+                <form method="post" action={m.startPath(signRequest.id)} class="method-card" key={m.id}>
+                  <input type="hidden" name="_csrf" value={ctx.csrf ?? ''} />
+                  <p>{t[m.note] as string}</p>
+                  <button type="submit" class="button-primary">
+                    {t[m.label] as string}
+                  </button>
+                </form>
+              ))}
         </section>
+        <p>
+          <a href={signRequest.cancelPath ?? signRequest.returnPath}>{t['sign.back']}</a>
+        </p>
       </Layout>,
     );
   });

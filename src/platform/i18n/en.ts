@@ -1,4 +1,5 @@
 import { receiptEn } from '../../cases/receipt-messages.js';
+import { reportsEn } from '../../reports/messages.js';
 import { formatsEn } from '../../cases/formats-messages.js';
 import type { Messages } from './sv.js';
 
@@ -8,6 +9,7 @@ export const en = {
   ...casesEn,
   ...formatsEn,
   ...receiptEn,
+  ...reportsEn,
   'lang.name': 'English',
   'lang.switchTo': 'På svenska',
   'lang.switchToLabel': 'Läs sidan på svenska',
@@ -109,6 +111,8 @@ export const en = {
   'sign.notFound': 'The signature request does not exist or has expired. Start again from what you were going to sign.',
   'sign.doneTitle': 'The signature is complete',
   'sign.done': (p: { method: string; at: string }) => `You signed with ${p.method} on ${p.at}.`,
+  'sign.error.digest_changed': 'The case changed after you reviewed it, so the signature no longer covers its content. Nothing has been submitted. Review the case again and sign anew.',
+  'sign.back': 'Go back without signing',
   'sign.continue': 'Continue',
   'sign.evidenceLink': 'Show and check the signature',
   'sign.card.title': 'Sign with ID card',

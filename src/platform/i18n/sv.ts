@@ -3,6 +3,7 @@
  * `Messages`). Values are strings or functions of named parameters.
  */
 import { receiptSv } from '../../cases/receipt-messages.js';
+import { reportsSv } from '../../reports/messages.js';
 import { formatsSv } from '../../cases/formats-messages.js';
 import type { CatalogOf } from './catalog.js';
 
@@ -11,6 +12,7 @@ export const sv = {
   ...casesSv,
   ...formatsSv,
   ...receiptSv,
+  ...reportsSv,
   'lang.name': 'Svenska',
   'lang.switchTo': 'In English',
   'lang.switchToLabel': 'Read this page in English',
@@ -113,6 +115,8 @@ export const sv = {
   'sign.notFound': 'Underskriften finns inte eller har gått ut. Börja om från det du skulle underteckna.',
   'sign.doneTitle': 'Underskriften är klar',
   'sign.done': (p: { method: string; at: string }) => `Du undertecknade med ${p.method} ${p.at}.`,
+  'sign.error.digest_changed': 'Ärendet ändrades efter att du granskade det, så underskriften gäller inte längre innehållet. Inget har skickats in. Granska ärendet igen och underteckna på nytt.',
+  'sign.back': 'Tillbaka utan att underteckna',
   'sign.continue': 'Fortsätt',
   'sign.evidenceLink': 'Visa och kontrollera underskriften',
   'sign.card.title': 'Underteckna med ID-kort',

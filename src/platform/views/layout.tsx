@@ -48,9 +48,29 @@ export function Layout(props: { ctx: PageContext; title: string; children: Compo
             <nav aria-label={t['layout.nav']}>
               <ul class="nav-list">
                 {principal ? (
-                  <li>
-                    <a href="/start">{t['layout.nav.start']}</a>
-                  </li>
+                  <>
+                    <li>
+                      <a href="/start">{t['layout.nav.start']}</a>
+                    </li>
+                    {principal.orgnr ? (
+                      <>
+                        <li>
+                          <a href="/cases">{t['cases.nav']}</a>
+                        </li>
+                        <li>
+                          <a href="/register">{t['register.nav']}</a>
+                        </li>
+                        <li>
+                          <a href="/organisation/users">{t['orgUsers.nav']}</a>
+                        </li>
+                      </>
+                    ) : null}
+                    {principal.staff.length > 0 ? (
+                      <li>
+                        <a href="/officer/cases">{t['cases.officer.nav']}</a>
+                      </li>
+                    ) : null}
+                  </>
                 ) : (
                   <li>
                     <a href="/login">{t['layout.nav.login']}</a>
