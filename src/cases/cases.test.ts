@@ -129,6 +129,19 @@ for (const kind of DATABASE_KINDS) {
       expect((await post(testa, '/cases', { type: 'no_such_type' })).statusCode).toBe(400);
     });
 
+    it('renders every step of every case type, its review and attachments page, in Swedish and English', async () => {
+      for (const type of app.services.cases.types.types) {
+        const id = await newCase(testa, type.id);
+        for (const step of [...type.steps.map((s) => s.id), 'attachments']) {
+          for (const lang of ['sv', 'en']) {
+            const res = await get({ ...testa, cookie: `${testa.cookie}; kw_lang=${lang}` }, `/cases/${id}/steps/${step}`);
+            expect(res.statusCode, `${type.id}/${step}/${lang}`).toBe(200);
+          }
+        }
+        expect((await get(testa, `/cases/${id}/review`)).statusCode).toBe(200);
+      }
+    });
+
     it('saves a step; a malformed value is refused with a translated error and nothing saved', async () => {
       const id = await newCase(testa, 'export_military');
       const rev = await revisionOf(id);
