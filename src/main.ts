@@ -31,8 +31,9 @@ async function serve(mode: Mode | undefined): Promise<void> {
   const { app, services, cardListener } = await buildApp(config, { clock });
   if (closeDemoTools) app.addHook('onClose', closeDemoTools);
   if (config.demo.seedData) {
-    const { seedDemoData } = await import('../devtools/demo/seed.js');
+    const { seedDemoData, seedDemoRegister } = await import('../devtools/demo/seed.js');
     await seedDemoData(services.accounts);
+    await seedDemoRegister(services.register);
   }
   const enabledWithoutProvider = (await services.plan.enabledNow()).filter((m) => !services.providers.has(m.id));
   for (const m of enabledWithoutProvider) {

@@ -3,6 +3,7 @@
  * (shared/reference/domain.md). Loaded only in demo and test mode; production refuses
  * KW_DEMO_SEED.
  */
+import type { Register } from '../../src/cases/register.js';
 import type { Accounts } from '../../src/accounts/service.js';
 
 export const DEMO_ORGANISATIONS = [
@@ -71,4 +72,14 @@ export async function seedDemoData(accounts: Accounts): Promise<void> {
     for (const m of person.memberships) await accounts.addMembership(person.personnummer, m.orgnr, m.role);
     for (const role of person.staff) await accounts.addStaffRole(person.personnummer, role);
   }
+}
+
+/** A few fictional contacts and products in the demo organisations' registers, once. */
+export async function seedDemoRegister(register: Register): Promise<void> {
+  const nordvik = '5566778899';
+  if ((await register.contacts(nordvik)).length > 0) return;
+  await register.addContact(nordvik, { name: 'Försvarsmaterielverket i Exempelland', address: 'Exempelgatan 1\n1000 Exempelstad', country: 'NO' }, 'demo');
+  await register.addContact(nordvik, { name: 'Demo Defence Industries Ltd', address: '1 Sample Street\nSampletown', country: 'GB' }, 'demo');
+  await register.addProduct(nordvik, { description: 'Mörkersikte NV-200', classification: 'ML15' }, 'demo');
+  await register.addProduct(nordvik, { description: 'Krypteringsmodul KM-5', classification: '5A002.a' }, 'demo');
 }
