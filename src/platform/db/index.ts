@@ -86,7 +86,13 @@ export async function migrateToLatest(db: Db, database: Config['database']): Pro
   if (database.kind === 'postgres' && database.schema) {
     await sql`create schema if not exists ${sql.id(quoteIdent(database.schema))}`.execute(db);
   }
-  const migrator = new Migrator({ db, provider });
+  // Kysely looks for its migration tables in every schema unless told which: with several
+  // schemas in one database (tests, shared servers) another schema's tables would count.
+  const migrator = new Migrator({
+    db,
+    provider,
+    ...(database.kind === 'postgres' && database.schema ? { migrationTableSchema: database.schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error !== undefined) {
