@@ -82,7 +82,57 @@ export async function importUsers(
   return result;
 }
 
+/** One row a good file would import (what a dry run shows). */
+export interface ImportPreviewRow {
+  line: number;
+  name: string;
+  personnummer: string;
+  orgnr: string;
+  role: MembershipRole;
+  /** The person is not in Kundwebben yet. */
+  newPerson: boolean;
+}
+
+export type ImportCheck =
+  | { ok: true; persons: number; memberships: number; rows: ImportPreviewRow[] }
+  | { ok: false; problems: ImportProblem[] };
+
+/** A dry run: checks the file exactly as an import would, and changes nothing. */
+export async function checkUsersCsv(deps: { db: Db; clock: Clock }, csvText: string): Promise<ImportCheck> {
+  const checked = await check(deps, csvText);
+  if (!checked.ok) return checked;
+  const known = new Set(
+    checked.people.size === 0
+      ? []
+      : (await deps.db.selectFrom('person').select('personnummer').where('personnummer', 'in', [...checked.people.keys()]).execute()).map((r) => r.personnummer),
+  );
+  return {
+    ok: true,
+    persons: checked.people.size,
+    memberships: checked.rows.length,
+    rows: checked.rows.map((r) => ({ line: r.line, name: r.name, personnummer: r.personnummer, orgnr: r.orgnr, role: r.role, newPerson: !known.has(r.personnummer) })),
+  };
+}
+
 async function checkAndImport(deps: { db: Db; clock: Clock }, csvText: string): Promise<ImportResult> {
+  const checked = await check(deps, csvText);
+  if (!checked.ok) return checked;
+  const { people, rows } = checked;
+  await deps.db.transaction().execute(async (trx) => {
+    const accounts = createAccounts({ db: trx, clock: deps.clock });
+    for (const [personnummer, p] of people) {
+      await accounts.upsertPerson({ personnummer, name: p.name, email: p.email, phone: p.phone });
+    }
+    for (const row of rows) await accounts.addMembership(row.personnummer, row.orgnr, row.role);
+  });
+  return { ok: true, persons: people.size, memberships: rows.length };
+}
+
+type Checked =
+  | { ok: true; rows: Row[]; people: Map<string, { line: number; name: string; email: string | null; phone: string | null }> }
+  | { ok: false; problems: ImportProblem[] };
+
+async function check(deps: { db: Db; clock: Clock }, csvText: string): Promise<Checked> {
   const parsed = parseCsv(csvText);
   if (!parsed.ok) return { ok: false, problems: [{ line: parsed.line, key: 'import.error.quote', params: {} }] };
   const [header, ...records] = parsed.records;
@@ -148,13 +198,5 @@ async function checkAndImport(deps: { db: Db; clock: Clock }, csvText: string): 
     rows.push({ line, name, personnummer: pnr.value.value, email: person.email, phone: person.phone, orgnr: orgnr.value, role });
   }
   if (problems.length > 0) return { ok: false, problems };
-
-  await deps.db.transaction().execute(async (trx) => {
-    const accounts = createAccounts({ db: trx, clock: deps.clock });
-    for (const [personnummer, p] of people) {
-      await accounts.upsertPerson({ personnummer, name: p.name, email: p.email, phone: p.phone });
-    }
-    for (const row of rows) await accounts.addMembership(row.personnummer, row.orgnr, row.role);
-  });
-  return { ok: true, persons: people.size, memberships: rows.length };
+  return { ok: true, rows, people };
 }

@@ -2,6 +2,7 @@
  * People, organisations and memberships. A person is keyed by the canonical 12-digit
  * personnummer/samordningsnummer and may act for several organisations.
  */
+import { sql } from 'kysely';
 import type { Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/index.js';
 
@@ -26,6 +27,30 @@ export interface Membership {
   orgnr: string;
   orgName: string;
   role: MembershipRole;
+}
+
+/** A membership as staff see it: also in deactivated organisations. */
+export interface MembershipOfPerson extends Membership {
+  orgActive: boolean;
+}
+
+/** A member of an organisation as staff see it. */
+export interface Member {
+  personnummer: string;
+  name: string;
+  role: MembershipRole;
+  active: boolean;
+}
+
+/** What a search for people looks for: a name fragment or the start of a 12-digit number. */
+export type PersonSearch = { name: string } | { personnummerPrefix: string };
+
+/** What a search for organisations looks for; none lists them all (up to the limit). */
+export type OrganisationSearch = { name: string } | { orgnrPrefix: string } | undefined;
+
+/** `%fragment%` for LIKE with `\` as the escape character, wildcards in the input escaped. */
+function containsPattern(fragment: string): string {
+  return `%${fragment.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 export function createAccounts(deps: { db: Db; clock: Clock }) {
@@ -102,6 +127,99 @@ export function createAccounts(deps: { db: Db; clock: Clock }) {
         .set({ active: active ? 1 : 0, updated_at: now() })
         .where('personnummer', '=', personnummer)
         .execute();
+    },
+    /**
+     * People by name fragment (case-insensitive; SQLite folds ASCII letters only) or by the
+     * start of the canonical number, ordered by name.
+     */
+    async searchPeople(term: PersonSearch, limit = 50): Promise<Person[]> {
+      let q = db.selectFrom('person').selectAll().orderBy('name').orderBy('personnummer').limit(limit);
+      q =
+        'name' in term
+          ? q.where(sql<boolean>`lower(${sql.ref('name')}) like ${containsPattern(term.name)} escape '\\'`)
+          : q.where('personnummer', 'like', `${term.personnummerPrefix.replace(/\D/g, '')}%`);
+      const rows = await q.execute();
+      return rows.map((r) => ({ personnummer: r.personnummer, name: r.name, email: r.email, phone: r.phone, active: r.active === 1 }));
+    },
+    /** Adds a person; false (and nothing changed) when the number is already known. */
+    async addPerson(p: { personnummer: string; name: string; email: string | null; phone: string | null }): Promise<boolean> {
+      const t = now();
+      const result = await db
+        .insertInto('person')
+        .values({ ...p, active: 1, created_at: t, updated_at: t })
+        .onConflict((oc) => oc.column('personnummer').doNothing())
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+    },
+    /** Changes name and contact details; false when there is no such person. */
+    async updatePerson(personnummer: string, p: { name: string; email: string | null; phone: string | null }): Promise<boolean> {
+      const result = await db
+        .updateTable('person')
+        .set({ ...p, updated_at: now() })
+        .where('personnummer', '=', personnummer)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+    /** Every membership of a person, deactivated organisations included. */
+    async allMemberships(personnummer: string): Promise<MembershipOfPerson[]> {
+      const rows = await db
+        .selectFrom('membership')
+        .innerJoin('organisation', 'organisation.orgnr', 'membership.orgnr')
+        .select(['membership.orgnr', 'organisation.name', 'organisation.active', 'membership.role'])
+        .where('membership.personnummer', '=', personnummer)
+        .orderBy('organisation.name')
+        .execute();
+      return rows.map((r) => ({ orgnr: r.orgnr, orgName: r.name, role: r.role, orgActive: r.active === 1 }));
+    },
+    /** The members of an organisation, by name. */
+    async members(orgnr: string): Promise<Member[]> {
+      const rows = await db
+        .selectFrom('membership')
+        .innerJoin('person', 'person.personnummer', 'membership.personnummer')
+        .select(['person.personnummer', 'person.name', 'person.active', 'membership.role'])
+        .where('membership.orgnr', '=', orgnr)
+        .orderBy('person.name')
+        .execute();
+      return rows.map((r) => ({ personnummer: r.personnummer, name: r.name, role: r.role, active: r.active === 1 }));
+    },
+    /** Removes one membership; false when there was none. */
+    async removeMembership(personnummer: string, orgnr: string): Promise<boolean> {
+      const result = await db
+        .deleteFrom('membership')
+        .where('personnummer', '=', personnummer)
+        .where('orgnr', '=', orgnr)
+        .executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    },
+    /** Organisations by name fragment or number prefix, by name. */
+    async searchOrganisations(term: OrganisationSearch, limit = 100): Promise<Organisation[]> {
+      let q = db.selectFrom('organisation').selectAll().orderBy('name').orderBy('orgnr').limit(limit);
+      if (term && 'name' in term) q = q.where(sql<boolean>`lower(${sql.ref('name')}) like ${containsPattern(term.name)} escape '\\'`);
+      else if (term) q = q.where('orgnr', 'like', `${term.orgnrPrefix.replace(/\D/g, '')}%`);
+      const rows = await q.execute();
+      return rows.map((r) => ({ orgnr: r.orgnr, name: r.name, active: r.active === 1 }));
+    },
+    /** Adds an organisation; false (and nothing changed) when the number is already known. */
+    async addOrganisation(org: { orgnr: string; name: string }): Promise<boolean> {
+      const result = await db
+        .insertInto('organisation')
+        .values({ orgnr: org.orgnr, name: org.name, active: 1, created_at: now() })
+        .onConflict((oc) => oc.column('orgnr').doNothing())
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+    },
+    async renameOrganisation(orgnr: string, name: string): Promise<boolean> {
+      const result = await db.updateTable('organisation').set({ name }).where('orgnr', '=', orgnr).executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+    /** A deactivated organisation keeps its memberships, but nobody can act for it. */
+    async setOrganisationActive(orgnr: string, active: boolean): Promise<boolean> {
+      const result = await db
+        .updateTable('organisation')
+        .set({ active: active ? 1 : 0 })
+        .where('orgnr', '=', orgnr)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
     },
   };
 }

@@ -16,9 +16,9 @@ import { Layout } from '../platform/views/layout.js';
 import { pageContext, sendHtml, type ViewDeps } from '../platform/views/render.js';
 import type { LoginMethodProvider, MethodId } from './methods.js';
 import type { SiteInfo } from './plan-file.js';
-import { statusAt, type RolloutPlan } from './plan.js';
+import type { RolloutPlan } from './plan.js';
 import type { LoginEvidence, LoginService } from './service.js';
-import { LoginPage } from './views/login-page.js';
+import { LoginPage, loginMethodsAt } from './views/login-page.js';
 import { StartPage } from './views/start-page.js';
 
 export interface LoginRoutesDeps extends ViewDeps {
@@ -83,11 +83,7 @@ export async function loginRoutes(app: FastifyInstance, deps: LoginRoutesDeps): 
 
   app.get<{ Querystring: { m?: string } }>('/login', { config: { rateLimit: loginRateLimit } }, async (request, reply) => {
     const now = clock.now();
-    const methods = await plan.methods();
-    const enabled = methods
-      .filter((m) => statusAt(m, now) === 'enabled')
-      .map((method) => ({ method, startPath: providers.get(method.id)?.startPath }));
-    const planned = methods.filter((m) => statusAt(m, now) === 'planned');
+    const { enabled, planned } = loginMethodsAt(await plan.methods(), now, providers);
     const ctx = await pageContext(deps, request, reply);
     const message = request.query.m ? LOGIN_MESSAGES[request.query.m] : undefined;
     return sendHtml(reply, <LoginPage ctx={ctx} site={site} now={now} enabled={enabled} planned={planned} message={message} />);

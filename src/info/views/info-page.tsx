@@ -9,65 +9,28 @@ import { describePlanDateLong, formatDate } from '../../login/plan-dates.js';
 import type { SiteInfo } from '../../login/plan-file.js';
 import { when, type TimetableEntry } from '../timetable.js';
 
-export function InfoPage(props: { ctx: PageContext; site: SiteInfo; entries: readonly TimetableEntry[]; now: Date }) {
+interface InfoProps {
+  ctx: PageContext;
+  site: SiteInfo;
+  entries: readonly TimetableEntry[];
+  now: Date;
+}
+
+export function InfoPage(props: InfoProps) {
   const { ctx, site, entries, now } = props;
   const { t, lang } = ctx;
   const byId = new Map(entries.map((e) => [e.id, e]));
-  const enabled = entries.filter((e) => e.status === 'enabled');
-  const planned = entries.filter((e) => e.status === 'planned');
-  const original = entries.reduce<TimetableEntry | undefined>(
-    (first, e) => (!first || e.enabledFrom < first.enabledFrom ? e : first),
-    undefined,
-  );
-  const yearAgo = now.getTime() - 365 * 24 * 3600 * 1000;
-  const newlyEnabled = enabled.filter((e) => e !== original && e.enabledFrom.getTime() > yearAgo);
   const w = (e: TimetableEntry, date: Date = e.enabledFrom, announce = e.announceAs) => when(lang, date, announce, now, site);
-  const nameOf = (e: TimetableEntry) => e.name[lang];
   const telia = byId.get('telia_card');
   const svp = byId.get('svenska_pass_card');
   const bankid = byId.get('bankid');
-  const lastChange = entries.reduce((latest, e) => (e.updatedAt > latest ? e.updatedAt : latest), new Date(0));
 
   return (
     <Layout ctx={ctx} title={t['info.title']}>
       <h1>{t['info.title']}</h1>
       <p class="lead">{t['info.lead']}</p>
 
-      <section aria-labelledby="now-heading" class="info-section">
-        <h2 id="now-heading">{t['info.now.heading']}</h2>
-        <p>
-          {enabled.length === 0
-            ? t['info.today.none']
-            : enabled.length === 1 && enabled[0]
-              ? t['info.today.only']({ method: nameOf(enabled[0]) })
-              : t['info.today.several']({ methods: listOf(lang, enabled.map(nameOf)) })}{' '}
-          {telia?.status === 'enabled' && telia.notice ? telia.notice[lang] : null}
-        </p>
-        <p>{t['info.noNeedToTell']({ agency: site.agencyShort })}</p>
-        {newlyEnabled.map((e) => (
-          <p key={`since-${e.id}`}>{t['info.since']({ when: w(e), method: nameOf(e) })}</p>
-        ))}
-        {planned.map((e) => (
-          <p key={`planned-${e.id}`}>
-            {t['info.planned']({ when: w(e), method: nameOf(e) })} {e.id === 'bankid' && e.notice ? e.notice[lang] : null}
-          </p>
-        ))}
-        {entries
-          .filter((e) => e.enabledUntil)
-          .map((e) =>
-            e.enabledUntil ? (
-              <p key={`end-${e.id}`}>
-                {(e.status === 'ended' ? t['info.ended'] : t['info.ending'])({
-                  when: w(e, e.enabledUntil, 'day'),
-                  method: nameOf(e),
-                })}
-              </p>
-            ) : null,
-          )}
-        <p>
-          <a href="#timetable-heading">{t['info.timetableLink']}</a>
-        </p>
-      </section>
+      <InfoNowSection {...props} />
 
       {telia && telia.status !== 'ended' ? (
         <section aria-labelledby="telia-heading" class="info-section">
@@ -120,53 +83,7 @@ export function InfoPage(props: { ctx: PageContext; site: SiteInfo; entries: rea
         </section>
       ) : null}
 
-      <section aria-labelledby="timetable-heading" class="info-section">
-        <h2 id="timetable-heading">{t['info.timetable.heading']}</h2>
-        <div class="table-scroll">
-          <table class="timetable">
-            <caption>{t['info.timetable.caption']}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t['info.timetable.method']}</th>
-                <th scope="col">{t['info.timetable.from']}</th>
-                <th scope="col">{t['info.timetable.until']}</th>
-                <th scope="col">{t['info.timetable.status']}</th>
-                <th scope="col">{t['info.timetable.note']}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {entries.map((e) => (
-                <tr key={e.id} data-method={e.id} data-status={e.status}>
-                  <th scope="row">{nameOf(e)}</th>
-                  <td>
-                    <time dateTime={e.enabledFrom.toISOString()}>
-                      {describePlanDateLong(lang, e.enabledFrom, e.announceAs, site.timeZone)}
-                    </time>
-                  </td>
-                  <td>
-                    {e.enabledUntil ? (
-                      <time dateTime={e.enabledUntil.toISOString()}>
-                        {describePlanDateLong(lang, e.enabledUntil, 'day', site.timeZone)}
-                      </time>
-                    ) : (
-                      t['info.timetable.untilNone']
-                    )}
-                  </td>
-                  <td>
-                    <span class={`status status-${e.status}`}>{t[`info.status.${e.status}`]}</span>
-                  </td>
-                  <td>{e.status === 'ended' ? '' : (e.notice?.[lang] ?? '')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        <p>
-          {t['info.feeds']} <a href="/info/plan.json">{t['info.feeds.json']}</a>,{' '}
-          <a href={`/info/plan.ics?lang=${lang}`}>{t['info.feeds.ics']}</a>.
-        </p>
-        {lastChange.getTime() > 0 ? <p>{t['info.updated']({ date: formatDate(lang, lastChange, site.timeZone) })}</p> : null}
-      </section>
+      <InfoTimetableSection {...props} />
 
       <p>{t['info.more']}</p>
       <section aria-labelledby="questions-heading" class="info-section">
@@ -176,6 +93,122 @@ export function InfoPage(props: { ctx: PageContext; site: SiteInfo; entries: rea
         </p>
       </section>
     </Layout>
+  );
+}
+
+/**
+ * What works today and what comes: the first section of Kundwebbinfo, also shown by the
+ * admin preview of a date (with `level` 3 under its own heading).
+ */
+export function InfoNowSection(props: InfoProps & { level?: 2 | 3 }) {
+  const { ctx, site, entries, now } = props;
+  const { t, lang } = ctx;
+  const enabled = entries.filter((e) => e.status === 'enabled');
+  const planned = entries.filter((e) => e.status === 'planned');
+  const original = entries.reduce<TimetableEntry | undefined>(
+    (first, e) => (!first || e.enabledFrom < first.enabledFrom ? e : first),
+    undefined,
+  );
+  const yearAgo = now.getTime() - 365 * 24 * 3600 * 1000;
+  const newlyEnabled = enabled.filter((e) => e !== original && e.enabledFrom.getTime() > yearAgo);
+  const w = (e: TimetableEntry, date: Date = e.enabledFrom, announce = e.announceAs) => when(lang, date, announce, now, site);
+  const nameOf = (e: TimetableEntry) => e.name[lang];
+  const telia = entries.find((e) => e.id === 'telia_card');
+  const H = props.level === 3 ? 'h3' : 'h2';
+  return (
+    <section aria-labelledby="now-heading" class="info-section">
+      <H id="now-heading">{t['info.now.heading']}</H>
+      <p>
+        {enabled.length === 0
+          ? t['info.today.none']
+          : enabled.length === 1 && enabled[0]
+            ? t['info.today.only']({ method: nameOf(enabled[0]) })
+            : t['info.today.several']({ methods: listOf(lang, enabled.map(nameOf)) })}{' '}
+        {telia?.status === 'enabled' && telia.notice ? telia.notice[lang] : null}
+      </p>
+      <p>{t['info.noNeedToTell']({ agency: site.agencyShort })}</p>
+      {newlyEnabled.map((e) => (
+        <p key={`since-${e.id}`}>{t['info.since']({ when: w(e), method: nameOf(e) })}</p>
+      ))}
+      {planned.map((e) => (
+        <p key={`planned-${e.id}`}>
+          {t['info.planned']({ when: w(e), method: nameOf(e) })} {e.id === 'bankid' && e.notice ? e.notice[lang] : null}
+        </p>
+      ))}
+      {entries
+        .filter((e) => e.enabledUntil)
+        .map((e) =>
+          e.enabledUntil ? (
+            <p key={`end-${e.id}`}>
+              {(e.status === 'ended' ? t['info.ended'] : t['info.ending'])({
+                when: w(e, e.enabledUntil, 'day'),
+                method: nameOf(e),
+              })}
+            </p>
+          ) : null,
+        )}
+      <p>
+        <a href="#timetable-heading">{t['info.timetableLink']}</a>
+      </p>
+    </section>
+  );
+}
+
+/** The timetable of all methods: the table, the feeds and the date of the last change. */
+export function InfoTimetableSection(props: InfoProps & { level?: 2 | 3 }) {
+  const { ctx, site, entries } = props;
+  const { t, lang } = ctx;
+  const nameOf = (e: TimetableEntry) => e.name[lang];
+  const lastChange = entries.reduce((latest, e) => (e.updatedAt > latest ? e.updatedAt : latest), new Date(0));
+  const H = props.level === 3 ? 'h3' : 'h2';
+  return (
+    <section aria-labelledby="timetable-heading" class="info-section">
+      <H id="timetable-heading">{t['info.timetable.heading']}</H>
+      <div class="table-scroll">
+        <table class="timetable">
+          <caption>{t['info.timetable.caption']}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t['info.timetable.method']}</th>
+              <th scope="col">{t['info.timetable.from']}</th>
+              <th scope="col">{t['info.timetable.until']}</th>
+              <th scope="col">{t['info.timetable.status']}</th>
+              <th scope="col">{t['info.timetable.note']}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {entries.map((e) => (
+              <tr key={e.id} data-method={e.id} data-status={e.status}>
+                <th scope="row">{nameOf(e)}</th>
+                <td>
+                  <time dateTime={e.enabledFrom.toISOString()}>
+                    {describePlanDateLong(lang, e.enabledFrom, e.announceAs, site.timeZone)}
+                  </time>
+                </td>
+                <td>
+                  {e.enabledUntil ? (
+                    <time dateTime={e.enabledUntil.toISOString()}>
+                      {describePlanDateLong(lang, e.enabledUntil, 'day', site.timeZone)}
+                    </time>
+                  ) : (
+                    t['info.timetable.untilNone']
+                  )}
+                </td>
+                <td>
+                  <span class={`status status-${e.status}`}>{t[`info.status.${e.status}`]}</span>
+                </td>
+                <td>{e.status === 'ended' ? '' : (e.notice?.[lang] ?? '')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p>
+        {t['info.feeds']} <a href="/info/plan.json">{t['info.feeds.json']}</a>,{' '}
+        <a href={`/info/plan.ics?lang=${lang}`}>{t['info.feeds.ics']}</a>.
+      </p>
+      {lastChange.getTime() > 0 ? <p>{t['info.updated']({ date: formatDate(lang, lastChange, site.timeZone) })}</p> : null}
+    </section>
   );
 }
 

@@ -1,13 +1,26 @@
 import { Layout, Notice, type PageContext } from '../../platform/views/layout.js';
 import type { MessageKey } from '../../platform/i18n/index.js';
+import type { LoginMethodProvider, MethodId } from '../methods.js';
 import type { SiteInfo } from '../plan-file.js';
 import { describePlanDate } from '../plan-dates.js';
-import type { PlannedMethod } from '../plan.js';
+import { statusAt, type PlannedMethod } from '../plan.js';
 
 export interface LoginMethodView {
   method: PlannedMethod;
   /** Where the button leads, or undefined when no provider is available right now. */
   startPath: string | undefined;
+}
+
+/** The methods the login page offers at `now` (with their providers' paths) and those still to come. */
+export function loginMethodsAt(
+  methods: readonly PlannedMethod[],
+  now: Date,
+  providers: ReadonlyMap<MethodId, LoginMethodProvider>,
+): { enabled: LoginMethodView[]; planned: PlannedMethod[] } {
+  return {
+    enabled: methods.filter((m) => statusAt(m, now) === 'enabled').map((method) => ({ method, startPath: providers.get(method.id)?.startPath })),
+    planned: methods.filter((m) => statusAt(m, now) === 'planned'),
+  };
 }
 
 export function LoginPage(props: {
@@ -19,8 +32,7 @@ export function LoginPage(props: {
   message: MessageKey | undefined;
 }) {
   const { ctx, site, now } = props;
-  const { t, lang } = ctx;
-  const name = (id: string) => t[`method.${id}.name` as MessageKey] as string;
+  const { t } = ctx;
   return (
     <Layout ctx={ctx} title={t['login.title']}>
       <h1>{t['login.title']}</h1>
@@ -37,13 +49,40 @@ export function LoginPage(props: {
         </Notice>
       ) : null}
       <p class="lead">{t['login.lead']}</p>
+      <LoginMethodList ctx={ctx} site={site} now={now} enabled={props.enabled} planned={props.planned} />
+      <p>
+        <a href="/info">{t['login.moreInfo']}</a>
+      </p>
+    </Layout>
+  );
+}
+
+/**
+ * The login page's list of methods that work at `now` and those to come; also shown by the
+ * admin preview of a date (with `level` 3 under its own heading).
+ */
+export function LoginMethodList(props: {
+  ctx: PageContext;
+  site: SiteInfo;
+  now: Date;
+  enabled: readonly LoginMethodView[];
+  planned: readonly PlannedMethod[];
+  level?: 2 | 3;
+}) {
+  const { ctx, site, now } = props;
+  const { t, lang } = ctx;
+  const name = (id: string) => t[`method.${id}.name` as MessageKey] as string;
+  const H = props.level === 3 ? 'h3' : 'h2';
+  const HMethod = props.level === 3 ? 'h4' : 'h3';
+  return (
+    <>
       <section aria-labelledby="enabled-heading">
-        <h2 id="enabled-heading">{t['login.enabledHeading']}</h2>
+        <H id="enabled-heading">{t['login.enabledHeading']}</H>
         {props.enabled.length === 0 ? <p>{t['login.noneEnabled']}</p> : null}
         <ul class="method-list">
           {props.enabled.map(({ method, startPath }) => (
             <li class="method-card" key={method.id} data-method={method.id}>
-              <h3>{name(method.id)}</h3>
+              <HMethod>{name(method.id)}</HMethod>
               <p>{t[`method.${method.id}.needs` as MessageKey] as string}</p>
               {method.notice ? <p class="method-notice">{method.notice[lang]}</p> : null}
               {startPath ? (
@@ -59,11 +98,11 @@ export function LoginPage(props: {
       </section>
       {props.planned.length > 0 ? (
         <section aria-labelledby="planned-heading">
-          <h2 id="planned-heading">{t['login.plannedHeading']}</h2>
+          <H id="planned-heading">{t['login.plannedHeading']}</H>
           <ul class="method-list">
             {props.planned.map((method) => (
               <li class="method-card method-planned" key={method.id} data-method={method.id}>
-                <h3>{name(method.id)}</h3>
+                <HMethod>{name(method.id)}</HMethod>
                 <p>
                   {t['login.comingOn']({
                     when: describePlanDate(lang, method.enabledFrom, method.announceAs, now, site.timeZone),
@@ -75,9 +114,6 @@ export function LoginPage(props: {
           </ul>
         </section>
       ) : null}
-      <p>
-        <a href="/info">{t['login.moreInfo']}</a>
-      </p>
-    </Layout>
+    </>
   );
 }

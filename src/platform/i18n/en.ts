@@ -1,3 +1,4 @@
+import { adminEn } from '../../admin/messages.js';
 import { receiptEn } from '../../cases/receipt-messages.js';
 import { reportsEn } from '../../reports/messages.js';
 import { formatsEn } from '../../cases/formats-messages.js';
@@ -6,6 +7,7 @@ import type { Messages } from './sv.js';
 /** English: must cover every key of the Swedish source catalog. */
 import { casesEn } from '../../cases/messages.js';
 export const en = {
+  ...adminEn,
   ...casesEn,
   ...formatsEn,
   ...receiptEn,

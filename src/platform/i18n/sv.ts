@@ -2,6 +2,7 @@
  * Swedish: the source catalog. Every key here must exist in en.ts (enforced by the type
  * `Messages`). Values are strings or functions of named parameters.
  */
+import { adminSv } from '../../admin/messages.js';
 import { receiptSv } from '../../cases/receipt-messages.js';
 import { reportsSv } from '../../reports/messages.js';
 import { formatsSv } from '../../cases/formats-messages.js';
@@ -9,6 +10,7 @@ import type { CatalogOf } from './catalog.js';
 
 import { casesSv } from '../../cases/messages.js';
 export const sv = {
+  ...adminSv,
   ...casesSv,
   ...formatsSv,
   ...receiptSv,

@@ -76,6 +76,11 @@ export function Layout(props: { ctx: PageContext; title: string; children: Compo
                     <a href="/login">{t['layout.nav.login']}</a>
                   </li>
                 )}
+                {principal?.staff.includes('admin') ? (
+                  <li>
+                    <a href="/admin">{t['admin.nav.link']}</a>
+                  </li>
+                ) : null}
                 <li>
                   <a href="/info">{t['layout.nav.info']}</a>
                 </li>
