@@ -36,6 +36,7 @@ import { createAuditLog } from './audit/service.js';
 import type { Config } from './config.js';
 import { createSessionManager } from './identity/sessions.js';
 import { infoRoutes } from './info/routes.js';
+import { adminRoutes } from './admin/routes.js';
 import { createMail } from './reports/mail.js';
 import { reportRoutes } from './reports/routes.js';
 import type { LoginMethodProvider, MethodId } from './login/methods.js';
@@ -260,7 +261,7 @@ export async function buildApp(
   const startNotices: StartNotice[] = [];
   startNotices.push(async (request, principal) => {
     if (!principal.orgnr) return null;
-    const summary = await services.cases.startSummary(principal.orgnr, principal.personnummer);
+    const summary = await services.cases.startSummary(principal.orgnr, principal.personnummer, request.lang);
     return <CasesStartNotice summary={summary} t={request.t} />;
   });
   if (services.cardLogin) {
@@ -294,6 +295,7 @@ export async function buildApp(
     shuttingDown: () => services.lifecycle.shuttingDown,
   });
   await app.register(infoRoutes, { ...viewDeps, clock: services.clock, plan: services.plan });
+  await app.register(adminRoutes, { ...viewDeps, ...services });
   await app.register(reportRoutes, { ...viewDeps, ...services });
   const cardLogin = services.cardLogin;
   let cardListener: FastifyInstance | undefined;

@@ -314,6 +314,19 @@ for (const kind of DATABASE_KINDS) {
       expect(await t.db.selectFrom('signature_evidence').select('id').where('request_id', '=', signId).execute()).toHaveLength(0);
     });
 
+    it('double submission: two sign requests for one case, only the first signature submits it', async () => {
+      const id = await newCase(testa, 'other_case');
+      await fillOtherCase(id);
+      const first = await submit(id);
+      const second = await submit(id);
+      expect(second.signId).not.toBe(first.signId);
+      await sign(first.signId);
+      const number = (await app.services.cases.find(id))!.case_number;
+      await expect(sign(second.signId)).rejects.toMatchObject({ code: 'already_completed' });
+      expect((await app.services.cases.find(id))!.case_number).toBe(number);
+      expect(await t.db.selectFrom('signature_evidence').select('id').where('subject', '=', id).execute()).toHaveLength(1);
+    });
+
     it('is atomic: a failure while submitting leaves a draft and no evidence', async () => {
       const id = await newCase(testa, 'other_case');
       await fillOtherCase(id);

@@ -16,6 +16,7 @@ import type { CaseFileTable, CaseStatus, Database } from '../platform/db/schema.
 import { canonicalJson, sha256Hex, type CanonicalValue } from '../signing/canonical.js';
 import { SigningError, type Signing, type SignRequest } from '../signing/service.js';
 import { parseFieldValue, type FieldProblem } from './formats.js';
+import type { CasesStartSummary } from './views/start-notice.js';
 import {
   fieldSpec,
   type CaseData,
@@ -206,16 +207,25 @@ export function createCases(deps: {
       return rows.map((r) => ({ ...toRow(r), unread: unread.get(r.id) ?? 0 }));
     },
 
-    /** For the start page: unread agency messages and open drafts of the organisation. */
-    async startSummary(orgnr: string, reader: string): Promise<{ unread: number; drafts: number }> {
-      const unread = [...(await cases.unreadByCase(orgnr, reader)).values()].reduce((a, b) => a + b, 0);
+    /** For the start page: unread agency messages, open drafts and the latest cases of the organisation. */
+    async startSummary(orgnr: string, reader: string, lang: 'sv' | 'en'): Promise<CasesStartSummary> {
+      const unread = await cases.unreadByCase(orgnr, reader);
       const drafts = await db
         .selectFrom('case_file')
         .select((eb) => eb.fn.countAll<number | string>().as('n'))
         .where('orgnr', '=', orgnr)
         .where('status', '=', 'draft')
         .executeTakeFirstOrThrow();
-      return { unread, drafts: Number(drafts.n) };
+      const recent = await db.selectFrom('case_file').selectAll().where('orgnr', '=', orgnr).orderBy('updated_at', 'desc').limit(5).execute();
+      return {
+        unread: [...unread.values()].reduce((a, b) => a + b, 0),
+        drafts: Number(drafts.n),
+        recent: recent.map((r) => {
+          const row = toRow(r);
+          const type = types.get(row.type_id);
+          return { id: row.id, title: type ? titleOf(type, row.data, lang) : row.title, caseNumber: row.case_number, status: row.status, unread: unread.get(row.id) ?? 0 };
+        }),
+      };
     },
 
     /** Agency messages `reader` has not read, per case of the organisation. */
