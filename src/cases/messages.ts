@@ -92,6 +92,7 @@ export const casesSv = {
   'cases.col.size': 'Storlek',
   'cases.col.sha256': 'Kontrollsumma (SHA-256)',
   'cases.col.uploadedBy': 'Uppladdad av',
+  'cases.col.action': 'Åtgärd',
   'cases.attachment.error.duplicate': 'Filen är redan bifogad.',
   'cases.attachment.error.too_many': (p: { max: number }) =>
     `Ärendet har redan ${p.max} bilagor, vilket är det högsta antalet.`,
@@ -297,6 +298,7 @@ export const casesEn = {
   'cases.col.size': 'Size',
   'cases.col.sha256': 'Checksum (SHA-256)',
   'cases.col.uploadedBy': 'Uploaded by',
+  'cases.col.action': 'Action',
   'cases.attachment.error.duplicate': 'The file is already attached.',
   'cases.attachment.error.too_many': (p: { max: number }) =>
     `The case already has ${p.max} attachments, which is the most allowed.`,

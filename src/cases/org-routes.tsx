@@ -131,7 +131,9 @@ export async function orgRoutes(app: FastifyInstance, deps: OrgRoutesDeps): Prom
                     <th scope="col">{t['register.col.name']}</th>
                     <th scope="col">{t['register.col.address']}</th>
                     <th scope="col">{t['register.col.country']}</th>
-                    <td></td>
+                    <th scope="col">
+                      <span class="visually-hidden">{t['cases.col.action']}</span>
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
@@ -178,7 +180,9 @@ export async function orgRoutes(app: FastifyInstance, deps: OrgRoutesDeps): Prom
                   <tr>
                     <th scope="col">{t['register.col.description']}</th>
                     <th scope="col">{t['register.col.classification']}</th>
-                    <td></td>
+                    <th scope="col">
+                      <span class="visually-hidden">{t['cases.col.action']}</span>
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
@@ -285,7 +289,11 @@ export async function orgRoutes(app: FastifyInstance, deps: OrgRoutesDeps): Prom
                 <th scope="col">{t['orgUsers.col.name']}</th>
                 <th scope="col">{t['orgUsers.col.personnummer']}</th>
                 <th scope="col">{t['orgUsers.col.role']}</th>
-                {org.isAdmin ? <td></td> : null}
+                {org.isAdmin ? (
+                  <th scope="col">
+                    <span class="visually-hidden">{t['cases.col.action']}</span>
+                  </th>
+                ) : null}
               </tr>
             </thead>
             <tbody>

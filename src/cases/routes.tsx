@@ -23,7 +23,7 @@ import type { Lang, MessageKey, Messages } from '../platform/i18n/index.js';
 import { Layout, Notice } from '../platform/views/layout.js';
 import { pageContext, sendHtml, type ViewDeps } from '../platform/views/render.js';
 import type { Signing } from '../signing/service.js';
-import { groupedDigest } from '../signing/routes.js';
+import { CheckList, EvidenceFacts, groupedDigest } from '../signing/routes.js';
 import { formatSize, summarySections } from './display.js';
 import { attachmentMessageParams, checkAttachment, type FileProblem } from './file-types.js';
 import { parseFieldValue, problemMessageParams } from './formats.js';
@@ -638,7 +638,11 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRoutesDeps): Pr
               <th scope="col">{t['cases.col.file']}</th>
               <th scope="col">{t['cases.col.size']}</th>
               <th scope="col">{t['cases.col.sha256']}</th>
-              {props.removable ? <td></td> : null}
+              {props.removable ? (
+                <th scope="col">
+                  <span class="visually-hidden">{t['cases.col.action']}</span>
+                </th>
+              ) : null}
             </tr>
           </thead>
           <tbody>
@@ -1106,27 +1110,11 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRoutesDeps): Pr
         <Notice kind={valid ? 'success' : 'error'}>
           <p>{valid ? t['cases.signatureValid'] : t['cases.signatureInvalid']}</p>
         </Notice>
-        <dl class="facts">
+        <EvidenceFacts evidence={evidence} t={t} lang={lang} timeZone={site.timeZone}>
           <dt>{t['cases.col.number']}</dt>
           <dd>{row.case_number ?? ''}</dd>
-          <dt>{t['evidence.signer']}</dt>
-          <dd>{`${evidence.signer_name ?? ''} (${formatPersonalNumber(evidence.signer_personnummer)})`}</dd>
-          <dt>{t['evidence.method']}</dt>
-          <dd>{t[`method.${evidence.method}.name` as MessageKey] as string}</dd>
-          <dt>{t['evidence.signedAt']}</dt>
-          <dd>{formatDateTime(lang, new Date(evidence.signed_at), site.timeZone)}</dd>
-          <dt>{t['evidence.digest']}</dt>
-          <dd>
-            <code>{groupedDigest(evidence.digest)}</code>
-          </dd>
-        </dl>
-        <ul class="checks">
-          {Object.entries({ ...result.checks, case: digestMatches }).map(([name, ok]) => (
-            <li key={name} data-check={name} data-ok={String(ok)}>
-              {`${(t[`evidence.check.${name}` as MessageKey] as string | undefined) ?? name}: ${ok ? t['evidence.yes'] : t['evidence.no']}`}
-            </li>
-          ))}
-        </ul>
+        </EvidenceFacts>
+        <CheckList checks={{ ...result.checks, case: digestMatches }} t={t} />
         <p>
           <a href={`/cases/${row.id}`}>{cases.titleOf(found.type, row.data, lang)}</a>
         </p>

@@ -12,6 +12,7 @@ import type { AuditLog } from '../audit/service.js';
 import type { Principal } from '../identity/sessions.js';
 import type { Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/index.js';
+import { timeOrderedId } from '../platform/ids.js';
 import type { CaseFileTable, CaseStatus, Database } from '../platform/db/schema.js';
 import { canonicalJson, sha256Hex, type CanonicalValue } from '../signing/canonical.js';
 import { SigningError, type Signing, type SignRequest } from '../signing/service.js';
@@ -113,7 +114,6 @@ export function createCases(deps: {
       .selectFrom('attachment')
       .selectAll()
       .where('case_id', '=', caseId)
-      .orderBy('uploaded_at')
       .orderBy('id')
       .execute();
     return rows.map(attachmentInfo);
@@ -500,7 +500,7 @@ export function createCases(deps: {
       const sha256 = sha256Hex(input.bytes);
       const t = now();
       const info: AttachmentInfo = {
-        id: randomUUID(),
+        id: timeOrderedId(clock),
         caseId: input.row.id,
         messageId: messageId ?? null,
         sha256,
@@ -691,7 +691,6 @@ export function createCases(deps: {
         .selectAll('case_message')
         .select('person.name as author_name')
         .where('case_id', '=', caseId)
-        .orderBy('created_at')
         .orderBy('id')
         .execute();
       const files = (await attachmentsOf(db, caseId)).filter((a) => a.messageId !== null);
@@ -719,7 +718,7 @@ export function createCases(deps: {
       file?: { fileName: string; mediaType: string; bytes: Buffer };
       ip?: string;
     }): Promise<string> {
-      const id = randomUUID();
+      const id = timeOrderedId(clock);
       const t = now();
       let attached: AttachmentInfo | undefined;
       await db.transaction().execute(async (trx) => {

@@ -7,10 +7,11 @@ import { formatDateTime } from '../login/plan-dates.js';
 import { requirePrincipal } from '../login/routes.js';
 import { formatPersonalNumber } from '../identity/personnummer.js';
 import { AppError } from '../platform/http/errors.js';
-import type { MessageKey } from '../platform/i18n/index.js';
+import type { Lang, MessageKey, Messages } from '../platform/i18n/index.js';
+import type { ComponentChildren } from 'preact';
 import { Layout, Notice } from '../platform/views/layout.js';
 import { pageContext, sendHtml, type ViewDeps } from '../platform/views/render.js';
-import { signRequestForRoute, type Signing } from './service.js';
+import { signRequestForRoute, type SignatureEvidence, type Signing } from './service.js';
 
 /** A way to sign, offered on the sign page when its method is enabled. */
 export interface SignMethod {
@@ -144,32 +145,50 @@ export async function signingRoutes(
       reply,
       <Layout ctx={ctx} title={t['evidence.title']}>
         <h1>{t['evidence.title']}</h1>
-        <dl class="facts">
-          <dt>{t['evidence.signer']}</dt>
-          <dd>{`${evidence.signer_name ?? ''} (${formatPersonalNumber(evidence.signer_personnummer)})`}</dd>
-          <dt>{t['evidence.method']}</dt>
-          <dd>{t[`method.${evidence.method}.name` as MessageKey] as string}</dd>
-          <dt>{t['evidence.signedAt']}</dt>
-          <dd>{formatDateTime(lang, new Date(evidence.signed_at), site.timeZone)}</dd>
-          <dt>{t['evidence.digest']}</dt>
-          <dd>
-            <code>{groupedDigest(evidence.digest)}</code>
-          </dd>
+        <EvidenceFacts evidence={evidence} t={t} lang={lang} timeZone={site.timeZone}>
           <dt>{t['evidence.text']}</dt>
           <dd class="sign-text">{evidence.visible_text}</dd>
-        </dl>
+        </EvidenceFacts>
         <h2>{t['evidence.result']}</h2>
         <Notice kind={result.ok ? 'success' : 'error'}>
           <p>{result.ok ? t['evidence.valid'] : t['evidence.invalid']}</p>
         </Notice>
-        <ul class="checks">
-          {Object.entries(result.checks).map(([name, ok]) => (
-            <li key={name} data-check={name} data-ok={String(ok)}>
-              {`${(t[`evidence.check.${name}` as MessageKey] as string | undefined) ?? name}: ${ok ? t['evidence.yes'] : t['evidence.no']}`}
-            </li>
-          ))}
-        </ul>
+        <CheckList checks={result.checks} t={t} />
       </Layout>,
     );
   });
+}
+
+/** Who signed, how, when and what digest: the facts of stored signature evidence. */
+export function EvidenceFacts(props: { evidence: SignatureEvidence; t: Messages; lang: Lang; timeZone: string; children?: ComponentChildren }) {
+  const { evidence, t, lang } = props;
+  return (
+    <dl class="facts">
+      <dt>{t['evidence.signer']}</dt>
+      <dd>{`${evidence.signer_name ?? ''} (${formatPersonalNumber(evidence.signer_personnummer)})`}</dd>
+      <dt>{t['evidence.method']}</dt>
+      <dd>{t[`method.${evidence.method}.name` as MessageKey] as string}</dd>
+      <dt>{t['evidence.signedAt']}</dt>
+      <dd>{formatDateTime(lang, new Date(evidence.signed_at), props.timeZone)}</dd>
+      <dt>{t['evidence.digest']}</dt>
+      <dd>
+        <code>{groupedDigest(evidence.digest)}</code>
+      </dd>
+      {props.children}
+    </dl>
+  );
+}
+
+/** The result of each re-verification check, by name. */
+export function CheckList(props: { checks: Record<string, boolean>; t: Messages }) {
+  const { t } = props;
+  return (
+    <ul class="checks">
+      {Object.entries(props.checks).map(([name, ok]) => (
+        <li key={name} data-check={name} data-ok={String(ok)}>
+          {`${(t[`evidence.check.${name}` as MessageKey] as string | undefined) ?? name}: ${ok ? t['evidence.yes'] : t['evidence.no']}`}
+        </li>
+      ))}
+    </ul>
+  );
 }

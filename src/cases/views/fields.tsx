@@ -26,7 +26,8 @@ export function errorText(t: Messages, error: Pick<FieldError, 'problem'>, group
 export function ErrorSummary(props: { t: Messages; title: string; items: { href: string; text: string }[]; children?: ComponentChildren }) {
   if (props.items.length === 0) return null;
   return (
-    <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabIndex={-1}>
+    // Focused on load so that keyboard and screen-reader users start at the list of problems.
+    <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabIndex={-1} autofocus>
       <h2 id="error-summary-title">{props.title}</h2>
       {props.children}
       <ul>
