@@ -66,7 +66,11 @@ export function safeLocalPath(target: unknown, fallback = '/'): string {
   try {
     const url = new URL(target, 'http://local.invalid');
     if (url.origin !== 'http://local.invalid') return fallback;
-    return url.pathname + url.search;
+    const local = url.pathname + url.search;
+    // Parsing removes dot segments: "/..//evil.example" becomes "//evil.example", which a
+    // browser reads as another host. So the result is checked again, not only the input.
+    if (local.startsWith('//')) return fallback;
+    return local;
   } catch {
     return fallback;
   }
