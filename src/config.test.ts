@@ -48,6 +48,17 @@ describe('loadConfig', () => {
     );
   });
 
+  it('refuses the crash-point test hook in production and accepts only known points elsewhere', () => {
+    expect(problems({ ...PROD_OK, KW_CRASH_AT: 'sign:after-commit' })).toContain(
+      'KW_CRASH_AT (a test hook that kills the process) is refused in production',
+    );
+    expect(problems({ KW_MODE: 'test', KW_CRASH_AT: 'somewhere' })).toEqual([
+      'KW_CRASH_AT must name a crash point of src/platform/crash.ts (got "somewhere")',
+    ]);
+    expect(loadConfig({ KW_MODE: 'test', KW_CRASH_AT: 'sign:after-commit' }).crashAt).toBe('sign:after-commit');
+    expect(loadConfig(PROD_OK).crashAt).toBeUndefined();
+  });
+
   it('reports every malformed value at once', () => {
     const found = problems({ KW_MODE: 'staging', KW_PORT: 'eighty', KW_SESSION_IDLE_SECONDS: '5', KW_LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x' });
     expect(found.length).toBeGreaterThanOrEqual(5);

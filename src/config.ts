@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { isCrashPoint, type CrashPoint } from './platform/crash.js';
 import { isMailAddress } from './platform/mail-address.js';
 
 export type Mode = 'demo' | 'test' | 'production';
@@ -145,6 +146,11 @@ export interface Config {
      */
     readonly now: Date | undefined;
   };
+  /**
+   * Test hook (KW_CRASH_AT, test and demo mode only): the step at which the process kills
+   * itself with SIGKILL, for the crash-safety test. See src/platform/crash.ts.
+   */
+  readonly crashAt: CrashPoint | undefined;
 }
 
 /** Thrown when settings are missing or unsafe; `problems` lists every one of them. */
@@ -320,6 +326,14 @@ export function loadConfig(env: Env = process.env, modeOverride?: Mode): Readonl
 
   const mail = mailConfig(get, bool, int, production, problems);
 
+  const crashAtRaw = get('KW_CRASH_AT');
+  let crashAt: CrashPoint | undefined;
+  if (crashAtRaw !== undefined) {
+    if (production) problems.push('KW_CRASH_AT (a test hook that kills the process) is refused in production');
+    else if (isCrashPoint(crashAtRaw)) crashAt = crashAtRaw;
+    else problems.push(`KW_CRASH_AT must name a crash point of src/platform/crash.ts (got "${crashAtRaw}")`);
+  }
+
   const logLevelRaw = get('KW_LOG_LEVEL') ?? (mode === 'test' ? 'silent' : 'info');
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
   const logLevel = levels.find((l) => l === logLevelRaw);
@@ -370,6 +384,7 @@ export function loadConfig(env: Env = process.env, modeOverride?: Mode): Readonl
     mail,
     logLevel: logLevel ?? 'info',
     demo: { seedData, now: demoNow },
+    crashAt,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);

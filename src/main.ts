@@ -8,6 +8,7 @@ import { ConfigError, loadConfig, type Config, type Mode } from './config.js';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, createServices, type Services } from './app.js';
 import type { Clock } from './platform/clock.js';
+import { armCrashPoint } from './platform/crash.js';
 import { importUsers } from './accounts/import.js';
 import { formatPersonalNumber } from './identity/personnummer.js';
 import { format, isLang, messages } from './platform/i18n/index.js';
@@ -28,6 +29,8 @@ async function serve(mode: Mode | undefined): Promise<void> {
     demoBanner = tools.banner;
     closeDemoTools = () => tools.close();
   }
+  // Test hook, undefined unless KW_CRASH_AT is set (refused in production by config).
+  armCrashPoint(config.crashAt);
   const { app, services, cardListener } = await buildApp(config, { clock });
   if (closeDemoTools) app.addHook('onClose', closeDemoTools);
   if (config.demo.seedData) {

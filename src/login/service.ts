@@ -7,6 +7,7 @@
 import type { Accounts } from '../accounts/service.js';
 import type { AuditLog } from '../audit/service.js';
 import type { Clock } from '../platform/clock.js';
+import { crashPoint } from '../platform/crash.js';
 import type { Db } from '../platform/db/index.js';
 import type { Principal, Session, SessionManager } from '../identity/sessions.js';
 import { isCanonicalPersonalNumber } from '../identity/personnummer.js';
@@ -74,6 +75,7 @@ export function createLoginService(deps: {
         staff,
       };
       const session = await sessions.rotate(input.previous, principal);
+      crashPoint('login:after-session');
       const cert = evidence.certificate;
       const seen = {
         last_used_at: now.toISOString(),
@@ -86,6 +88,7 @@ export function createLoginService(deps: {
         .values({ personnummer, method, first_used_at: now.toISOString(), ...seen })
         .onConflict((oc) => oc.columns(['personnummer', 'method']).doUpdateSet(seen))
         .execute();
+      crashPoint('login:after-credential');
       await audit.record({
         event: 'login',
         outcome: 'success',

@@ -10,6 +10,7 @@ import type { Transaction } from 'kysely';
 import type { AuditLog } from '../audit/service.js';
 import type { MethodId } from '../login/methods.js';
 import type { Clock } from '../platform/clock.js';
+import { crashPoint } from '../platform/crash.js';
 import type { Db } from '../platform/db/index.js';
 import type { Database, SignatureEvidenceTable } from '../platform/db/schema.js';
 import { AppError } from '../platform/http/errors.js';
@@ -133,7 +134,16 @@ export function createSigning(deps: { db: Db; store: TtlStore; clock: Clock; aud
 
     async find(id: string): Promise<SignRequest | undefined> {
       if (!/^[A-Za-z0-9_-]{32}$/.test(id)) return undefined;
-      return store.find<SignRequest>(key(id));
+      const request = await store.find<SignRequest>(key(id));
+      if (request?.state !== 'pending') return request;
+      // The evidence is the truth. A crash between the commit in `complete` and marking the
+      // request leaves it pending although it was signed: it is completed (and healed) here,
+      // so nobody is asked to sign it again (src/crash/crash-safety.test.ts).
+      const evidence = await db.selectFrom('signature_evidence').select('id').where('request_id', '=', id).executeTakeFirst();
+      if (!evidence) return request;
+      const completed: SignRequest = { ...request, state: 'completed', evidenceId: evidence.id };
+      await store.upsert(key(id), completed, remaining(completed));
+      return completed;
     },
 
     /** The request, if it exists and belongs to `personnummer`. */
@@ -176,14 +186,18 @@ export function createSigning(deps: { db: Db; store: TtlStore; clock: Clock; aud
       try {
         await db.transaction().execute(async (trx) => {
           await trx.insertInto('signature_evidence').values(row).execute();
+          crashPoint('sign:after-evidence');
           await purposes.get(request.purpose)?.onSigned(trx, request, row);
+          crashPoint('sign:before-commit');
         });
       } catch (err) {
         const existing = await db.selectFrom('signature_evidence').select('id').where('request_id', '=', request.id).executeTakeFirst();
         if (existing) throw new SigningError('already_completed', 'the request was already signed');
         throw err;
       }
+      crashPoint('sign:after-commit');
       await store.upsert(key(request.id), { ...request, state: 'completed', evidenceId: row.id } satisfies SignRequest, remaining(request));
+      crashPoint('sign:after-mark');
       await audit.record({
         event: 'signature_completed',
         outcome: 'success',
