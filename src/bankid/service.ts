@@ -4,7 +4,8 @@
  * browser never sends an orderRef. Polls are cheap: BankID's /collect is called at most once
  * per 2 s per order however many tabs or instances poll (a short lock in the store), the
  * animated QR is computed on the server, and a completed order is verified once and used
- * once.
+ * once. A completion is accepted only if it was made after its order started and has not
+ * been seen before, so an answer replayed into another order logs nobody in.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { AuditLog } from '../audit/service.js';
@@ -13,7 +14,7 @@ import type { TtlStore } from '../platform/store/port.js';
 import type { ParsedCertificate } from '../platform/pki.js';
 import { rfaForError, rfaForFailed, rfaForPending, type Flow, type Rfa } from './messages.js';
 import { qrData } from './qr.js';
-import { BankIdError, type BankIdClient, type CompletionData, type OrderRequest } from './rp-client.js';
+import { BankIdError, type BankIdClient, type CompletionData, type OrderRequest, type OrderResponse } from './rp-client.js';
 import { verifyBankIdCompletion } from './verify.js';
 
 export type OrderKind = 'auth' | 'sign';
@@ -55,6 +56,13 @@ export interface OrderView {
 /** Orders are kept a little longer than BankID keeps them collectable. */
 const ORDER_SECONDS = 6 * 60;
 const COLLECT_INTERVAL_SECONDS = 2;
+/** Allowed clock difference to BankID's OCSP responder when comparing producedAt with an order's start. */
+const COMPLETION_SKEW_MS = 5 * 60_000;
+/**
+ * How long a completion's signature is remembered: past this, its producedAt is too old for
+ * any order still collectable (ORDER_SECONDS after its start), so the age check refuses it.
+ */
+const SEEN_COMPLETION_SECONDS = ORDER_SECONDS + COMPLETION_SKEW_MS / 1000;
 
 export function createBankIdService(deps: {
   client: BankIdClient;
@@ -115,8 +123,15 @@ export function createBankIdService(deps: {
         ...(visibleData ? { userVisibleData: visibleData, userVisibleDataFormat: 'simpleMarkdownV1' as const } : {}),
         ...(nonVisibleData ? { userNonVisibleData: nonVisibleData } : {}),
       };
-      const response =
-        input.kind === 'sign' && visibleData ? await client.sign({ ...body, userVisibleData: visibleData }) : await client.auth(body);
+      let response: OrderResponse;
+      try {
+        response =
+          input.kind === 'sign' && visibleData ? await client.sign({ ...body, userVisibleData: visibleData }) : await client.auth(body);
+      } catch (err) {
+        // An order BankID would not start ended too: counted like one that failed later.
+        if (err instanceof BankIdError) deps.onOrderEnded?.(input.kind, err.errorCode);
+        throw err;
+      }
       const order: BankIdOrder = {
         id: randomBytes(24).toString('base64url'),
         kind: input.kind,
@@ -197,6 +212,14 @@ export function createBankIdService(deps: {
             };
             if (!verification.ok) {
               await refuse('verification', { reason: verification.code, detail: verification.detail });
+            } else if (verification.producedAt.getTime() < order.startedAt - COMPLETION_SKEW_MS) {
+              // Signed before this order existed: another order's answer, replayed.
+              await refuse('verification', { reason: 'completion_predates_order' });
+            } else if (
+              !(await store.add(`bankid:completion:${createHash('sha256').update(completion.signature).digest('base64url')}`, 1, SEEN_COMPLETION_SECONDS))
+            ) {
+              // The same signature already completed an order (this one or another).
+              await refuse('verification', { reason: 'completion_replayed' });
             } else if (completion.risk === 'high') {
               await refuse('risk', { reason: 'risk_high' });
             } else if (order.flow === 'autostart' && completion.device.ipAddress && completion.device.ipAddress !== order.endUserIp) {

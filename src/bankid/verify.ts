@@ -5,15 +5,18 @@
  * KeyInfo, whose chain ends at a configured BankID user root; the signed usrVisibleData and
  * usrNonVisibleData must be exactly what we sent (read from the signed references, not from
  * the document); the OCSP response must be good for the user certificate and signed by an
- * authorised responder; and `user.personalNumber` must be the certificate's serialNumber.
- * The same function re-verifies stored evidence later (with `at` = the time of signing).
+ * authorised responder, and bound to this signature by its nonce; and `user.personalNumber`
+ * must be the certificate's serialNumber. The same function re-verifies stored evidence
+ * later (with `at` = the time of signing).
  */
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, createHash } from 'node:crypto';
 import { DOMParser } from '@xmldom/xmldom';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
 import { SignedXml } from 'xml-crypto';
 import { OcspError, verifyOcspResponse } from '../card/ocsp.js';
 import { isCanonicalPersonalNumber } from '../identity/personnummer.js';
-import { OID, derToPem, isIssuedBy, parseCertificate, subjectAttribute, type ParsedCertificate } from '../platform/pki.js';
+import { OID, derToPem, isIssuedBy, parseCertificate, subjectAttribute, toArrayBuffer, type ParsedCertificate } from '../platform/pki.js';
 import type { CompletionData } from './rp-client.js';
 
 export type BankIdVerifyError =
@@ -34,6 +37,8 @@ export type BankIdVerification =
       name: string;
       funcId: string | null;
       certificate: { serial: string; notAfter: Date; issuer: string };
+      /** When BankID's OCSP responder vouched for the certificate (producedAt): when it was signed. */
+      producedAt: Date;
     }
   | { ok: false; code: BankIdVerifyError; detail: string };
 
@@ -51,6 +56,29 @@ function children(node: Element, ns: string, name: string): Element[] {
     if (n.nodeType === 1 && (n as Element).namespaceURI === ns && (n as Element).localName === name) out.push(n as Element);
   }
   return out;
+}
+
+/**
+ * Whether the OCSP response's nonce binds it to `signature`: the extension value (raw, or
+ * inside an OCTET STRING) starts with SHA-1 of the signature's base64 text (reference §9
+ * (6), as pybankid's verifier reads real responses). Without this a good answer about the
+ * same certificate from another order would pass for this one.
+ */
+function ocspNonceBinds(responseDer: Uint8Array, signature: string): boolean {
+  try {
+    const response = pkijs.OCSPResponse.fromBER(toArrayBuffer(responseDer));
+    if (!response.responseBytes) return false;
+    const basic = pkijs.BasicOCSPResponse.fromBER(toArrayBuffer(response.responseBytes.response.valueBlock.valueHexView));
+    const extension = basic.tbsResponseData.responseExtensions?.find((e) => e.extnID === OID.ocspNonce);
+    if (!extension) return false;
+    const expected = createHash('sha1').update(signature, 'utf8').digest();
+    const raw = Buffer.from(extension.extnValue.valueBlock.valueHexView);
+    if (raw.subarray(0, expected.length).equals(expected)) return true;
+    const inner = asn1js.fromBER(toArrayBuffer(raw)).result;
+    return inner instanceof asn1js.OctetString && Buffer.from(inner.valueBlock.valueHexView).subarray(0, expected.length).equals(expected);
+  } catch {
+    return false;
+  }
 }
 
 function textOf(parent: Element | undefined, ns: string, name: string): string | null {
@@ -148,18 +176,16 @@ export function verifyBankIdCompletion(input: {
 
   const issuer = chain[1];
   if (!issuer) return fail('chain_invalid', 'no issuer certificate for the OCSP check');
+  const ocspDer = new Uint8Array(Buffer.from(completion.ocspResponse, 'base64'));
+  let producedAt: Date;
   try {
-    const ocsp = verifyOcspResponse({
-      responseDer: new Uint8Array(Buffer.from(completion.ocspResponse, 'base64')),
-      cert: leaf,
-      issuer,
-      now: at,
-      skewMs: 10 * 60_000,
-    });
+    const ocsp = verifyOcspResponse({ responseDer: ocspDer, cert: leaf, issuer, now: at, skewMs: 10 * 60_000 });
     if (ocsp.status !== 'good') return fail('ocsp_not_good', `OCSP status ${ocsp.status}`);
+    producedAt = ocsp.producedAt;
   } catch (err) {
     return fail('ocsp_invalid', err instanceof OcspError ? err.message : (err as Error).message);
   }
+  if (!ocspNonceBinds(ocspDer, completion.signature)) return fail('ocsp_invalid', 'OCSP nonce does not bind the response to this signature');
 
   const serialNumber = subjectAttribute(leaf, OID.subjectSerialNumber)[0] ?? '';
   if (!isCanonicalPersonalNumber(serialNumber) || serialNumber !== completion.user.personalNumber) {
@@ -171,6 +197,7 @@ export function verifyBankIdCompletion(input: {
     name: completion.user.name,
     funcId,
     certificate: { serial: leaf.x509.serialNumber.toLowerCase(), notAfter: new Date(leaf.x509.validTo), issuer: leaf.x509.issuer.replace(/\n/g, ', ') },
+    producedAt,
   };
 }
 
