@@ -1,9 +1,11 @@
 /**
  * Prometheus metrics (prom-client) in a registry per app instance: request latency by
- * route, logins by method and outcome, BankID orders by outcome, OCSP cache use and
- * signature verifications. Features count through this object, never a global.
+ * route, logins by method and outcome, BankID orders by outcome (BankID's hintCode, our
+ * refusal, or the error that ended or prevented the order), OCSP answers by source and OCSP
+ * errors, signature verifications, and whether each dependency answered the last readiness
+ * check. Features count through this object, never a global.
  */
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export function createMetrics() {
   const registry = new Registry();
@@ -31,8 +33,14 @@ export function createMetrics() {
     }),
     ocspLookups: new Counter({
       name: 'kundwebben_ocsp_lookups_total',
-      help: 'OCSP answers by source (cache or responder)',
+      help: 'OCSP lookups by source (cache or responder), or error when the responder gave no usable answer',
       labelNames: ['source'] as const,
+      registers: [registry],
+    }),
+    dependencyUp: new Gauge({
+      name: 'kundwebben_dependency_up',
+      help: 'Whether a dependency answered the last readiness check: database, redis, bankid (circuit closed)',
+      labelNames: ['dependency'] as const,
       registers: [registry],
     }),
     signatureVerifications: new Counter({

@@ -99,6 +99,10 @@ export async function healthRoutes(app: FastifyInstance, deps: HealthDeps): Prom
         else if (notAfter - now < WARN_DAYS * 86_400_000) warnings.push(`${name}: expires ${new Date(notAfter).toISOString()}`);
       }
     }
+    for (const dependency of ['database', 'redis', 'bankid'] as const) {
+      const check = checks[dependency];
+      if (check) metrics.dependencyUp.set({ dependency }, check.ok ? 1 : 0);
+    }
     const ready = Object.entries(checks).every(([name, c]) => c.ok || name === 'bankid');
     return reply
       .status(ready ? 200 : 503)
