@@ -157,7 +157,8 @@ const TABLES: readonly (keyof Database)[] = [
   'counter',
 ];
 
-export async function startSecurityFixture(): Promise<SecurityFixture> {
+/** `env` is added to the app's (e.g. DATABASE_URL and KW_DATABASE_SCHEMA for PostgreSQL). */
+export async function startSecurityFixture(options: { env?: Record<string, string> } = {}): Promise<SecurityFixture> {
   const dir = mkdtempSync(path.join(tmpdir(), 'kw-security-'));
   const clock = new ManualClock('2026-11-28T09:00:00Z');
   let bankidServer: BankIdTestServer | undefined;
@@ -176,6 +177,7 @@ export async function startSecurityFixture(): Promise<SecurityFixture> {
           KW_BANKID_USER_ROOTS_FILE: bankidPki.files.userRootPath,
           KW_BANKID_LAUNCH_URL: `${server.appUrl}/autostart`,
           KW_BANKID_TIMEOUT_MS: '2000',
+          ...options.env,
         },
       }),
     );
