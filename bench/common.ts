@@ -35,12 +35,15 @@ export const serverStats = new Map<ChildProcess, StatsMessage>();
 
 /**
  * Starts `bench/servers/<script>` in a child Node process (`node [nodeArgs] --import tsx …`)
- * and resolves with its ready line. `nodeArgs` is for e.g. `--cpu-prof`.
+ * and resolves with its ready line. `nodeArgs` is for e.g. `--cpu-prof`; `readySeconds`
+ * (default 60) is how long it may take to get ready (the load case's testbed issues hundreds
+ * of test certificates first).
  */
 export function startServer(
   script: string,
   env: Record<string, string> = {},
   nodeArgs: readonly string[] = [],
+  readySeconds = 60,
 ): Promise<{ child: ChildProcess; ready: ReadyMessage }> {
   const child = spawn(
     process.execPath,
@@ -56,8 +59,8 @@ export function startServer(
 
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      reject(new BenchError(`${script}: not ready within 60 s`));
-    }, 60_000);
+      reject(new BenchError(`${script}: not ready within ${readySeconds} s`));
+    }, readySeconds * 1000);
     const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
       clearTimeout(timer);
       reject(

@@ -23,9 +23,12 @@
  *   BENCH_TLS_CONCURRENCY  concurrent handshakes for (d) and (e) (default 16)
  *   BENCH_REPEAT_BASELINE  1 (default): run (d) and (a) again at the end and divide by the
  *                          faster run of each; 0: skip the repeats
- *   BENCH_CASES            all (default), web ((a)-(c)), card ((d), (e)), bankid, or scale
+ *   BENCH_CASES            all (default), web ((a)-(c)), card ((d), (e)), bankid, scale
  *                          (not in all: GET /start with sessions in SQLite, PostgreSQL and
- *                          Redis, one instance and two; bench/scale-case.ts)
+ *                          Redis, one instance and two; bench/scale-case.ts), or load (not in
+ *                          all: simulated people logging in, filing and signing cases against
+ *                          one instance and two, then a data integrity check; bench/load.ts,
+ *                          settings LOAD_* in bench/README.md)
  * BankID load (bench/bankid-case.ts): N concurrent pending BankID orders, each polled once a
  * second by a simulated browser, against one portal and the BankID test server; the largest N
  * with p99 poll latency <= 50 ms and zero errors, and CPU seconds per 1,000 order-minutes.
@@ -43,6 +46,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { readBankIdSettings, runBankIdCase } from './bankid-case.js';
+import { readLoadSettings, runLoadCase } from './load.js';
 import { readScaleSettings, runScaleCase } from './scale-case.js';
 import {
   BenchError,
@@ -389,8 +393,13 @@ async function main(): Promise<void> {
   };
   const repeatBaseline = intSetting('BENCH_REPEAT_BASELINE', 1, 0, 1) === 1;
   const cases = (process.env['BENCH_CASES'] ?? '').trim() || 'all';
-  if (cases !== 'all' && cases !== 'web' && cases !== 'card' && cases !== 'bankid' && cases !== 'scale') {
-    throw new BenchError(`BENCH_CASES must be all, web, card, bankid or scale (got "${cases}")`);
+  if (!['all', 'web', 'card', 'bankid', 'scale', 'load'].includes(cases)) {
+    throw new BenchError(`BENCH_CASES must be all, web, card, bankid, scale or load (got "${cases}")`);
+  }
+  // The load case stands alone (it needs PostgreSQL and Redis, and has its own settings).
+  if (cases === 'load') {
+    if (!(await runLoadCase(readLoadSettings()))) process.exitCode = 1;
+    return;
   }
   const runWeb = cases === 'all' || cases === 'web';
   const runCard = cases === 'all' || cases === 'card';

@@ -21,6 +21,21 @@ export interface ReadyMessage {
   statsPort?: number;
   /** The BankID test server only: its RP API URL and the PEM files the portal needs. */
   bankid?: BankIdFiles;
+  /** A portal of the load case: the port of its card-login listener (mutual TLS). */
+  cardPort?: number;
+  /** The load case's testbed (bench/servers/load-testbed.ts): what portals and users need. */
+  testbed?: LoadTestbedFiles;
+}
+
+export interface LoadTestbedFiles {
+  /** The card test PKI: issuer profiles and the card listener's TLS files. */
+  card: { issuersFile: string; tlsCertPath: string; tlsKeyPath: string; tlsCaPath: string };
+  /** `<dir>/<personnummer>-login.pem` and `-login.key.pem` of every card holder. */
+  cardsDir: string;
+  /** The BankID test server, and its test app (`http://127.0.0.1:<port>`, JSON API under /api). */
+  bankid: BankIdFiles & { appUrl: string };
+  /** One simulated Net iD signer per portal URL the testbed was given, in that order. */
+  signerUrls: string[];
 }
 
 export interface BankIdFiles {
