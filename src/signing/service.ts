@@ -218,7 +218,13 @@ export function createSigning(deps: { db: Db; store: TtlStore; clock: Clock; aud
       const digestOk = sha256Hex(evidence.document) === evidence.digest;
       const reverifier = reverifiers.get(evidence.method);
       if (!reverifier) return { ok: false, code: 'method_unavailable', checks: { digest: digestOk } };
-      const result = await reverifier.reverify(evidence);
+      let result: Reverification;
+      try {
+        result = await reverifier.reverify(evidence);
+      } catch (err) {
+        // Stored evidence that cannot even be read is not valid evidence; say so, don't fail.
+        return { ok: false, code: 'evidence_unreadable', checks: { digest: digestOk, signature: false }, detail: (err as Error).message };
+      }
       return { ...result, ok: result.ok && digestOk, checks: { digest: digestOk, ...result.checks } };
     },
   };

@@ -115,7 +115,9 @@ export async function healthRoutes(app: FastifyInstance, deps: HealthDeps): Prom
     const given = request.headers.authorization?.replace(/^Bearer /, '') ?? '';
     const allowed = token
       ? given.length === token.length && timingSafeEqual(Buffer.from(given), Buffer.from(token))
-      : ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(request.socket.remoteAddress ?? '');
+      : // Without a token only loopback callers, and never in production: behind a reverse
+        // proxy on the same machine every request comes from loopback.
+        deps.config.mode !== 'production' && ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(request.socket.remoteAddress ?? '');
     if (!allowed) return reply.status(404).type('text/plain').send('Not found');
     return reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics());
   });
