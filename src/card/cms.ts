@@ -70,6 +70,8 @@ function checkCms(cmsDer: Uint8Array, document: string, digestHex: string): Pars
   try {
     const asn1 = asn1js.fromBER(toArrayBuffer(cmsDer));
     if (asn1.offset === -1) throw new Error('not BER');
+    // Exactly one object: bytes after it would ride along into the evidence unsigned (found by fuzzing).
+    if (asn1.offset !== cmsDer.byteLength) throw new Error('data after the CMS');
     const info = new pkijs.ContentInfo({ schema: asn1.result });
     if (info.contentType !== ID_SIGNED_DATA) return { error: 'cms_malformed', detail: `content type ${info.contentType}` };
     signed = new pkijs.SignedData({ schema: info.content });
@@ -120,7 +122,13 @@ function checkCms(cmsDer: Uint8Array, document: string, digestHex: string): Pars
     return ski instanceof asn1js.OctetString && wanted !== undefined && Buffer.from(ski.valueBlock.valueHexView).equals(Buffer.from(wanted));
   });
   if (!signerCert) return { error: 'signer_certificate_missing', detail: 'the CMS does not carry the signer certificate' };
-  const signer = parseCertificate(new Uint8Array(signerCert.toSchema().toBER()));
+  let signer: ParsedCertificate;
+  try {
+    signer = parseCertificate(new Uint8Array(signerCert.toSchema().toBER()));
+  } catch (err) {
+    // pkijs reads certificates node:crypto refuses (e.g. a key that does not decode): found by fuzzing.
+    return { error: 'cms_malformed', detail: `signer certificate: ${(err as Error).message}` };
+  }
 
   const signedAttrsDer = new Uint8Array(attrs.encodedValue.slice(0));
   signedAttrsDer[0] = 0x31; // verified as SET OF, not the [0] IMPLICIT tag (RFC 5652 §5.4)
@@ -206,7 +214,13 @@ export function reverifyCardEvidence(input: {
   checks['signature'] = true;
   const at = input.signedAt;
   const profile = input.profiles.find((p) => p.id === input.evidence.issuerId);
-  const chain = input.evidence.chain.map((b64) => parseCertificate(new Uint8Array(Buffer.from(b64, 'base64'))));
+  let chain: ParsedCertificate[];
+  try {
+    chain = input.evidence.chain.map((b64) => parseCertificate(new Uint8Array(Buffer.from(b64, 'base64'))));
+  } catch (err) {
+    // Evidence whose chain no longer parses is invalid evidence, not a failure of the check (found by fuzzing).
+    return { ok: false, code: 'evidence_invalid', checks, detail: `chain: ${(err as Error).message}` };
+  }
   const [leaf, issuer] = chain;
   const anchor = chain[chain.length - 1];
   const anchorTrusted = profile?.anchors.some((a) => anchor && Buffer.from(a.der).equals(Buffer.from(anchor.der))) ?? false;

@@ -66,21 +66,24 @@ export function parsePersonalNumber(
     string,
   ];
   if (century !== undefined && sep === '+') return { ok: false, problem: 'format' };
-  const thisYear = today.getUTCFullYear();
-  let fullYear: number;
-  if (century !== undefined) {
-    if (!['18', '19', '20'].includes(century)) return { ok: false, problem: 'date' };
-    fullYear = Number(century + yy);
-  } else {
-    fullYear = thisYear - ((thisYear - Number(yy)) % 100 + 100) % 100;
-    if (sep === '+') fullYear -= 100;
-  }
   const month = Number(mm);
   let day = Number(dd);
   let kind: PersonalNumberKind = 'personnummer';
   if (day > 60) {
     day -= 60;
     kind = 'samordningsnummer';
+  }
+  const thisYear = today.getUTCFullYear();
+  let fullYear: number;
+  if (century !== undefined) {
+    if (!['18', '19', '20'].includes(century)) return { ok: false, problem: 'date' };
+    fullYear = Number(century + yy);
+  } else {
+    // The latest such birthday on or before today: someone of 99 born in December types
+    // the same YY as a baby born this year, and is 100 years older (found by fuzzing).
+    fullYear = thisYear - ((thisYear - Number(yy)) % 100 + 100) % 100;
+    if (Date.UTC(fullYear, month - 1, day) > today.getTime()) fullYear -= 100;
+    if (sep === '+') fullYear -= 100;
   }
   if (!isValidDate(fullYear, month, day)) return { ok: false, problem: 'date' };
   const birth = new Date(Date.UTC(fullYear, month - 1, day));

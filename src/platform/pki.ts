@@ -58,6 +58,9 @@ export function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
 /** Parses DER bytes; throws on anything that is not exactly one certificate. */
 export function parseCertificate(der: Uint8Array): ParsedCertificate {
   const x509 = new X509Certificate(der);
+  // node:crypto decodes the key only when asked: a certificate whose key does not decode
+  // would otherwise throw later, out of checks that trust it parsed (found by fuzzing).
+  if (x509.publicKey.type !== 'public') throw new Error('certificate key is not a public key');
   const asn1 = asn1js.fromBER(toArrayBuffer(der));
   if (asn1.offset === -1 || asn1.offset !== der.byteLength) throw new Error('certificate is not a single DER object');
   return { der, x509, pkijs: new pkijs.Certificate({ schema: asn1.result }) };
