@@ -61,8 +61,8 @@ export interface OcspOptions {
   /** Without nextUpdate, how long an answer may be reused. */
   defaultCacheSeconds?: number;
   fetch?: typeof fetch;
-  /** Told where each answer came from (for metrics). */
-  onLookup?: (source: 'cache' | 'responder') => void;
+  /** Told where each answer came from, or that the responder gave none we can use (for metrics). */
+  onLookup?: (source: 'cache' | 'responder' | 'error') => void;
 }
 
 interface CachedAnswer {
@@ -115,7 +115,6 @@ export function createOcspClient(options: OcspOptions) {
       };
     }
     stats.requests++;
-    options.onLookup?.('responder');
     const certId = await pkijs.CertID.create(cert.pkijs, { hashAlgorithm: 'SHA-1', issuerCertificate: issuer.pkijs });
     const nonce = randomBytes(16);
     const request = new pkijs.OCSPRequest();
@@ -138,10 +137,18 @@ export function createOcspClient(options: OcspOptions) {
       if (buf.byteLength > MAX_RESPONSE_BYTES) throw new OcspError('malformed', 'response too large');
       responseDer = buf;
     } catch (err) {
+      options.onLookup?.('error');
       if (err instanceof OcspError) throw err;
       throw new OcspError('unreachable', (err as Error).message);
     }
-    const result = verifyOcspResponse({ responseDer, cert, issuer, certId, nonce, now: clock.now(), skewMs });
+    let result: Omit<OcspResult, 'fromCache'>;
+    try {
+      result = verifyOcspResponse({ responseDer, cert, issuer, certId, nonce, now: clock.now(), skewMs });
+    } catch (err) {
+      options.onLookup?.('error');
+      throw err;
+    }
+    options.onLookup?.('responder');
     if (result.status !== 'unknown') {
       const now = clock.now().getTime();
       const until = result.nextUpdate ? result.nextUpdate.getTime() : now + (options.defaultCacheSeconds ?? 300) * 1000;
@@ -190,6 +197,8 @@ export function verifyOcspResponse(input: {
   try {
     const asn1 = asn1js.fromBER(toArrayBuffer(responseDer));
     if (asn1.offset === -1) throw new Error('not BER');
+    // Exactly one object: bytes after it would be kept in signature evidence unsigned (found by fuzzing).
+    if (asn1.offset !== responseDer.byteLength) throw new Error('data after the OCSP response');
     const response = new pkijs.OCSPResponse({ schema: asn1.result });
     const status = response.responseStatus.valueBlock.valueDec;
     if (status !== 0) throw new OcspError('not_successful', `responseStatus ${status}`);
@@ -208,7 +217,12 @@ export function verifyOcspResponse(input: {
   const data = basic.tbsResponseData;
   const responderId = data.responderID as pkijs.RelativeDistinguishedNames | asn1js.OctetString;
   const candidates: ParsedCertificate[] = [issuer];
-  for (const c of basic.certs ?? []) candidates.push(parseCertificate(new Uint8Array(c.toSchema().toBER())));
+  try {
+    for (const c of basic.certs ?? []) candidates.push(parseCertificate(new Uint8Array(c.toSchema().toBER())));
+  } catch (err) {
+    // A certificate pkijs reads but node:crypto does not is a malformed answer, not a crash (found by fuzzing).
+    throw new OcspError('malformed', `responder certificate: ${(err as Error).message}`);
+  }
   const matchesResponderId = (c: ParsedCertificate) => {
     if (responderId instanceof asn1js.OctetString) {
       const keyHash = createHash('sha1').update(c.pkijs.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView).digest();
