@@ -802,23 +802,27 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRoutesDeps): Pr
   async function renderCase(request: FastifyRequest, reply: FastifyReply, found: { row: CaseRow; type: CaseTypeDef; principal: Principal; access: Access }) {
     const { row, type, principal, access } = found;
     const q = request.query as { m?: string };
-    const messages = await cases.messages(row.id);
+    // Independent reads in parallel: the page is read after every submission and message.
+    const [messages, readBefore, allAttachments, org, evidence, submitter, officer] = await Promise.all([
+      cases.messages(row.id),
+      readSet(row.id, principal.personnummer),
+      cases.attachments(row.id),
+      accounts.findOrganisation(row.orgnr),
+      row.evidence_id ? signing.evidence(row.evidence_id) : Promise.resolve(undefined),
+      row.submitted_by ? accounts.findPerson(row.submitted_by) : Promise.resolve(undefined),
+      row.officer ? accounts.findPerson(row.officer) : Promise.resolve(undefined),
+    ]);
     const unreadIds = new Set<string>();
     if (access === 'member') {
-      for (const m of messages) if (m.side === 'agency') unreadIds.add(m.id);
+      for (const m of messages) if (m.side === 'agency' && !readBefore.has(m.id)) unreadIds.add(m.id);
     }
-    const readBefore = await readSet(row.id, principal.personnummer);
-    for (const id of readBefore) unreadIds.delete(id);
     await cases.markRead(row.id, principal.personnummer);
     const ctx = await pageContext(deps, request, reply);
     const { t, lang } = ctx;
-    const attachments = (await cases.attachments(row.id)).filter((a) => a.messageId === null);
-    const org = await accounts.findOrganisation(row.orgnr);
-    const evidence = row.evidence_id ? await signing.evidence(row.evidence_id) : undefined;
+    const attachments = allAttachments.filter((a) => a.messageId === null);
     const people = new Map<string, string>();
-    for (const pn of [row.submitted_by, row.officer]) {
-      if (pn) people.set(pn, (await accounts.findPerson(pn))?.name ?? formatPersonalNumber(pn));
-    }
+    if (row.submitted_by) people.set(row.submitted_by, submitter?.name ?? formatPersonalNumber(row.submitted_by));
+    if (row.officer) people.set(row.officer, officer?.name ?? formatPersonalNumber(row.officer));
     const notice =
       q.m === 'submitted' && row.case_number
         ? t['cases.submittedNotice']({ number: row.case_number })

@@ -633,7 +633,7 @@ export function createCases(deps: {
         subject: row.id,
         document: current.document,
         text: input.text,
-        returnPath: `/cases/${row.id}`,
+        returnPath: `/cases/${row.id}?m=submitted`,
         cancelPath: `/cases/${row.id}/review`,
       });
     },

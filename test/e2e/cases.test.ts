@@ -286,8 +286,9 @@ async function signWithCard(page: Page, context: BrowserContext, personnummer: s
 /** From the sign result to the submitted case; returns its case number. */
 async function continueToCase(page: Page, title: string): Promise<string> {
   await page.getByRole('link', { name: 'Fortsätt' }).click();
-  await page.waitForURL(/\/cases\/[0-9a-f-]{36}$/);
+  await page.waitForURL(/\/cases\/[0-9a-f-]{36}\?m=submitted$/);
   expect(await h1(page)).toBe(title);
+  await expect.poll(() => page.getByRole('status').filter({ hasText: 'Ärendet är inskickat' }).count()).toBe(1);
   await checkA11y(page);
   const facts = await described(page.getByRole('main').locator('dl.facts'));
   expect(facts['Ärendenummer']).toMatch(CASE_NUMBER);
