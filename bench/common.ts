@@ -8,6 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import pg from 'pg';
 import { READY_PREFIX, STATS_PREFIX, type ReadyMessage, type StatsMessage } from './servers/protocol.js';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -142,5 +144,32 @@ export function machineBusySeconds(): number | undefined {
     return Number.isFinite(busy) ? busy / 100 : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** Removes a benchmark's PostgreSQL schema; a failure is reported, not thrown (cleanup). */
+export async function dropSchema(url: string, schema: string, label: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+    await client.query(`drop schema if exists ${schema} cascade`);
+  } catch (err) {
+    console.error(`${label}: could not drop schema ${schema}: ${(err as Error).message}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Removes a benchmark's Redis keys (in batches); a failure is reported, not thrown. */
+export async function deleteKeys(url: string, prefix: string, label: string): Promise<void> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await client.connect();
+    const keys = await client.keys(`${prefix}*`);
+    for (let i = 0; i < keys.length; i += 1000) await client.del(...keys.slice(i, i + 1000));
+  } catch (err) {
+    console.error(`${label}: could not delete Redis keys ${prefix}*: ${(err as Error).message}`);
+  } finally {
+    client.disconnect();
   }
 }

@@ -40,8 +40,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
-import pg from 'pg';
 import { Pool } from 'undici';
 import { createServices } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
@@ -49,6 +47,8 @@ import { CASE_SUBMISSION } from '../src/cases/service.js';
 import { freePort } from '../test/support/ports.js';
 import {
   BenchError,
+  deleteKeys,
+  dropSchema,
   intSetting,
   machineBusySeconds,
   makeTempDir,
@@ -900,8 +900,8 @@ async function runOnce(
   } finally {
     for (const p of portals) await stopServer(p.child);
     await Promise.all(pools.map((p) => p.close().catch(() => undefined)));
-    await dropSchema(settings.postgresUrl, schema);
-    await deleteKeys(settings.redisUrl, redisPrefix);
+    await dropSchema(settings.postgresUrl, schema, 'load case');
+    await deleteKeys(settings.redisUrl, redisPrefix, 'load case');
   }
 }
 
@@ -1197,29 +1197,4 @@ function cpuSince(before: ReadonlyMap<number, number>, after: ReadonlyMap<number
   let total = 0;
   for (const [pid, seconds] of after) total += seconds - (before.get(pid) ?? 0);
   return total;
-}
-
-async function dropSchema(url: string, schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  try {
-    await client.connect();
-    await client.query(`drop schema if exists ${schema} cascade`);
-  } catch (err) {
-    console.error(`load case: could not drop schema ${schema}: ${(err as Error).message}`);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-async function deleteKeys(url: string, prefix: string): Promise<void> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await client.connect();
-    const keys = await client.keys(`${prefix}*`);
-    for (let i = 0; i < keys.length; i += 1000) await client.del(...keys.slice(i, i + 1000));
-  } catch (err) {
-    console.error(`load case: could not delete Redis keys ${prefix}*: ${(err as Error).message}`);
-  } finally {
-    client.disconnect();
-  }
 }

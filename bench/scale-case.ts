@@ -19,9 +19,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { Redis } from 'ioredis';
-import pg from 'pg';
-import { BenchError, machineBusySeconds, makeTempDir, processCpuSeconds, startServer, stopServer } from './common.js';
+import { BenchError, deleteKeys, dropSchema, machineBusySeconds, makeTempDir, processCpuSeconds, startServer, stopServer } from './common.js';
 
 export interface ScaleSettings {
   duration: number;
@@ -196,8 +194,8 @@ export async function runScaleCase(settings: ScaleSettings): Promise<boolean> {
       }
     }
   } finally {
-    await dropSchema(settings.postgresUrl, schema);
-    await deleteKeys(settings.redisUrl, redisPrefix);
+    await dropSchema(settings.postgresUrl, schema, 'scale case');
+    await deleteKeys(settings.redisUrl, redisPrefix, 'scale case');
   }
 
   const baseline = rows[0]?.reqPerSec ?? 0;
@@ -222,29 +220,4 @@ export async function runScaleCase(settings: ScaleSettings): Promise<boolean> {
   const bad = rows.filter((r) => r.non2xx > 0 || r.errors > 0);
   for (const r of bad) console.error(`WARNING: ${r.label} had ${r.non2xx} non-2xx answers and ${r.errors} errors; its figure does not measure the page.`);
   return bad.length === 0;
-}
-
-async function dropSchema(url: string, schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  try {
-    await client.connect();
-    await client.query(`drop schema if exists ${schema} cascade`);
-  } catch (err) {
-    console.error(`scale case: could not drop schema ${schema}: ${(err as Error).message}`);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-async function deleteKeys(url: string, prefix: string): Promise<void> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await client.connect();
-    const keys = await client.keys(`${prefix}*`);
-    if (keys.length > 0) await client.del(...keys);
-  } catch (err) {
-    console.error(`scale case: could not delete Redis keys ${prefix}*: ${(err as Error).message}`);
-  } finally {
-    client.disconnect();
-  }
 }

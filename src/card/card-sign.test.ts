@@ -6,32 +6,27 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSigner, type SignerCard } from '../../devtools/netid-signer/server.js';
-import { CARD_PEOPLE, startCardTestbed, type CardTestbed } from '../../test/support/card.js';
+import { CARD_PEOPLE, signerCards, startCardTestbed, type CardTestbed } from '../../test/support/card.js';
 import { parseCertificate, pemToDerList } from '../platform/pki.js';
 
 let tb: CardTestbed;
 let signer: FastifyInstance;
 let signerUrl: string;
 
-function signerCards(activated = true): SignerCard[] {
-  return tb.demo.cards.map((c) => {
-    const person = CARD_PEOPLE.find((p) => p.personnummer === c.personnummer);
-    return {
-      personnummer: c.personnummer,
-      name: `${person?.givenName ?? ''} ${person?.surname ?? ''}`,
-      issuerName: c.issuer,
-      signingCertPath: c.signing.certPath,
-      signingKeyPath: c.signing.keyPath,
-      loginCertPath: c.login.certPath,
-      loginKeyPath: c.login.keyPath,
-      signingActivated: activated,
-    };
-  });
+function signerCardsOf(activated = true): SignerCard[] {
+  return signerCards(
+    tb.demo,
+    (pnr) => {
+      const person = CARD_PEOPLE.find((p) => p.personnummer === pnr);
+      return `${person?.givenName ?? ''} ${person?.surname ?? ''}`;
+    },
+    activated,
+  );
 }
 
 beforeAll(async () => {
   tb = await startCardTestbed({ listen: true });
-  signer = await buildSigner({ portalUrl: tb.portalUrl, cards: signerCards(), signingCode: '123456', now: () => tb.clock.now() });
+  signer = await buildSigner({ portalUrl: tb.portalUrl, cards: signerCardsOf(), signingCode: '123456', now: () => tb.clock.now() });
   signerUrl = await signer.listen({ host: '127.0.0.1', port: 0 });
 }, 60_000);
 afterAll(async () => {
@@ -127,7 +122,7 @@ describe('refused card signatures: nothing is stored and the person is told why'
   });
 
   it('a card without an activated signing certificate: the person is told how to activate it', async () => {
-    const unactivated = await buildSigner({ portalUrl: tb.portalUrl, cards: signerCards(false), signingCode: '123456' });
+    const unactivated = await buildSigner({ portalUrl: tb.portalUrl, cards: signerCardsOf(false), signingCode: '123456' });
     const url = await unactivated.listen({ host: '127.0.0.1', port: 0 });
     try {
       const { cookie, request, bridge } = await startSigning({ case: 'noact' });

@@ -14,10 +14,11 @@ import { AppError } from '../platform/http/errors.js';
 import type { Lang, MessageKey, Messages } from '../platform/i18n/index.js';
 import { Layout, Notice } from '../platform/views/layout.js';
 import { pageContext, sendHtml, type ViewDeps } from '../platform/views/render.js';
-import { countryName, parseFieldValue, problemMessageParams, type FieldSpec } from './formats.js';
+import { countryName, parseFieldValue } from './formats.js';
 import { RegisterError, type Register } from './register.js';
-import { ErrorSummary, ScalarInput } from './views/fields.js';
-import type { ScalarField } from './types.js';
+import { ErrorSummary, problemText, ScalarInput } from './views/fields.js';
+import { fieldSpec, type ScalarField } from './types.js';
+import type { ComponentChildren } from 'preact';
 
 export interface OrgRoutesDeps extends ViewDeps {
   clock: Clock;
@@ -74,13 +75,12 @@ function parseForm(fields: readonly ScalarField[], body: Record<string, unknown>
   const errors = new Map<string, string>();
   for (const f of fields) {
     const raw = typeof body[f.id] === 'string' ? (body[f.id] as string) : undefined;
-    const spec: FieldSpec = { type: f.type, required: f.required, ...(f.maxLength ? { maxLength: f.maxLength } : {}), ...(f.options ? { options: f.options.map((o) => o.value) } : {}) };
+    const spec = fieldSpec(f);
     const r = parseFieldValue(spec, raw, lang);
     if (r.ok) values[f.id] = r.value;
     else {
       values[f.id] = raw ?? '';
-      const entry = t[`field.error.${r.problem}` as MessageKey] as string | ((p: Record<string, string | number>) => string);
-      errors.set(`${prefix}${f.id}`, typeof entry === 'function' ? entry(problemMessageParams(spec, r.problem, lang)) : entry);
+      errors.set(`${prefix}${f.id}`, problemText(t, spec, r.problem, lang));
     }
   }
   return { values, errors };
@@ -119,113 +119,38 @@ export async function orgRoutes(app: FastifyInstance, deps: OrgRoutesDeps): Prom
         <ErrorSummary t={t} title={t['cases.errorSummary']} items={summary}>
           <p>{t['cases.notSaved']}</p>
         </ErrorSummary>
-        <section aria-labelledby="contacts-h">
-          <h2 id="contacts-h">{t['register.contacts']}</h2>
-          {contacts.length === 0 ? (
-            <p>{t['register.empty']}</p>
-          ) : (
-            <div class="table-scroll">
-              <table aria-labelledby="contacts-h">
-                <thead>
-                  <tr>
-                    <th scope="col">{t['register.col.name']}</th>
-                    <th scope="col">{t['register.col.address']}</th>
-                    <th scope="col">{t['register.col.country']}</th>
-                    <th scope="col">
-                      <span class="visually-hidden">{t['cases.col.action']}</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {contacts.map((c) => (
-                    <tr key={c.id}>
-                      <td>{c.name}</td>
-                      <td class="pre">{c.address}</td>
-                      <td>{countryName(c.country, lang)}</td>
-                      <td>
-                        <form method="post" action={`/register/contact/${c.id}/delete`} class="inline-form">
-                          <input type="hidden" name="_csrf" value={ctx.csrf ?? ''} />
-                          <button type="submit" class="button-secondary">
-                            {t['register.delete']({ name: c.name })}
-                          </button>
-                        </form>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-          <form method="post" action="/register/contacts" novalidate>
-            <input type="hidden" name="_csrf" value={ctx.csrf ?? ''} />
-            <fieldset>
-              <legend>{t['register.addContact']}</legend>
-              {CONTACT_FIELDS.map((f) => (
-                <ScalarInput key={f.id} field={{ ...f, id: `contact-${f.id}` }} path={`contact-${f.id}`} value={valueOf('contact', f.id)} error={errors.get(`contact-${f.id}`)} lang={lang} t={t} />
-              ))}
-              <button type="submit" class="button-secondary">
-                {t['register.addContact']}
-              </button>
-            </fieldset>
-          </form>
-        </section>
-        <section aria-labelledby="products-h">
-          <h2 id="products-h">{t['register.products']}</h2>
-          {products.length === 0 ? (
-            <p>{t['register.empty']}</p>
-          ) : (
-            <div class="table-scroll">
-              <table aria-labelledby="products-h">
-                <thead>
-                  <tr>
-                    <th scope="col">{t['register.col.description']}</th>
-                    <th scope="col">{t['register.col.classification']}</th>
-                    <th scope="col">
-                      <span class="visually-hidden">{t['cases.col.action']}</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {products.map((p) => (
-                    <tr key={p.id}>
-                      <td>{p.description}</td>
-                      <td>{p.classification}</td>
-                      <td>
-                        <form method="post" action={`/register/product/${p.id}/delete`} class="inline-form">
-                          <input type="hidden" name="_csrf" value={ctx.csrf ?? ''} />
-                          <button type="submit" class="button-secondary">
-                            {t['register.delete']({ name: p.description })}
-                          </button>
-                        </form>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-          <form method="post" action="/register/products" novalidate>
-            <input type="hidden" name="_csrf" value={ctx.csrf ?? ''} />
-            <fieldset>
-              <legend>{t['register.addProduct']}</legend>
-              {PRODUCT_FIELDS.map((f) => (
-                <ScalarInput key={f.id} field={{ ...f, id: `product-${f.id}` }} path={`product-${f.id}`} value={valueOf('product', f.id)} error={errors.get(`product-${f.id}`)} lang={lang} t={t} />
-              ))}
-              <button type="submit" class="button-secondary">
-                {t['register.addProduct']}
-              </button>
-            </fieldset>
-          </form>
-        </section>
+        <RegisterSection
+          kind="contact"
+          heading={t['register.contacts']}
+          columns={[t['register.col.name'], t['register.col.address'], t['register.col.country']]}
+          rows={contacts.map((c) => ({ id: c.id, name: c.name, cells: [c.name, <span class="pre">{c.address}</span>, countryName(c.country, lang)] }))}
+          fields={CONTACT_FIELDS}
+          addLabel={t['register.addContact']}
+          valueOf={(id) => valueOf('contact', id)}
+          errors={errors}
+          csrf={ctx.csrf ?? ''}
+          lang={lang}
+          t={t}
+        />
+        <RegisterSection
+          kind="product"
+          heading={t['register.products']}
+          columns={[t['register.col.description'], t['register.col.classification']]}
+          rows={products.map((p) => ({ id: p.id, name: p.description, cells: [p.description, p.classification] }))}
+          fields={PRODUCT_FIELDS}
+          addLabel={t['register.addProduct']}
+          valueOf={(id) => valueOf('product', id)}
+          errors={errors}
+          csrf={ctx.csrf ?? ''}
+          lang={lang}
+          t={t}
+        />
       </Layout>,
       options.status ?? 200,
     );
   }
 
   app.get<{ Querystring: { saved?: string } }>('/register', async (request, reply) => renderRegister(request, reply, { saved: request.query.saved === '1' }));
-
-  const unprefix = (body: Record<string, unknown>, prefix: string) =>
-    Object.fromEntries(Object.entries(body ?? {}).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
 
   app.post<{ Body: Record<string, unknown> }>('/register/contacts', async (request, reply) => {
     const org = await acting(request);
@@ -365,7 +290,7 @@ export async function orgRoutes(app: FastifyInstance, deps: OrgRoutesDeps): Prom
     const action = body['action'];
     if (action !== 'add' && action !== 'remove') throw new AppError('bad_request', 'unknown action');
     const { t, lang } = request;
-    const source = action === 'add' ? unprefixUser(body) : { ...body, email: 'x@example.invalid' };
+    const source = action === 'add' ? unprefix(body, 'user-') : { ...body, email: 'x@example.invalid' };
     const parsed = parseForm(USER_FIELDS, source, lang, t, 'user-');
     const pn = parsePersonalNumber(parsed.values['personnummer'] ?? '', clock.now());
     if (!pn.ok && !parsed.errors.has('user-personnummer')) parsed.errors.set('user-personnummer', t['orgUsers.error.personnummer']);
@@ -396,6 +321,87 @@ export async function orgRoutes(app: FastifyInstance, deps: OrgRoutesDeps): Prom
   });
 }
 
-function unprefixUser(body: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(body).filter(([k]) => k.startsWith('user-')).map(([k, v]) => [k.slice(5), v]));
+/** The fields of one of several forms on a page, whose names carry the form's prefix. */
+function unprefix(body: Record<string, unknown> | undefined, prefix: string): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(body ?? {}).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+}
+
+/** One register (contacts or products): its table with a remove button per row, and the form that adds one. */
+function RegisterSection(props: {
+  kind: 'contact' | 'product';
+  heading: string;
+  columns: readonly string[];
+  rows: readonly { id: string; name: string; cells: readonly ComponentChildren[] }[];
+  fields: readonly ScalarField[];
+  addLabel: string;
+  valueOf: (id: string) => string;
+  errors: ReadonlyMap<string, string>;
+  csrf: string;
+  lang: Lang;
+  t: Messages;
+}) {
+  const { kind, t } = props;
+  const headingId = `${kind}s-h`;
+  return (
+    <section aria-labelledby={headingId}>
+      <h2 id={headingId}>{props.heading}</h2>
+      {props.rows.length === 0 ? (
+        <p>{t['register.empty']}</p>
+      ) : (
+        <div class="table-scroll">
+          <table aria-labelledby={headingId}>
+            <thead>
+              <tr>
+                {props.columns.map((c) => (
+                  <th scope="col" key={c}>
+                    {c}
+                  </th>
+                ))}
+                <th scope="col">
+                  <span class="visually-hidden">{t['cases.col.action']}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.rows.map((row) => (
+                <tr key={row.id}>
+                  {row.cells.map((cell, i) => (
+                    <td key={i}>{cell}</td>
+                  ))}
+                  <td>
+                    <form method="post" action={`/register/${kind}/${row.id}/delete`} class="inline-form">
+                      <input type="hidden" name="_csrf" value={props.csrf} />
+                      <button type="submit" class="button-secondary">
+                        {t['register.delete']({ name: row.name })}
+                      </button>
+                    </form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <form method="post" action={`/register/${kind}s`} novalidate>
+        <input type="hidden" name="_csrf" value={props.csrf} />
+        <fieldset>
+          <legend>{props.addLabel}</legend>
+          {props.fields.map((f) => (
+            <ScalarInput
+              key={f.id}
+              field={{ ...f, id: `${kind}-${f.id}` }}
+              path={`${kind}-${f.id}`}
+              value={props.valueOf(f.id)}
+              error={props.errors.get(`${kind}-${f.id}`)}
+              lang={props.lang}
+              t={t}
+            />
+          ))}
+          <button type="submit" class="button-secondary">
+            {props.addLabel}
+          </button>
+        </fieldset>
+      </form>
+    </section>
+  );
 }

@@ -26,11 +26,11 @@ import type { Signing } from '../signing/service.js';
 import { CheckList, EvidenceFacts, groupedDigest } from '../signing/routes.js';
 import { formatSize, summarySections } from './display.js';
 import { attachmentMessageParams, checkAttachment, type FileProblem } from './file-types.js';
-import { parseFieldValue, problemMessageParams } from './formats.js';
+import { parseFieldValue, type FieldSpec } from './formats.js';
 import { renderReceiptPdf } from './receipt.js';
 import { CaseError, type AttachmentInfo, type CaseRow, type Cases, type FieldError } from './service.js';
 import { ATTACHMENTS_STEP, fieldSpec, type CaseData, type CaseTypeDef, type GroupField, type ScalarField, type StepDef } from './types.js';
-import { controlId, ErrorSummary, FieldInput } from './views/fields.js';
+import { controlId, ErrorSummary, FieldInput, problemText } from './views/fields.js';
 import type { Register } from './register.js';
 
 export interface CaseRoutesDeps extends ViewDeps {
@@ -805,7 +805,7 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRoutesDeps): Pr
     // Independent reads in parallel: the page is read after every submission and message.
     const [messages, readBefore, allAttachments, org, evidence, submitter, officer] = await Promise.all([
       cases.messages(row.id),
-      readSet(row.id, principal.personnummer),
+      cases.readMessageIds(row.id, principal.personnummer).then((ids) => new Set(ids)),
       cases.attachments(row.id),
       accounts.findOrganisation(row.orgnr),
       row.evidence_id ? signing.evidence(row.evidence_id) : Promise.resolve(undefined),
@@ -919,11 +919,6 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRoutesDeps): Pr
     );
   }
 
-  async function readSet(caseId: string, personnummer: string): Promise<Set<string>> {
-    const rows = await deps.cases.readMessageIds(caseId, personnummer);
-    return new Set(rows);
-  }
-
   function MessageForm(props: { row: CaseRow; t: Messages; csrf: string }) {
     const { t } = props;
     return (
@@ -983,9 +978,10 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRoutesDeps): Pr
     if (row.status === 'draft') throw new AppError('bad_request', 'drafts take no messages');
     if (row.status === 'closed') throw new AppError('bad_request', 'closed');
     if (access === 'staff' && !principal.staff.includes('case_officer')) throw new AppError('forbidden', 'only case officers reply');
-    const body = parseFieldValue({ type: 'textarea', required: true, maxLength: 5000 }, form.fields['body'], request.lang);
+    const bodySpec: FieldSpec = { type: 'textarea', required: true, maxLength: 5000 };
+    const body = parseFieldValue(bodySpec, form.fields['body'], request.lang);
     const problems: string[] = [];
-    if (!body.ok) problems.push(fieldErrorText(found.type, undefined, { step: '', path: 'body', problem: body.problem }, request.lang, t, { type: 'textarea', required: true, maxLength: 5000 }));
+    if (!body.ok) problems.push(problemText(t, bodySpec, body.problem, request.lang));
     let file: { fileName: string; mediaType: string; bytes: Buffer } | undefined;
     if (form.tooLarge) problems.push(fileProblemText(t, 'too_large'));
     else if (form.file) {
@@ -1210,7 +1206,7 @@ function pathLabel(type: CaseTypeDef, path: string, lang: Lang): string {
   return path;
 }
 
-function fieldErrorText(type: CaseTypeDef, step: StepDef | undefined, error: FieldError, lang: Lang, t: Messages, specOverride?: Parameters<typeof problemMessageParams>[0]): string {
+function fieldErrorText(type: CaseTypeDef, step: StepDef | undefined, error: FieldError, lang: Lang, t: Messages): string {
   const [first = '', , sub] = error.path.split('.');
   let group: GroupField | undefined;
   let field: ScalarField | undefined;
@@ -1225,10 +1221,7 @@ function fieldErrorText(type: CaseTypeDef, step: StepDef | undefined, error: Fie
   }
   if (error.problem === 'group_min') return t['cases.group_min']({ min: group?.min ?? 1 });
   if (error.problem === 'group_max') return t['cases.group_max']({ max: group?.max ?? 1 });
-  const spec = specOverride ?? (field ? fieldSpec(field) : { type: 'text' as const, required: true });
-  const entry = t[`field.error.${error.problem}` as MessageKey] as string | ((p: Record<string, string | number>) => string) | undefined;
-  if (typeof entry === 'function') return entry(problemMessageParams(spec, error.problem, lang));
-  return entry ?? error.problem;
+  return problemText(t, field ? fieldSpec(field) : { type: 'text', required: true }, error.problem, lang);
 }
 
 /** RFC 6266 / 5987: an ASCII fallback and the UTF-8 name; no quotes or line breaks get through. */

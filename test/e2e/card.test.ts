@@ -13,7 +13,7 @@ import { buildSigner } from '../../devtools/netid-signer/server.js';
 import { ensureDemoPki, startOcspResponder, type DemoPki, type OcspResponder } from '../../devtools/test-pki/index.js';
 import { ManualClock } from '../../src/platform/clock.js';
 import { TEST_NOW } from '../support/app.js';
-import { CARD_PEOPLE, freePort } from '../support/card.js';
+import { CARD_PEOPLE, freePort, signerCards } from '../support/card.js';
 import { checkA11y, expectStatus, startE2E, withPage, type E2E } from './harness.js';
 
 let e2e: E2E;
@@ -38,16 +38,7 @@ beforeAll(async () => {
       signer = await buildSigner({
         portalUrl: baseUrl,
         signingCode: '123456',
-        cards: demo.cards.map((c) => ({
-          personnummer: c.personnummer,
-          name: CARD_PEOPLE.find((p) => p.personnummer === c.personnummer)?.givenName ?? c.personnummer,
-          issuerName: c.issuer,
-          signingCertPath: c.signing.certPath,
-          signingKeyPath: c.signing.keyPath,
-          loginCertPath: c.login.certPath,
-          loginKeyPath: c.login.keyPath,
-          signingActivated: true,
-        })),
+        cards: signerCards(demo, (pnr) => CARD_PEOPLE.find((p) => p.personnummer === pnr)?.givenName ?? pnr),
       });
       signerUrl = await signer.listen({ host: '127.0.0.1', port: 0 });
       return {

@@ -21,7 +21,7 @@ import { ensureDemoPki, startOcspResponder, type DemoPki, type OcspResponder } f
 import { ManualClock } from '../../src/platform/clock.js';
 import { TEST_NOW } from '../support/app.js';
 import { BANKID_PEOPLE } from '../support/bankid.js';
-import { CARD_PEOPLE, freePort } from '../support/card.js';
+import { CARD_PEOPLE, freePort, signerCards } from '../support/card.js';
 import { checkA11y, expectStatus, startE2E, withPage, type E2E } from './harness.js';
 import { StartPage } from './pages.js';
 
@@ -67,16 +67,7 @@ beforeAll(async () => {
       signer = await buildSigner({
         portalUrl: baseUrl,
         signingCode: '123456',
-        cards: demo.cards.map((c) => ({
-          personnummer: c.personnummer,
-          name: CARD_PEOPLE.find((p) => p.personnummer === c.personnummer)?.givenName ?? c.personnummer,
-          issuerName: c.issuer,
-          signingCertPath: c.signing.certPath,
-          signingKeyPath: c.signing.keyPath,
-          loginCertPath: c.login.certPath,
-          loginKeyPath: c.login.keyPath,
-          signingActivated: true,
-        })),
+        cards: signerCards(demo, (pnr) => CARD_PEOPLE.find((p) => p.personnummer === pnr)?.givenName ?? pnr),
       });
       signerUrl = await signer.listen({ host: '127.0.0.1', port: 0 });
       return {

@@ -8,6 +8,7 @@ import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ensureDemoPki, startOcspResponder, type DemoPki, type OcspResponder } from '../../devtools/test-pki/index.js';
+import type { SignerCard } from '../../devtools/netid-signer/server.js';
 import { ManualClock } from '../../src/platform/clock.js';
 import { startTestApp, TEST_NOW, type TestApp } from './app.js';
 import { freePort } from './ports.js';
@@ -123,4 +124,18 @@ export async function startCardTestbed(
       if (!options.pkiDir) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The demo cards as the simulated Net iD signer holds them (`nameOf` gives the name it shows). */
+export function signerCards(demo: DemoPki, nameOf: (personnummer: string) => string, activated = true): SignerCard[] {
+  return demo.cards.map((c) => ({
+    personnummer: c.personnummer,
+    name: nameOf(c.personnummer),
+    issuerName: c.issuer,
+    signingCertPath: c.signing.certPath,
+    signingKeyPath: c.signing.keyPath,
+    loginCertPath: c.login.certPath,
+    loginKeyPath: c.login.keyPath,
+    signingActivated: activated,
+  }));
 }

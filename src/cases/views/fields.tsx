@@ -5,8 +5,7 @@
  */
 import type { ComponentChildren } from 'preact';
 import type { Lang, Messages, MessageKey } from '../../platform/i18n/index.js';
-import { countryOptions, currencyOptions, mlCategories } from '../formats.js';
-import type { FieldError } from '../service.js';
+import { countryOptions, currencyOptions, mlCategories, problemMessageParams, type FieldProblem, type FieldSpec } from '../formats.js';
 import type { FieldDef, GroupField, ScalarField } from '../types.js';
 
 /** The id of a form control for a field path ("products.0.description" → "f-products-0-description"). */
@@ -14,13 +13,11 @@ export function controlId(path: string): string {
   return `f-${path.replace(/[^a-zA-Z0-9_-]/g, '-')}`;
 }
 
-export function errorText(t: Messages, error: Pick<FieldError, 'problem'>, group?: GroupField): string {
-  if (error.problem === 'group_min') return t['cases.group_min']({ min: group?.min ?? 1 });
-  if (error.problem === 'group_max') return t['cases.group_max']({ max: group?.max ?? 1 });
-  const key = `field.error.${error.problem}` as MessageKey;
-  const entry = t[key] as string | ((p: Record<string, unknown>) => string) | undefined;
-  if (typeof entry === 'function') return entry({});
-  return entry ?? error.problem;
+/** The user's message for a problem with a value, with the limits of the field's spec. */
+export function problemText(t: Messages, spec: FieldSpec, problem: FieldProblem, lang: Lang): string {
+  const entry = t[`field.error.${problem}` as MessageKey] as string | ((p: Record<string, string | number>) => string) | undefined;
+  if (typeof entry === 'function') return entry(problemMessageParams(spec, problem, lang));
+  return entry ?? problem;
 }
 
 export function ErrorSummary(props: { t: Messages; title: string; items: { href: string; text: string }[]; children?: ComponentChildren }) {
