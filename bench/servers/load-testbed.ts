@@ -94,7 +94,7 @@ const signerCards: SignerCard[] = cardHolders.map((p) => ({
 const signers: FastifyInstance[] = [];
 const signerUrls: string[] = [];
 for (const portalUrl of portals) {
-  const signer = await buildSigner({ portalUrl, cards: signerCards, signingCode: LOAD_SIGNING_CODE });
+  const signer = await buildSigner({ portalUrl, cards: signerCards, signingCode: LOAD_SIGNING_CODE, clock: systemClock });
   signerUrls.push(await signer.listen({ host: '127.0.0.1', port: 0 }));
   signers.push(signer);
 }

@@ -13,7 +13,7 @@
  * one BankID, a Mobile BankID (test policy 1.2.3.4.25).
  */
 import { X509Certificate } from 'node:crypto';
-import { type Clock, systemClock } from '../../src/platform/clock.js';
+import type { Clock } from '../../src/platform/clock.js';
 import {
   OID,
   distinguishedName,
@@ -28,9 +28,13 @@ import {
   bytesToHex,
   exportPkcs8,
   generateKeyPair,
+  coversSpan,
   randomSerial,
+  spanOf,
   toPem,
+  windowAround,
   wholeSeconds,
+  type ValiditySpan,
 } from '../test-pki/crypto.js';
 import { createPkcs12 } from '../test-pki/pkcs12.js';
 import { BankIdTestError } from './errors.js';
@@ -124,7 +128,7 @@ export interface BankIdTestPki {
   issueRpCertificate(identity: BankIdRpIdentity, options?: { authorized?: boolean }): Promise<RpCertificate>;
   /** The registered RP certificate with this fingerprint, if any. */
   rpByFingerprint(fingerprint256: string): RpCertificate | undefined;
-  /** Issues a BankID for the person unless one with the same names is valid now. */
+  /** Issues a BankID for the person unless one with the same names is valid at the clock and real time. */
   ensureUser(person: BankIdPerson): Promise<BankIdUserCertificate>;
   user(personnummer: string): BankIdUserCertificate | undefined;
   users(): readonly BankIdUserCertificate[];
@@ -133,7 +137,8 @@ export interface BankIdTestPki {
 }
 
 export interface BankIdTestPkiOptions {
-  clock?: Clock;
+  /** The clock of the portal served (DESIGN §3a): certificates cover it and real time. */
+  clock: Clock;
   /** The portal's RP certificate; defaults to DEFAULT_RP_IDENTITY. */
   rp?: BankIdRpIdentity;
   /** BankIDs issued up front (more can be issued with ensureUser). */
@@ -220,7 +225,7 @@ const ca = (pathLen: number) => [
 ];
 
 /** Root → bank CA → customer CA → delegated OCSP responder, as in BankID's test environment. */
-export async function createUserHierarchy(now: Date): Promise<UserHierarchy> {
+export async function createUserHierarchy(span: ValiditySpan): Promise<UserHierarchy> {
   const [rootKeys, bankKeys, customerKeys, responderKeys] = await Promise.all([
     generateKeyPair(),
     generateKeyPair(),
@@ -242,8 +247,7 @@ export async function createUserHierarchy(now: Date): Promise<UserHierarchy> {
     ]),
     keys: rootKeys,
     serial: randomSerial(),
-    notBefore: new Date(now.getTime() - 5 * YEAR_MS),
-    notAfter: new Date(now.getTime() + 20 * YEAR_MS),
+    ...windowAround(span, 5 * YEAR_MS, 20 * YEAR_MS),
     extensions: [extensions.basicConstraints(true), extensions.keyUsage(['keyCertSign', 'cRLSign'])],
   });
   const bankCa = await signCertificate({
@@ -251,8 +255,7 @@ export async function createUserHierarchy(now: Date): Promise<UserHierarchy> {
     keys: bankKeys,
     issuer: root,
     serial: randomSerial(),
-    notBefore: new Date(now.getTime() - 5 * YEAR_MS),
-    notAfter: new Date(now.getTime() + 15 * YEAR_MS),
+    ...windowAround(span, 5 * YEAR_MS, 15 * YEAR_MS),
     extensions: [...ca(1), extensions.certificatePolicies([BANKID_OID.policyTestOnFile])],
   });
   const customerCa = await signCertificate({
@@ -260,8 +263,7 @@ export async function createUserHierarchy(now: Date): Promise<UserHierarchy> {
     keys: customerKeys,
     issuer: bankCa,
     serial: randomSerial(),
-    notBefore: new Date(now.getTime() - 5 * YEAR_MS),
-    notAfter: new Date(now.getTime() + 15 * YEAR_MS),
+    ...windowAround(span, 5 * YEAR_MS, 15 * YEAR_MS),
     extensions: [...ca(0), extensions.certificatePolicies([BANKID_OID.policyTestOnFile])],
   });
   // RFC 6960 §4.2.2.2: a delegated responder is issued by the CA whose certificates it answers
@@ -274,12 +276,12 @@ export async function createUserHierarchy(now: Date): Promise<UserHierarchy> {
     ]),
     keys: responderKeys,
     issuer: customerCa,
-    now,
+    span,
   });
   return { root, bankCa, customerCa, responder };
 }
 
-export async function createSslRoot(now: Date): Promise<Signer> {
+export async function createSslRoot(span: ValiditySpan): Promise<Signer> {
   return signCertificate({
     subject: distinguishedName([
       [OID.organization, BANKID_NAMES.rootOrganization],
@@ -288,8 +290,7 @@ export async function createSslRoot(now: Date): Promise<Signer> {
     ]),
     keys: await generateKeyPair(),
     serial: randomSerial(),
-    notBefore: new Date(now.getTime() - DAY_MS),
-    notAfter: new Date(now.getTime() + 20 * YEAR_MS),
+    ...windowAround(span, DAY_MS, 20 * YEAR_MS),
     extensions: [extensions.basicConstraints(true, 0), extensions.keyUsage(['keyCertSign', 'cRLSign'])],
   });
 }
@@ -299,7 +300,7 @@ export async function createSslRoot(now: Date): Promise<Signer> {
  * Node (OpenSSL without partial chains) only accepts a self-signed anchor. Keeping it apart
  * from the user root also means a user certificate can never pass as an RP certificate.
  */
-export async function createRpCa(now: Date): Promise<Signer> {
+export async function createRpCa(span: ValiditySpan): Promise<Signer> {
   return signCertificate({
     subject: distinguishedName([
       [OID.country, 'SE'],
@@ -308,8 +309,7 @@ export async function createRpCa(now: Date): Promise<Signer> {
     ]),
     keys: await generateKeyPair(),
     serial: randomSerial(),
-    notBefore: new Date(now.getTime() - DAY_MS),
-    notAfter: new Date(now.getTime() + 20 * YEAR_MS),
+    ...windowAround(span, DAY_MS, 20 * YEAR_MS),
     extensions: [extensions.basicConstraints(true, 0), extensions.keyUsage(['keyCertSign', 'cRLSign'])],
   });
 }
@@ -317,7 +317,7 @@ export async function createRpCa(now: Date): Promise<Signer> {
 export async function issueServerCert(
   sslRoot: Signer,
   hostnames: readonly string[],
-  now: Date,
+  span: ValiditySpan,
 ): Promise<{ signer: Signer; hostnames: string[] }> {
   const names = [...new Set(['localhost', '127.0.0.1', '::1', ...hostnames])];
   const signer = await signCertificate({
@@ -329,8 +329,7 @@ export async function issueServerCert(
     keys: await generateKeyPair(),
     issuer: sslRoot,
     serial: randomSerial(),
-    notBefore: new Date(now.getTime() - DAY_MS),
-    notAfter: new Date(now.getTime() + YEAR_MS),
+    ...windowAround(span, DAY_MS, YEAR_MS),
     extensions: [
       extensions.basicConstraints(false),
       extensions.keyUsage(['digitalSignature', 'keyEncipherment']),
@@ -345,7 +344,7 @@ export async function issueServerCert(
 export async function issueRpCert(
   rpCa: Signer,
   identity: BankIdRpIdentity,
-  now: Date,
+  span: ValiditySpan,
   authorized: boolean,
 ): Promise<RpRecord> {
   checkRpIdentity(identity);
@@ -360,8 +359,7 @@ export async function issueRpCert(
     keys: await generateKeyPair(),
     issuer: rpCa,
     serial: randomSerial(),
-    notBefore: new Date(now.getTime() - DAY_MS),
-    notAfter: new Date(now.getTime() + 2 * YEAR_MS),
+    ...windowAround(span, DAY_MS, 2 * YEAR_MS),
     extensions: [
       extensions.basicConstraints(false),
       extensions.keyUsage(['digitalSignature', 'keyEncipherment']),
@@ -381,11 +379,10 @@ const two = (n: number) => String(n).padStart(2, '0');
 export async function issueUserCert(
   issuer: Signer,
   person: BankIdPerson,
-  now: Date,
+  span: ValiditySpan,
 ): Promise<{ signer: Signer; serialHex: string; notBefore: Date; notAfter: Date }> {
   checkPerson(person);
-  const notBefore = wholeSeconds(new Date(now.getTime() - DAY_MS));
-  const notAfter = wholeSeconds(new Date(now.getTime() + 2 * YEAR_MS));
+  const { notBefore, notAfter } = windowAround(span, DAY_MS, 2 * YEAR_MS);
   const issued = `${two(notBefore.getUTCFullYear() % 100)}${two(notBefore.getUTCMonth() + 1)}${two(notBefore.getUTCDate())} ${two(notBefore.getUTCHours())}.${two(notBefore.getUTCMinutes())}`;
   const fullName = `${person.givenName} ${person.surname}`;
   const serial = randomSerial();
@@ -414,7 +411,7 @@ export async function issueUserCert(
 }
 
 export function lookAlikeOf(state: BankIdPkiState): Promise<UserHierarchy> {
-  state.lookAlike ??= createUserHierarchy(state.clock.now());
+  state.lookAlike ??= createUserHierarchy(spanOf(state.clock));
   return state.lookAlike;
 }
 
@@ -423,7 +420,7 @@ export function lookAlikeUser(state: BankIdPkiState, person: BankIdPerson): Prom
   let signer = state.lookAlikeUsers.get(person.personnummer);
   if (!signer) {
     signer = lookAlikeOf(state).then(
-      async (h) => (await issueUserCert(h.customerCa, person, state.clock.now())).signer,
+      async (h) => (await issueUserCert(h.customerCa, person, spanOf(state.clock))).signer,
     );
     state.lookAlikeUsers.set(person.personnummer, signer);
   }
@@ -485,7 +482,7 @@ export async function bankIdPkiFrom(state: BankIdPkiState): Promise<BankIdTestPk
     rp: mainRp,
 
     async issueRpCertificate(identity, options = {}) {
-      const record = await issueRpCert(state.rpCa, identity, clock.now(), options.authorized ?? true);
+      const record = await issueRpCert(state.rpCa, identity, spanOf(clock), options.authorized ?? true);
       state.rps.set(record.fingerprint256, record);
       const certificate = await rpCertificateOf(record);
       rpCertificates.set(record.fingerprint256, certificate);
@@ -498,17 +495,16 @@ export async function bankIdPkiFrom(state: BankIdPkiState): Promise<BankIdTestPk
 
     async ensureUser(person) {
       checkPerson(person);
-      const now = clock.now();
+      const span = spanOf(clock);
       const existing = state.users.get(person.personnummer);
       if (
         existing &&
         existing.person.givenName === person.givenName &&
         existing.person.surname === person.surname &&
-        existing.notBefore <= now &&
-        now < existing.notAfter
+        coversSpan({ validFrom: existing.notBefore, validTo: existing.notAfter }, span)
       )
         return userCertificateOf(existing);
-      const issued = await issueUserCert(state.hierarchy.customerCa, person, now);
+      const issued = await issueUserCert(state.hierarchy.customerCa, person, span);
       const record: UserRecord = {
         person: { personnummer: person.personnummer, givenName: person.givenName, surname: person.surname },
         ...issued,
@@ -539,21 +535,21 @@ export async function bankIdPkiFrom(state: BankIdPkiState): Promise<BankIdTestPk
 }
 
 /** Creates every CA, the responder, the server and RP certificates (about ten RSA keys, in parallel). */
-export async function createBankIdTestPki(options: BankIdTestPkiOptions = {}): Promise<BankIdTestPki> {
-  const clock = options.clock ?? systemClock;
+export async function createBankIdTestPki(options: BankIdTestPkiOptions): Promise<BankIdTestPki> {
+  const { clock } = options;
   const identity = options.rp ?? DEFAULT_RP_IDENTITY;
   checkRpIdentity(identity);
   for (const person of options.people ?? []) checkPerson(person);
-  const now = clock.now();
-  const [hierarchy, sslRoot, rpCa] = await Promise.all([createUserHierarchy(now), createSslRoot(now), createRpCa(now)]);
+  const span = spanOf(clock);
+  const [hierarchy, sslRoot, rpCa] = await Promise.all([createUserHierarchy(span), createSslRoot(span), createRpCa(span)]);
   const [server, rp] = await Promise.all([
-    issueServerCert(sslRoot, options.serverHostnames ?? [], now),
-    issueRpCert(rpCa, identity, now, true),
+    issueServerCert(sslRoot, options.serverHostnames ?? [], span),
+    issueRpCert(rpCa, identity, span, true),
   ]);
   const users = new Map<string, UserRecord>();
   await Promise.all(
     (options.people ?? []).map(async (person) => {
-      const issued = await issueUserCert(hierarchy.customerCa, person, now);
+      const issued = await issueUserCert(hierarchy.customerCa, person, span);
       users.set(person.personnummer, { person: { ...person }, ...issued, revokedAt: null });
     }),
   );

@@ -6,7 +6,9 @@ import path from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/platform/clock.js';
-import { YEAR_MS } from '../test-pki/crypto.js';
+import { OID, distinguishedName, extensions, signCertificate } from '../test-pki/certificates.js';
+import { DAY_MS, YEAR_MS, generateKeyPair, randomSerial } from '../test-pki/crypto.js';
+import { writeSigner } from '../test-pki/store.js';
 import { BankIdTestError } from './errors.js';
 import type { CompletionData } from './orders.js';
 import type { BankIdPerson } from './pki.js';
@@ -85,11 +87,40 @@ describe('BankID test PKI on disk', () => {
     expect(new X509Certificate(after.pki.server.certPem).serialNumber).not.toBe(before.serialNumber);
   }, 60_000);
 
+  it('makes the whole PKI anew when a saved CA is not valid now (a folder left by an older version)', async () => {
+    // Older versions dated the TLS CAs from the demo clock: an SSL root valid only from next year.
+    const clock = new ManualClock(new Date());
+    await ensureBankIdTestPki(dir, { clock, people: [TOLVAN] });
+    const notYetValid = await signCertificate({
+      subject: distinguishedName([[OID.commonName, 'Test BankID SSL Root CA v1 Test']]),
+      keys: await generateKeyPair(),
+      serial: randomSerial(),
+      notBefore: new Date(Date.now() + 300 * DAY_MS),
+      notAfter: new Date(Date.now() + 20 * YEAR_MS),
+      extensions: [extensions.basicConstraints(true, 0), extensions.keyUsage(['keyCertSign', 'cRLSign'])],
+    });
+    await writeSigner(path.join(dir, 'ssl-root'), notYetValid);
+
+    const repaired = await ensureBankIdTestPki(dir, { clock, people: [TOLVAN] });
+    expect(repaired.renewed).toEqual(['ssl-root.pem']);
+    const serverCa = await readFile(repaired.files.serverCaPath, 'utf8');
+    expect(new X509Certificate(serverCa).fingerprint256).not.toBe(new X509Certificate(notYetValid.der).fingerprint256);
+    const server = await startBankIdTestServer({ pki: repaired.pki, people: [TOLVAN] });
+    try {
+      const opts = { cert: await readFile(repaired.files.rpCertPath, 'utf8'), key: await readFile(repaired.files.rpKeyPath, 'utf8') };
+      const started = await rpRequest(server.url, serverCa, 'auth', { endUserIp: '127.0.0.1' }, opts);
+      expect(started.status).toBe(200);
+    } finally {
+      await server.close();
+    }
+    expect((await ensureBankIdTestPki(dir, { clock, people: [TOLVAN] })).renewed).toBeNull();
+  }, 60_000);
+
   it('refuses a damaged index', async () => {
     const broken = await mkdtemp(path.join(tmpdir(), 'bankid-pki-broken-'));
     try {
       await writeFile(path.join(broken, 'bankid-pki.json'), '{"format":"something else"}');
-      await expect(loadBankIdTestPki(broken)).rejects.toBeInstanceOf(BankIdTestError);
+      await expect(loadBankIdTestPki(broken, { clock: new ManualClock('2026-11-28T09:00:00Z') })).rejects.toBeInstanceOf(BankIdTestError);
     } finally {
       await rm(broken, { recursive: true, force: true });
     }

@@ -13,9 +13,9 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type Clock, systemClock } from '../../src/platform/clock.js';
+import type { Clock } from '../../src/platform/clock.js';
 import type { Signer } from '../test-pki/certificates.js';
-import { normalizeSerialHex } from '../test-pki/crypto.js';
+import { coversSpan, normalizeSerialHex, spanOf } from '../test-pki/crypto.js';
 import { readSigner as readSignerFile, writeAtomic, writeSigner } from '../test-pki/store.js';
 import { BankIdTestError } from './errors.js';
 import {
@@ -161,12 +161,14 @@ async function loadState(dir: string, clock: Clock): Promise<BankIdPkiState> {
 }
 
 /** Reads a PKI written by saveBankIdTestPki. */
-export async function loadBankIdTestPki(dir: string, options: { clock?: Clock } = {}): Promise<BankIdTestPki> {
-  return bankIdPkiFrom(await loadState(dir, options.clock ?? systemClock));
+export async function loadBankIdTestPki(dir: string, options: { clock: Clock }): Promise<BankIdTestPki> {
+  return bankIdPkiFrom(await loadState(dir, options.clock));
 }
 
 export interface BankIdDemoPki {
   pki: BankIdTestPki;
+  /** When the saved CAs were not valid at both clocks and the PKI was made anew: the stale files. */
+  renewed: string[] | null;
   files: {
     /** Pin this as the only CA for the RP API's server certificate. */
     serverCaPath: string;
@@ -187,11 +189,14 @@ export interface BankIdDemoPki {
 export const DEFAULT_RP_PKCS12_PASSWORD = 'qwerty123';
 
 /**
- * Creates the BankID test PKI in `dir` once, then reuses it: the CAs stay, the server and RP
- * certificates are re-issued when not valid at `clock.now()` (or the RP identity or server
- * names changed), each person gets a BankID unless one with the same names is valid now.
- * rp.p12 is rewritten every time (so a changed password takes effect). Not safe against two
- * processes running it on the same `dir` at once.
+ * Creates the BankID test PKI in `dir` once, then reuses it. Validity is judged at both the
+ * clock and real time (DESIGN §3a: both TLS ends check real time, the portal checks its
+ * clock): when any CA or the OCSP responder is not valid at both, the whole PKI is made anew
+ * (`renewed` names the stale files); otherwise the server and RP certificates are re-issued
+ * when not valid at both (or the RP identity or server names changed), and each person gets a
+ * BankID unless one with the same names is. rp.p12 is rewritten every time (so a changed
+ * password takes effect). Not safe against two processes running it on the same `dir` at once:
+ * each demo instance has its own data directory.
  */
 export async function ensureBankIdTestPki(
   dir: string,
@@ -206,27 +211,41 @@ export async function ensureBankIdTestPki(
   const { clock } = options;
   const identity = options.rp ?? DEFAULT_RP_IDENTITY;
   const wantedHosts = options.serverHostnames ?? [];
-  let pki: BankIdTestPki;
+  let pki: BankIdTestPki | undefined;
+  let renewed: string[] | null = null;
+  const span = spanOf(clock);
+  const validNow = (s: Signer) => coversSpan({ validFrom: s.certificate.notBefore.value, validTo: s.certificate.notAfter.value }, span);
   if (existsSync(path.join(dir, 'bankid-pki.json'))) {
     const state = await loadState(dir, clock);
-    const now = clock.now();
-    const validNow = (s: Signer) =>
-      s.certificate.notBefore.value <= now && now < s.certificate.notAfter.value;
+    const h = state.hierarchy;
+    const authorities: [string, Signer][] = [
+      ['user-root.pem', h.root],
+      ['bank-ca.pem', h.bankCa],
+      ['customer-ca.pem', h.customerCa],
+      ['ocsp-responder.pem', h.responder],
+      ['ssl-root.pem', state.sslRoot],
+      ['rp-ca.pem', state.rpCa],
+    ];
+    const stale = authorities.filter(([, s]) => !validNow(s)).map(([name]) => name);
+    if (stale.length > 0) renewed = stale;
+    else pki = await refreshLeaves(state);
+  }
+  pki ??= await createBankIdTestPki({ clock, rp: identity, serverHostnames: wantedHosts });
+
+  async function refreshLeaves(state: BankIdPkiState): Promise<BankIdTestPki> {
     const sameIdentity =
       state.rp.identity.organisationName === identity.organisationName &&
       state.rp.identity.displayName === identity.displayName &&
       state.rp.identity.orgnr === identity.orgnr;
     if (!sameIdentity || !validNow(state.rp.signer)) {
       state.rps.delete(state.rp.fingerprint256);
-      state.rp = await issueRpCert(state.rpCa, identity, now, true);
+      state.rp = await issueRpCert(state.rpCa, identity, span, true);
       state.rps.set(state.rp.fingerprint256, state.rp);
     }
     if (!validNow(state.server.signer) || !wantedHosts.every((h) => state.server.hostnames.includes(h))) {
-      state.server = await issueServerCert(state.sslRoot, wantedHosts, now);
+      state.server = await issueServerCert(state.sslRoot, wantedHosts, span);
     }
-    pki = await bankIdPkiFrom(state);
-  } else {
-    pki = await createBankIdTestPki({ clock, rp: identity, serverHostnames: wantedHosts });
+    return bankIdPkiFrom(state);
   }
   for (const person of options.people) await pki.ensureUser(person);
   await saveBankIdTestPki(pki, dir);
@@ -235,6 +254,7 @@ export async function ensureBankIdTestPki(
   await writeAtomic(rpPkcs12Path, await pki.rp.pkcs12(rpPkcs12Password), true);
   return {
     pki,
+    renewed,
     files: {
       serverCaPath: path.join(dir, 'ssl-root.pem'),
       rpCertPath: path.join(dir, 'rp.pem'),

@@ -43,7 +43,7 @@ export async function startDemoTools(options: { dataDir: string; portalPort: num
   const signer: FastifyInstance = await buildSigner({
     portalUrl: options.publicUrl,
     signingCode: DEMO_SIGNING_CODE,
-    now: () => options.clock.now(),
+    clock: options.clock,
     cards: demo.cards.map((c) => {
       const holder = CARD_HOLDERS.find((h) => h.personnummer === c.personnummer);
       return {

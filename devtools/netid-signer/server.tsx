@@ -11,6 +11,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { renderToString } from 'preact-render-to-string';
 import type { ComponentChildren } from 'preact';
 import { createCmsSignature } from './cms.js';
+import type { Clock } from '../../src/platform/clock.js';
 
 export interface SignerCard {
   personnummer: string;
@@ -29,7 +30,8 @@ export interface SignerOptions {
   portalUrl: string;
   cards: readonly SignerCard[];
   signingCode: string;
-  now?: () => Date;
+  /** The portal's clock (DESIGN §3a): the CMS signingTime the portal checks against its own now. */
+  clock: Clock;
 }
 
 interface BridgeJob {
@@ -45,7 +47,7 @@ type Tamper = 'digest' | 'content' | 'none';
 export async function buildSigner(options: SignerOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: false });
   await app.register(formbody);
-  const now = options.now ?? (() => new Date());
+  const now = () => options.clock.now();
   const bridgePrefix = `${options.portalUrl.replace(/\/+$/, '')}/sign/bridge/`;
 
   const allowed = (bridge: unknown): bridge is string =>

@@ -6,7 +6,7 @@
 import { isIP } from 'node:net';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { DAY_MS, YEAR_MS, digest, randomSerial, sha256WithRsa, signSha256Rsa, toArrayBuffer, wholeSeconds } from './crypto.js';
+import { DAY_MS, YEAR_MS, digest, randomSerial, sha256WithRsa, signSha256Rsa, toArrayBuffer, windowAround, wholeSeconds, type ValiditySpan } from './crypto.js';
 
 export const OID = {
   country: '2.5.4.6',
@@ -222,16 +222,16 @@ export async function signCertificate(spec: {
 
 /**
  * A delegated OCSP responder (RFC 6960 §4.2.2.2): issued directly by the CA it answers for,
- * id-kp-OCSPSigning, no revocation check of its own; valid from a day ago for five years.
+ * id-kp-OCSPSigning, no revocation check of its own; valid from a day before the span for five
+ * years past it.
  */
-export function signOcspResponder(spec: { subject: pkijs.RelativeDistinguishedNames; keys: CryptoKeyPair; issuer: Signer; now: Date }): Promise<Signer> {
+export function signOcspResponder(spec: { subject: pkijs.RelativeDistinguishedNames; keys: CryptoKeyPair; issuer: Signer; span: ValiditySpan }): Promise<Signer> {
   return signCertificate({
     subject: spec.subject,
     keys: spec.keys,
     issuer: spec.issuer,
     serial: randomSerial(),
-    notBefore: new Date(spec.now.getTime() - DAY_MS),
-    notAfter: new Date(spec.now.getTime() + 5 * YEAR_MS),
+    ...windowAround(spec.span, DAY_MS, 5 * YEAR_MS),
     extensions: [extensions.keyUsage(['digitalSignature']), extensions.extKeyUsage([OID.ocspSigning]), extensions.ocspNoCheck()],
   });
 }

@@ -5,6 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import type { Clock } from '../../src/platform/clock.js';
 import { TestPkiError } from './errors.js';
 
 /**
@@ -110,3 +111,41 @@ export function wholeSeconds(date: Date): Date {
 
 export const DAY_MS = 24 * 3600 * 1000;
 export const YEAR_MS = 365 * DAY_MS;
+
+/**
+ * The instants a test certificate must be valid at (DESIGN §3a): the clock of the portal the
+ * PKI serves, which tests pin and demos may move, and real time, which every TLS handshake and
+ * OpenSSL check uses. `earliest` and `latest` are the smaller and the larger of the two.
+ */
+export interface ValiditySpan {
+  readonly earliest: Date;
+  readonly latest: Date;
+}
+
+export function spanOf(clock: Clock): ValiditySpan {
+  const a = clock.now().getTime();
+  const b = Date.now();
+  return { earliest: new Date(Math.min(a, b)), latest: new Date(Math.max(a, b)) };
+}
+
+/** A validity window from `beforeMs` ahead of the span's start to `afterMs` past its end. */
+export function windowAround(span: ValiditySpan, beforeMs: number, afterMs: number): { notBefore: Date; notAfter: Date } {
+  return {
+    notBefore: wholeSeconds(new Date(span.earliest.getTime() - beforeMs)),
+    notAfter: wholeSeconds(new Date(span.latest.getTime() + afterMs)),
+  };
+}
+
+/** Reused on disk only while valid over the whole span and `marginMs` beyond it (a demo runs for days). */
+export const REUSE_MARGIN_MS = 7 * DAY_MS;
+
+export function coversSpan(
+  validity: { readonly validFrom: string | Date; readonly validTo: string | Date },
+  span: ValiditySpan,
+  marginMs = REUSE_MARGIN_MS,
+): boolean {
+  return (
+    new Date(validity.validFrom).getTime() <= span.earliest.getTime() &&
+    new Date(validity.validTo).getTime() > span.latest.getTime() + marginMs
+  );
+}

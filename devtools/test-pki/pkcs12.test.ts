@@ -5,6 +5,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/platform/clock.js';
 import { createTestPki, type Card, type TestPki } from './pki.js';
 
 const run = promisify(execFile);
@@ -17,7 +18,7 @@ describe('PKCS#12', () => {
   let dir: string;
 
   beforeAll(async () => {
-    pki = await createTestPki({ ocspBaseUrl: 'http://127.0.0.1:8802/ocsp' });
+    pki = await createTestPki({ clock: new ManualClock('2026-11-28T09:00:00Z'), ocspBaseUrl: 'http://127.0.0.1:8802/ocsp' });
     card = await pki.issueCard({
       issuer: 'svenska_pass',
       personnummer: '198112289874',

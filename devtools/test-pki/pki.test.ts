@@ -88,7 +88,10 @@ describe('test PKI', () => {
   let card: Card;
   const variants = new Map<CardVariant, Card>();
 
+  let issuedAt = 0;
+
   beforeAll(async () => {
+    issuedAt = Date.now();
     pki = await createTestPki({ clock, ocspBaseUrl: 'http://127.0.0.1:8802/ocsp/' });
     // All keys at once: WebCrypto generates RSA keys on libuv's thread pool.
     const issued = await Promise.all([
@@ -151,8 +154,13 @@ describe('test PKI', () => {
       expect(leaf.checkPrivateKey(createPrivateKey(cert.keyPem))).toBe(true);
       expect(leaf.serialNumber.toLowerCase()).toBe(cert.serialHex);
       expect(cert.serialHex).toMatch(/^[4-7][0-9a-f]{31}$/); // 16 bytes, positive, no leading zero
-      expect(new Date(leaf.validFrom).getTime()).toBe(NOW.getTime() - DAY_MS);
-      expect(new Date(leaf.validTo).getTime()).toBe(NOW.getTime() + 3 * YEAR_MS);
+      // A day before the earlier and three years after the later of the PKI's clock and real time.
+      const from = new Date(leaf.validFrom).getTime();
+      const to = new Date(leaf.validTo).getTime();
+      expect(from).toBeGreaterThanOrEqual(Math.min(NOW.getTime(), issuedAt) - DAY_MS - 1000);
+      expect(from).toBeLessThanOrEqual(Math.min(NOW.getTime(), Date.now()) - DAY_MS);
+      expect(to).toBeGreaterThanOrEqual(Math.max(NOW.getTime(), issuedAt) + 3 * YEAR_MS - 1000);
+      expect(to).toBeLessThanOrEqual(Math.max(NOW.getTime(), Date.now()) + 3 * YEAR_MS);
       expect(cert.notAfter).toEqual(new Date(leaf.validTo));
       expect(Buffer.from(cert.certDer).equals(leaf.raw)).toBe(true);
       expect(pki.status(cert.serialHex)).toBe('good');
@@ -204,13 +212,13 @@ describe('test PKI', () => {
     const serialNumberOf = (cert: X509Certificate) =>
       subject(parse(new Uint8Array(cert.raw))).find(([oid]) => oid === OID.serialNumber)?.[1];
 
-    it('expired and notYetValid lie outside now, still signed by the issuer', () => {
+    it('expired and notYetValid lie outside the clock and real time, still signed by the issuer', () => {
       const expired = leaves('expired');
       const notYet = leaves('notYetValid');
       for (const leaf of [expired.auth, expired.sign])
-        expect(new Date(leaf.validTo).getTime()).toBeLessThan(NOW.getTime());
+        expect(new Date(leaf.validTo).getTime()).toBeLessThan(Math.min(NOW.getTime(), Date.now()));
       for (const leaf of [notYet.auth, notYet.sign])
-        expect(new Date(leaf.validFrom).getTime()).toBeGreaterThan(NOW.getTime());
+        expect(new Date(leaf.validFrom).getTime()).toBeGreaterThan(Math.max(NOW.getTime(), Date.now()));
       expect(
         expired.auth.verify(intermediate().publicKey) && notYet.auth.verify(intermediate().publicKey),
       ).toBe(true);
@@ -297,8 +305,8 @@ describe('test PKI', () => {
     expect(x509.verify(new X509Certificate(pki.tlsCaPem).publicKey)).toBe(true);
     expect(new X509Certificate(pki.tlsCaPem).subject).toContain('CN=Kundwebben Test TLS CA');
 
-    // The real check: TLS hostname verification against the test CA. The PKI clock is in
-    // the past here, but the server certificate is valid for a year around it and today.
+    // The real check: TLS hostname verification against the test CA, which OpenSSL does at
+    // real time. The PKI's clock is elsewhere; the certificate covers both (DESIGN §3a).
     const httpsServer = https.createServer({ cert: server.certPem, key: server.keyPem }, (_req, res) =>
       res.end('ok'),
     );
@@ -325,6 +333,24 @@ describe('test PKI', () => {
     }
   });
 
+  it('dates every certificate over both its clock and real time, whichever way they differ', async () => {
+    for (const offset of [2 * YEAR_MS, -YEAR_MS]) {
+      const moved = new ManualClock(new Date(Date.now() + offset));
+      const other = await createTestPki({ clock: moved, ocspBaseUrl: 'http://127.0.0.1:8802/ocsp' });
+      const issued = await other.issueCard({ issuer: 'svenska_pass', ...PERSON });
+      const server = await other.issueServerCertificate();
+      const anchors = other.issuer('svenska_pass');
+      const all = [anchors.rootPem, anchors.intermediatePem, anchors.ocspResponderPem, other.tlsCaPem, issued.auth.certPem, issued.sign.certPem, server.certPem];
+      for (const pem of all) {
+        const x509 = new X509Certificate(pem);
+        for (const at of [moved.now().getTime(), Date.now()]) {
+          expect(new Date(x509.validFrom).getTime()).toBeLessThanOrEqual(at);
+          expect(new Date(x509.validTo).getTime()).toBeGreaterThan(at);
+        }
+      }
+    }
+  });
+
   it('takes custom issuers', async () => {
     const custom = await createTestPki({
       clock,
@@ -341,7 +367,7 @@ describe('test PKI', () => {
     });
     expect(custom.issuerIds).toEqual(['siths']);
     expect(custom.issuer('siths').ocspUrl).toBe('http://ocsp.test/siths');
-    await expect(createTestPki({ ocspBaseUrl: 'ftp://x', issuers: [] })).rejects.toMatchObject({
+    await expect(createTestPki({ clock, ocspBaseUrl: 'ftp://x', issuers: [] })).rejects.toMatchObject({
       code: 'invalid_input',
     });
   });

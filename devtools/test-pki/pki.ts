@@ -9,7 +9,7 @@
  * personnummer in serialNumber (2.5.4.5); auth = digitalSignature (+ keyEncipherment) with
  * clientAuth; sign = nonRepudiation only.
  */
-import { type Clock, systemClock } from '../../src/platform/clock.js';
+import type { Clock } from '../../src/platform/clock.js';
 import {
   OID,
   distinguishedName,
@@ -27,8 +27,11 @@ import {
   generateKeyPair,
   normalizeSerialHex,
   randomSerial,
+  spanOf,
   toPem,
+  windowAround,
   wholeSeconds,
+  type ValiditySpan,
 } from './crypto.js';
 import { TestPkiError } from './errors.js';
 import { createPkcs12 } from './pkcs12.js';
@@ -65,7 +68,7 @@ export const DEFAULT_ISSUERS: readonly IssuerSpec<DefaultIssuerId>[] = [
 
 /**
  * Cards that must be refused, each wrong in one way:
- * - `expired`, `notYetValid`: validity outside now (both certificates)
+ * - `expired`, `notYetValid`: validity outside both the PKI's clock and real time (both certificates)
  * - `authWithNonRepudiationOnly`: the auth certificate has keyUsage nonRepudiation only
  * - `noSerialNumber`, `malformedSerialNumber` ("ABC123"): no usable personnummer
  * - `pnoPrefix`: serialNumber "PNOSE-<12 digits>" (ETSI form; valid, must be normalised)
@@ -91,9 +94,9 @@ export interface CardRequest<Id extends string = DefaultIssuerId> {
   personnummer: string;
   givenName: string;
   surname: string;
-  /** Default now − 1 day (variants move it). */
+  /** Default a day before the earlier of the PKI's clock and real time (variants move it). */
   notBefore?: Date;
-  /** Default now + 3 years (variants move it). */
+  /** Default 3 years after the later of the two (variants move it). */
   notAfter?: Date;
   variant?: CardVariant;
 }
@@ -176,7 +179,8 @@ export interface TestPki<Id extends string = DefaultIssuerId> {
 }
 
 export interface TestPkiOptions<Id extends string = DefaultIssuerId> {
-  clock?: Clock;
+  /** The clock of the portal this PKI serves (DESIGN §3a): certificates cover it and real time. */
+  clock: Clock;
   /** E.g. `http://127.0.0.1:8802/ocsp`: written into AIA as `${ocspBaseUrl}/${issuerId}`. */
   ocspBaseUrl: string;
   issuers?: readonly IssuerSpec<Id>[];
@@ -216,7 +220,7 @@ export function stateOf(pki: object): PkiState {
 }
 
 export function lookAlikeOf(state: PkiState, issuer: IssuerState): Promise<IssuerHierarchy> {
-  issuer.lookAlike ??= createHierarchy(issuer.spec, state.clock.now());
+  issuer.lookAlike ??= createHierarchy(issuer.spec, spanOf(state.clock));
   return issuer.lookAlike;
 }
 
@@ -239,15 +243,15 @@ function checkReason(reason: number): number {
 export async function createTestPki<Id extends string = DefaultIssuerId>(
   options: TestPkiOptions<Id>,
 ): Promise<TestPki<Id>> {
-  const clock = options.clock ?? systemClock;
+  const { clock } = options;
   const ocspBaseUrl = checkBaseUrl(options.ocspBaseUrl);
   // Without `issuers` Id is DefaultIssuerId, so the defaults have the caller's Id type.
   const specs = options.issuers ?? (DEFAULT_ISSUERS as readonly IssuerSpec[] as readonly IssuerSpec<Id>[]);
   checkSpecs(specs);
-  const now = clock.now();
+  const span = spanOf(clock);
   const [hierarchies, tlsCa] = await Promise.all([
-    Promise.all(specs.map((spec) => createHierarchy(spec, now))),
-    createTlsCa(now),
+    Promise.all(specs.map((spec) => createHierarchy(spec, span))),
+    createTlsCa(span),
   ]);
   const issuers = new Map<string, IssuerState>();
   specs.forEach((spec, i) => {
@@ -276,7 +280,7 @@ export function checkSpecs(specs: readonly IssuerSpec[]): void {
 }
 
 /** Root (self-signed), intermediate (pathLen 0) and delegated OCSP responder for one issuer. */
-async function createHierarchy(spec: IssuerSpec, now: Date): Promise<IssuerHierarchy> {
+export async function createHierarchy(spec: IssuerSpec, span: ValiditySpan): Promise<IssuerHierarchy> {
   const [rootKeys, intermediateKeys, responderKeys] = await Promise.all([
     generateKeyPair(),
     generateKeyPair(),
@@ -293,8 +297,7 @@ async function createHierarchy(spec: IssuerSpec, now: Date): Promise<IssuerHiera
     subject: dn(spec.rootName),
     keys: rootKeys,
     serial: randomSerial(),
-    notBefore: new Date(now.getTime() - 5 * YEAR_MS),
-    notAfter: new Date(now.getTime() + 20 * YEAR_MS),
+    ...windowAround(span, 5 * YEAR_MS, 20 * YEAR_MS),
     extensions: [extensions.basicConstraints(true), caUsage],
   });
   const intermediate = await signCertificate({
@@ -302,16 +305,15 @@ async function createHierarchy(spec: IssuerSpec, now: Date): Promise<IssuerHiera
     keys: intermediateKeys,
     issuer: root,
     serial: randomSerial(),
-    notBefore: new Date(now.getTime() - 5 * YEAR_MS),
-    notAfter: new Date(now.getTime() + 15 * YEAR_MS),
+    ...windowAround(span, 5 * YEAR_MS, 15 * YEAR_MS),
     extensions: [extensions.basicConstraints(true, 0), caUsage],
   });
   // RFC 6960 §4.2.2.2: a delegated responder is issued directly by the CA it answers for.
-  const responder = await signOcspResponder({ subject: dn(`${spec.intermediateName} OCSP`), keys: responderKeys, issuer: intermediate, now });
+  const responder = await signOcspResponder({ subject: dn(`${spec.intermediateName} OCSP`), keys: responderKeys, issuer: intermediate, span });
   return { root, intermediate, responder };
 }
 
-async function createTlsCa(now: Date): Promise<Signer> {
+export async function createTlsCa(span: ValiditySpan): Promise<Signer> {
   return signCertificate({
     subject: distinguishedName([
       [OID.country, 'SE'],
@@ -320,8 +322,7 @@ async function createTlsCa(now: Date): Promise<Signer> {
     ]),
     keys: await generateKeyPair(),
     serial: randomSerial(),
-    notBefore: new Date(now.getTime() - DAY_MS),
-    notAfter: new Date(now.getTime() + 20 * YEAR_MS),
+    ...windowAround(span, DAY_MS, 20 * YEAR_MS),
     extensions: [extensions.basicConstraints(true, 0), extensions.keyUsage(['keyCertSign', 'cRLSign'])],
   });
 }
@@ -364,18 +365,19 @@ export function testPkiFrom<Id extends string>(state: PkiState): TestPki<Id> {
       if (request.givenName.trim() === '' || request.surname.trim() === '')
         throw new TestPkiError('invalid_input', 'names must not be empty');
       const variant = request.variant ?? null;
-      const now = clock.now();
+      // Valid (or, for the date variants, invalid) at the PKI's clock and at real time alike.
+      const { earliest, latest } = spanOf(clock);
       const notBefore = wholeSeconds(
         request.notBefore ??
           (variant === 'expired'
-            ? new Date(now.getTime() - 3 * YEAR_MS)
+            ? new Date(earliest.getTime() - 3 * YEAR_MS)
             : variant === 'notYetValid'
-              ? new Date(now.getTime() + DAY_MS)
-              : new Date(now.getTime() - DAY_MS)),
+              ? new Date(latest.getTime() + DAY_MS)
+              : new Date(earliest.getTime() - DAY_MS)),
       );
       const notAfter = wholeSeconds(
         request.notAfter ??
-          (variant === 'expired' ? new Date(now.getTime() - DAY_MS) : new Date(now.getTime() + 3 * YEAR_MS)),
+          (variant === 'expired' ? new Date(earliest.getTime() - DAY_MS) : new Date(latest.getTime() + 3 * YEAR_MS)),
       );
       if (notAfter <= notBefore) throw new TestPkiError('invalid_input', 'notAfter must be after notBefore');
 
@@ -458,9 +460,9 @@ export function testPkiFrom<Id extends string>(state: PkiState): TestPki<Id> {
 
     async issueServerCertificate(hostnames = ['localhost']) {
       const names = [...new Set([...hostnames, 'localhost', '127.0.0.1', '::1'])];
-      const now = clock.now();
       const serial = randomSerial();
-      const notAfter = wholeSeconds(new Date(now.getTime() + YEAR_MS));
+      // A browser checks this one against real time; the portal's clock is covered too.
+      const { notBefore, notAfter } = windowAround(spanOf(clock), DAY_MS, YEAR_MS);
       const cert = await signCertificate({
         subject: distinguishedName([
           [OID.country, 'SE'],
@@ -470,7 +472,7 @@ export function testPkiFrom<Id extends string>(state: PkiState): TestPki<Id> {
         keys: await generateKeyPair(),
         issuer: state.tlsCa,
         serial,
-        notBefore: new Date(now.getTime() - DAY_MS),
+        notBefore,
         notAfter,
         extensions: [
           extensions.basicConstraints(false),

@@ -6,8 +6,9 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/platform/clock.js';
-import { YEAR_MS } from './crypto.js';
-import { ensureDemoPki, loadPki, savePki, type DemoCardHolder, type DemoPki } from './store.js';
+import { OID, distinguishedName, extensions, signCertificate } from './certificates.js';
+import { DAY_MS, YEAR_MS, generateKeyPair, randomSerial } from './crypto.js';
+import { ensureDemoPki, loadPki, savePki, writeSigner, type DemoCardHolder, type DemoPki } from './store.js';
 
 const PEOPLE: DemoCardHolder[] = [
   { personnummer: '191212121212', givenName: 'Tolvan', surname: 'Tolvansson', issuer: 'telia' },
@@ -106,6 +107,39 @@ describe('demo PKI on disk', () => {
     expect(renewed.pki.issued()).toHaveLength(12);
   });
 
+  it('makes the whole PKI anew when a saved CA is not valid at the clock and real time', async () => {
+    // As left by an older version that dated the TLS CA from a demo clock a year ahead.
+    const expiredRoot = await signCertificate({
+      subject: distinguishedName([[OID.commonName, 'Kundwebben Test TLS CA']]),
+      keys: await generateKeyPair(),
+      serial: randomSerial(),
+      notBefore: new Date(Date.now() + 300 * DAY_MS),
+      notAfter: new Date(Date.now() + 20 * YEAR_MS),
+      extensions: [extensions.basicConstraints(true, 0), extensions.keyUsage(['keyCertSign', 'cRLSign'])],
+    });
+    const other = await mkdtemp(path.join(tmpdir(), 'kw-test-pki-old-'));
+    try {
+      const old = await ensureDemoPki(other, { clock, ocspBaseUrl: OCSP, people: PEOPLE, password: 'demo' });
+      expect(old.renewed).toBeNull();
+      await writeSigner(path.join(other, 'tls-ca'), expiredRoot);
+      const repaired = await ensureDemoPki(other, { clock, ocspBaseUrl: OCSP, people: PEOPLE, password: 'demo' });
+      expect(repaired.renewed).toEqual(['tls-ca.pem']);
+      const tlsCa = new X509Certificate(await readFile(repaired.tls.caPath));
+      const server = new X509Certificate(await readFile(repaired.tls.certPath));
+      expect(server.verify(tlsCa.publicKey)).toBe(true);
+      expect(new Date(tlsCa.validFrom).getTime()).toBeLessThan(Date.now());
+      // Every card is new, from the new issuers.
+      const root = new X509Certificate(repaired.pki.issuer('telia').intermediatePem);
+      expect(new X509Certificate(await readFile(repaired.cards[0]!.login.certPath)).verify(root.publicKey)).toBe(true);
+      expect(repaired.pki.issuer('telia').rootPem).not.toBe(old.pki.issuer('telia').rootPem);
+      // A clock 25 years on outlives the 20-year roots: made anew again.
+      const far = await ensureDemoPki(other, { clock: new ManualClock(new Date(Date.now() + 25 * YEAR_MS)), ocspBaseUrl: OCSP, people: PEOPLE, password: 'demo' });
+      expect(far.renewed).toContain('issuers/telia/root.pem');
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('keeps revocations and issued-card metadata across save and load', async () => {
     const pki = await loadPki(dir, { clock });
     const card = await pki.issueCard({
@@ -118,7 +152,7 @@ describe('demo PKI on disk', () => {
     pki.revoke(card.auth.serialHex, { reason: 4, at: new Date('2026-05-01T00:00:00Z') });
     await savePki(pki, dir);
 
-    const loaded = await loadPki(dir);
+    const loaded = await loadPki(dir, { clock });
     expect(loaded.status(card.auth.serialHex)).toBe('revoked');
     expect(loaded.status(card.sign.serialHex)).toBe('good');
     expect(loaded.issued().find((r) => r.serialHex === card.sign.serialHex)).toEqual({
@@ -150,12 +184,12 @@ describe('demo PKI on disk', () => {
   it('refuses a damaged store with corrupt_store', async () => {
     const broken = await mkdtemp(path.join(tmpdir(), 'kw-test-pki-broken-'));
     try {
-      await expect(loadPki(broken)).rejects.toMatchObject({ code: 'corrupt_store' });
+      await expect(loadPki(broken, { clock })).rejects.toMatchObject({ code: 'corrupt_store' });
       await writeFile(path.join(broken, 'pki.json'), '{"format":"something-else"}');
-      await expect(loadPki(broken)).rejects.toMatchObject({ code: 'corrupt_store' });
+      await expect(loadPki(broken, { clock })).rejects.toMatchObject({ code: 'corrupt_store' });
       const index = await readFile(path.join(dir, 'pki.json'), 'utf8');
       await writeFile(path.join(broken, 'pki.json'), index);
-      await expect(loadPki(broken)).rejects.toMatchObject({ code: 'corrupt_store' }); // PEM files missing
+      await expect(loadPki(broken, { clock })).rejects.toMatchObject({ code: 'corrupt_store' }); // PEM files missing
     } finally {
       await rm(broken, { recursive: true, force: true });
     }

@@ -15,9 +15,9 @@ import { X509Certificate } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type Clock, systemClock } from '../../src/platform/clock.js';
+import type { Clock } from '../../src/platform/clock.js';
 import { signerFrom, type Signer } from './certificates.js';
-import { exportPkcs8, fromPem, importPkcs8, normalizeSerialHex, toPem } from './crypto.js';
+import { coversSpan, exportPkcs8, fromPem, importPkcs8, normalizeSerialHex, spanOf, toPem } from './crypto.js';
 import { TestPkiError } from './errors.js';
 import { createPkcs12 } from './pkcs12.js';
 import {
@@ -104,7 +104,7 @@ export async function savePki<Id extends string>(pki: TestPki<Id>, dir: string):
  */
 export async function loadPki<Id extends string = DefaultIssuerId>(
   dir: string,
-  options: { clock?: Clock; ocspBaseUrl?: string } = {},
+  options: { clock: Clock; ocspBaseUrl?: string },
 ): Promise<TestPki<Id>> {
   const index = parseIndex(
     await readFile(path.join(dir, 'pki.json'), 'utf8').catch((err: unknown) => {
@@ -135,7 +135,7 @@ export async function loadPki<Id extends string = DefaultIssuerId>(
     index.revocations.map((r) => [r.serialHex, { reason: r.reason, at: new Date(r.at) }]),
   );
   return testPkiFrom<Id>({
-    clock: options.clock ?? systemClock,
+    clock: options.clock,
     ocspBaseUrl,
     issuers,
     tlsCa: await readSigner(path.join(dir, 'tls-ca')),
@@ -232,6 +232,8 @@ export interface DemoPki {
   >;
   /** A KW_CARD_ISSUERS_FILE (src/card/issuers.ts format) naming the anchors above. */
   issuersFile: string;
+  /** When the saved CAs were not valid at both clocks and the PKI was made anew: the stale files. */
+  renewed: string[] | null;
 }
 
 const ISSUER_METHOD: Record<DefaultIssuerId, { method: string; name: { sv: string; en: string } }> = {
@@ -247,9 +249,12 @@ const ISSUER_METHOD: Record<DefaultIssuerId, { method: string; name: { sv: strin
  * signing certificates are written as PKCS#12 (`<personnummer>-<issuer>-login.p12`,
  * `…-signing.p12`; one identity per file, which is what browsers import for client
  * authentication) and as PEM certificate + key. A card is re-issued only when its files are
- * missing, its names or OCSP URL changed, or it is not valid at `clock.now()`; the PKCS#12
- * files are rewritten every time, so a changed password takes effect. Not safe against two
- * processes running it on the same `dir` at once.
+ * missing, its names or OCSP URL changed (a folder copied from another port), or it is not
+ * valid over both `clock.now()` and real time (DESIGN §3a); the PKCS#12 files are rewritten
+ * every time, so a changed password takes effect. When any CA or OCSP responder certificate
+ * is not valid at both (a folder left by an older version, or by a demo clock far away), the
+ * whole PKI is made anew and `renewed` says so. Not safe against two processes running it on
+ * the same `dir` at once: each demo instance has its own data directory.
  */
 export async function ensureDemoPki(
   dir: string,
@@ -257,11 +262,12 @@ export async function ensureDemoPki(
 ): Promise<DemoPki> {
   const { clock, password } = options;
   const ocspBaseUrl = checkBaseUrl(options.ocspBaseUrl);
-  const pki = existsSync(path.join(dir, 'pki.json'))
-    ? await loadPki(dir, { clock, ocspBaseUrl })
-    : await createTestPki({ clock, ocspBaseUrl });
-  const now = clock.now();
-  const validNow = (cert: X509Certificate) => new Date(cert.validFrom) <= now && now < new Date(cert.validTo);
+  const span = spanOf(clock);
+  const validNow = (cert: X509Certificate) => coversSpan(cert, span);
+  const saved = existsSync(path.join(dir, 'pki.json')) ? await loadPki(dir, { clock, ocspBaseUrl }) : undefined;
+  const stale = saved ? staleAuthorities(saved, validNow) : [];
+  const pki = saved && stale.length === 0 ? saved : await createTestPki({ clock, ocspBaseUrl });
+  const renewed = saved && stale.length > 0 ? stale : null;
 
   const cards: DemoCardFiles[] = [];
   for (const person of options.people) {
@@ -358,5 +364,15 @@ export async function ensureDemoPki(
     })),
   };
   await writeAtomic(issuersFile, `${JSON.stringify(issuersJson, null, 2)}\n`);
-  return { pki, cards, tls, issuers, issuersFile };
+  return { pki, cards, tls, issuers, issuersFile, renewed };
+}
+
+/** The CA and responder certificates of a saved PKI that fail `valid` (by file name). */
+function staleAuthorities(pki: TestPki, valid: (cert: X509Certificate) => boolean): string[] {
+  const all: [string, string][] = [['tls-ca.pem', pki.tlsCaPem]];
+  for (const id of pki.issuerIds) {
+    const anchors = pki.issuer(id);
+    all.push([`issuers/${id}/root.pem`, anchors.rootPem], [`issuers/${id}/intermediate.pem`, anchors.intermediatePem], [`issuers/${id}/ocsp-responder.pem`, anchors.ocspResponderPem]);
+  }
+  return all.filter(([, pem]) => !valid(new X509Certificate(pem))).map(([name]) => name);
 }

@@ -26,7 +26,7 @@ function signerCardsOf(activated = true): SignerCard[] {
 
 beforeAll(async () => {
   tb = await startCardTestbed({ listen: true });
-  signer = await buildSigner({ portalUrl: tb.portalUrl, cards: signerCardsOf(), signingCode: '123456', now: () => tb.clock.now() });
+  signer = await buildSigner({ portalUrl: tb.portalUrl, cards: signerCardsOf(), signingCode: '123456', clock: tb.clock });
   signerUrl = await signer.listen({ host: '127.0.0.1', port: 0 });
 }, 60_000);
 afterAll(async () => {
@@ -122,7 +122,7 @@ describe('refused card signatures: nothing is stored and the person is told why'
   });
 
   it('a card without an activated signing certificate: the person is told how to activate it', async () => {
-    const unactivated = await buildSigner({ portalUrl: tb.portalUrl, cards: signerCardsOf(false), signingCode: '123456' });
+    const unactivated = await buildSigner({ portalUrl: tb.portalUrl, cards: signerCardsOf(false), signingCode: '123456', clock: tb.clock });
     const url = await unactivated.listen({ host: '127.0.0.1', port: 0 });
     try {
       const { cookie, request, bridge } = await startSigning({ case: 'noact' });

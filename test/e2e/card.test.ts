@@ -30,7 +30,8 @@ beforeAll(async () => {
   cardOrigin = `https://localhost:${cardPort}`;
   demo = await ensureDemoPki(dir, { clock, ocspBaseUrl: `http://127.0.0.1:${ocspPort}/ocsp`, people: CARD_PEOPLE, password: 'kundwebben' });
   // The responder answers on the portal's clock, so journeys that move time stay consistent.
-  ocsp = await startOcspResponder(demo.pki, { port: ocspPort, clock: { now: () => (e2e ? e2e.app.clock.now() : clock.now()) } });
+  const portalClock = { now: () => (e2e ? e2e.app.clock.now() : clock.now()) };
+  ocsp = await startOcspResponder(demo.pki, { port: ocspPort, clock: portalClock });
   let signerUrl = '';
   e2e = await startE2E({
     env: async (baseUrl) => {
@@ -38,6 +39,7 @@ beforeAll(async () => {
       signer = await buildSigner({
         portalUrl: baseUrl,
         signingCode: '123456',
+        clock: portalClock,
         cards: signerCards(demo, (pnr) => CARD_PEOPLE.find((p) => p.personnummer === pnr)?.givenName ?? pnr),
       });
       signerUrl = await signer.listen({ host: '127.0.0.1', port: 0 });

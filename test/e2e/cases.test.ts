@@ -67,6 +67,7 @@ beforeAll(async () => {
       signer = await buildSigner({
         portalUrl: baseUrl,
         signingCode: '123456',
+        clock,
         cards: signerCards(demo, (pnr) => CARD_PEOPLE.find((p) => p.personnummer === pnr)?.givenName ?? pnr),
       });
       signerUrl = await signer.listen({ host: '127.0.0.1', port: 0 });
