@@ -23,6 +23,12 @@ export interface Config {
     readonly trustProxy: readonly string[];
     readonly bodyLimitBytes: number;
   };
+  /**
+   * Where this instance keeps generated files (KW_DATA_DIR): the SQLite file by default and, in
+   * demo mode, the test PKIs and the demo plan. Demo default `data/demo-<port>`, so two demos on
+   * different ports never share (and re-issue) each other's material.
+   */
+  readonly dataDir: string;
   readonly database:
     | { readonly kind: 'sqlite'; readonly file: string }
     | { readonly kind: 'postgres'; readonly url: string; readonly schema: string | undefined };
@@ -95,6 +101,13 @@ export interface Config {
      * is not offered.
      */
     readonly signerUrl: string | undefined;
+    /**
+     * Demo and test only (KW_CARD_DEMO_READER_URL; production refuses it): the simulated
+     * Net iD Client's "use a demo card" page, linked from the card page so a newcomer can log
+     * in with a demo card without importing a certificate into the browser. It presents the
+     * card's certificate to the listener over real mutual TLS.
+     */
+    readonly demoReaderUrl: string | undefined;
   };
   /** BankID RP API v6.0; undefined when BankID is not configured. */
   readonly bankid:
@@ -168,6 +181,26 @@ export const DEMO_SESSION_SECRET = 'demo-only-session-secret-not-for-production-
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/**
+ * Ports that browsers and `fetch` refuse to connect to (the Fetch standard's "bad port" list,
+ * https://fetch.spec.whatwg.org/#port-blocking): a portal there cannot be reached.
+ */
+export const BLOCKED_PORTS: ReadonlySet<number> = new Set([
+  1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104, 109, 110, 111,
+  113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531, 532, 540, 548,
+  554, 556, 563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566,
+  6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
+]);
+
+/** The demo's tools after the portal (port) and card listener (port + 1), in port order. */
+const DEMO_TOOL_PORTS = ['OCSP responder', 'Net iD signer', 'BankID test server', 'BankID test app'] as const;
+
+function refuseBlockedPort(what: string, port: number, problems: string[]): void {
+  if (BLOCKED_PORTS.has(port)) {
+    problems.push(`${what} ${port} is a port that browsers and fetch refuse (a "bad port" in the Fetch standard): pick another`);
+  }
+}
+
 /** Reads and validates the configuration. `modeOverride` comes from the CLI (`demo`, `serve`). */
 export function loadConfig(env: Env = process.env, modeOverride?: Mode): Readonly<Config> {
   const fileEnv = readConfigFile(env['KW_CONFIG_FILE']);
@@ -205,6 +238,16 @@ export function loadConfig(env: Env = process.env, modeOverride?: Mode): Readonl
 
   const host = get('KW_HOST') ?? (production ? '0.0.0.0' : '127.0.0.1');
   const port = int('KW_PORT', production ? 8080 : 3000, 0, 65535);
+  refuseBlockedPort('KW_PORT', port, problems);
+  if (mode === 'demo' && port !== 0) {
+    // The demo's local tools listen next to the portal (devtools/demo/tools.ts).
+    DEMO_TOOL_PORTS.forEach((tool, i) => {
+      const toolPort = port + 2 + i;
+      if (toolPort > 65535) problems.push(`KW_PORT ${port} leaves no room for the demo's ${tool} on port ${toolPort}: pick a port below 65530`);
+      else if (BLOCKED_PORTS.has(toolPort)) problems.push(`KW_PORT ${port} would put the demo's ${tool} on port ${toolPort}, which browsers and fetch refuse (a "bad port" in the Fetch standard): pick another KW_PORT`);
+    });
+  }
+  const dataDir = path.resolve(get('KW_DATA_DIR') ?? (mode === 'demo' ? path.join('data', `demo-${port}`) : 'data'));
   const publicUrlRaw = get('KW_PUBLIC_URL') ?? `http://localhost:${port}`;
   let publicUrl = publicUrlRaw.replace(/\/+$/, '');
   try {
@@ -233,7 +276,7 @@ export function loadConfig(env: Env = process.env, modeOverride?: Mode): Readonl
     }
     database = { kind: 'postgres', url: databaseUrl, schema: get('KW_DATABASE_SCHEMA') };
   } else {
-    const file = get('KW_SQLITE_FILE') ?? 'data/kundwebben.sqlite';
+    const file = get('KW_SQLITE_FILE') ?? path.join(dataDir, 'kundwebben.sqlite');
     database = { kind: 'sqlite', file: file === ':memory:' ? file : path.resolve(file) };
   }
 
@@ -276,6 +319,12 @@ export function loadConfig(env: Env = process.env, modeOverride?: Mode): Readonl
   if (cardModeRaw !== 'tls' && cardModeRaw !== 'proxy') problems.push('KW_CARD_MODE must be tls or proxy');
   const cardMode = cardModeRaw === 'proxy' ? 'proxy' : 'tls';
   const cardPort = int('KW_CARD_PORT', production ? 8443 : port === 0 ? 0 : port + 1, 0, 65535);
+  refuseBlockedPort(get('KW_CARD_PORT') === undefined ? 'the card-login port (KW_PORT + 1)' : 'KW_CARD_PORT', cardPort, problems);
+  const cardDemoReaderUrl = get('KW_CARD_DEMO_READER_URL');
+  if (cardDemoReaderUrl !== undefined) {
+    if (production) problems.push('KW_CARD_DEMO_READER_URL (the demo card reader) is refused in production');
+    else if (!/^https?:\/\/[^/]+/.test(cardDemoReaderUrl)) problems.push('KW_CARD_DEMO_READER_URL must be an http(s) URL');
+  }
   const cardPublicUrl = (get('KW_CARD_PUBLIC_URL') ?? `https://localhost:${cardPort}`).replace(/\/+$/, '');
   if (!/^https:\/\//.test(cardPublicUrl)) problems.push('KW_CARD_PUBLIC_URL must be an https URL (browsers send client certificates only over TLS)');
   const cardTlsCert = get('KW_CARD_TLS_CERT');
@@ -341,6 +390,7 @@ export function loadConfig(env: Env = process.env, modeOverride?: Mode): Readonl
 
   const config: Config = {
     mode,
+    dataDir,
     http: {
       host,
       port,
@@ -379,6 +429,7 @@ export function loadConfig(env: Env = process.env, modeOverride?: Mode): Readonl
       expiryWarningDays: int('KW_CARD_EXPIRY_WARNING_DAYS', 60, 0, 3650),
       expiryOtherMethodDays: int('KW_CARD_EXPIRY_OTHER_METHOD_DAYS', 90, 0, 3650),
       signerUrl: get('KW_CARD_SIGNER_URL'),
+      demoReaderUrl: production ? undefined : cardDemoReaderUrl,
     },
     bankid,
     mail,

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { childEnv } from '../test/support/child-env.js';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(path.join(tmpdir(), 'kw-cli-'));
@@ -15,7 +16,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function cli(args: string[], env: Record<string, string>) {
   try {
     const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
-      env: { PATH: process.env['PATH'] ?? '', ...env },
+      env: childEnv(env),
       timeout: 30_000,
     });
     return { code: 0, stdout, stderr };
@@ -47,7 +48,7 @@ const s = await createServices(loadConfig(process.env));
 await s.accounts.upsertOrganisation({ orgnr: '5566778899', name: 'Nordvik AB' });
 await s.db.destroy();`,
     );
-    await run(process.execPath, ['--import', 'tsx', seed], { env: { PATH: process.env['PATH'] ?? '', ...env } });
+    await run(process.execPath, ['--import', 'tsx', seed], { env: childEnv(env) });
 
     const bad = path.join(dir, 'bad.csv');
     writeFileSync(bad, 'name,personnummer,email,phone,orgnr,role\nA B,19121212-1213,,,5566778899,user\nC D,19121212-1212,,,5566778899,boss\n');

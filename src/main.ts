@@ -3,7 +3,6 @@
  * demo data), `migrate`, `import-users FILE`. Nothing else lives here.
  */
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { ConfigError, loadConfig, type Config, type Mode } from './config.js';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, createServices, type Services } from './app.js';
@@ -15,7 +14,9 @@ import { format, isLang, messages } from './platform/i18n/index.js';
 
 async function serve(mode: Mode | undefined): Promise<void> {
   let config = loadConfig(process.env, mode);
-  // Demo only (refused elsewhere by config): a clock set to KW_DEMO_NOW that keeps ticking.
+  // Demo only (refused elsewhere by config): a clock set to KW_DEMO_NOW that keeps ticking. It
+  // moves what the portal decides (the plan's state, sessions, warnings); the demo's test PKIs
+  // date their certificates over it and real time, so no login method breaks (DESIGN §3a).
   const offset = config.demo.now ? config.demo.now.getTime() - Date.now() : 0;
   const clock: Clock = { now: () => new Date(Date.now() + offset) };
   let demoBanner: string[] = [];
@@ -23,8 +24,13 @@ async function serve(mode: Mode | undefined): Promise<void> {
   if (config.mode === 'demo') {
     // The local stand-ins for card issuers and Net iD; explicit settings still win.
     const { startDemoTools } = await import('../devtools/demo/tools.js');
-    const dataDir = config.database.kind === 'sqlite' && config.database.file !== ':memory:' ? path.dirname(config.database.file) : path.resolve('data');
-    const tools = await startDemoTools({ dataDir, portalPort: config.http.port, publicUrl: config.http.publicUrl, clock });
+    const tools = await startDemoTools({
+      dataDir: config.dataDir,
+      portalPort: config.http.port,
+      publicUrl: config.http.publicUrl,
+      clock,
+      productionPlanFile: config.rolloutPlanFile,
+    });
     config = loadConfig({ ...tools.env, ...process.env }, mode);
     demoBanner = tools.banner;
     closeDemoTools = () => tools.close();

@@ -1,9 +1,12 @@
 /**
  * Demo mode's local stand-ins for the outside world: the test PKI with a card for each
- * demo person (PKCS#12 files to import into a browser), its OCSP responder, and the
- * simulated Net iD signer. Returns the settings that point the portal at them. Never
+ * demo person (PKCS#12 files to import into a browser, or the simulated Net iD Client's demo
+ * card reader), its OCSP responder, the simulated Net iD signer, the BankID test server and
+ * app, and the demo rollout plan (every method enabled today). All of it lives in the
+ * instance's data directory. Returns the settings that point the portal at them. Never
  * loaded in production.
  */
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { ensureDemoPki, startOcspResponder, type DemoPki, type OcspResponder } from '../test-pki/index.js';
@@ -11,6 +14,7 @@ import { buildSigner } from '../netid-signer/server.js';
 import { ensureBankIdTestPki, startBankIdTestServer, type BankIdTestServer } from '../bankid-test-server/index.js';
 import type { Clock } from '../../src/platform/clock.js';
 import { formatPersonalNumber } from '../../src/identity/personnummer.js';
+import { ensureDemoPlan } from './plan.js';
 
 export const DEMO_CARD_PASSWORD = 'kundwebben';
 export const DEMO_SIGNING_CODE = '123456';
@@ -29,7 +33,15 @@ export interface DemoTools {
   close(): Promise<void>;
 }
 
-export async function startDemoTools(options: { dataDir: string; portalPort: number; publicUrl: string; clock: Clock }): Promise<DemoTools> {
+export async function startDemoTools(options: {
+  dataDir: string;
+  portalPort: number;
+  publicUrl: string;
+  /** The portal's clock: the simulated peers answer on it (DESIGN §3a). */
+  clock: Clock;
+  /** The agency's plan, from which the demo plan is made on first start. */
+  productionPlanFile: string;
+}): Promise<DemoTools> {
   const ocspPort = options.portalPort + 2;
   const signerPort = options.portalPort + 3;
   const cardPort = options.portalPort + 1;
@@ -40,10 +52,12 @@ export async function startDemoTools(options: { dataDir: string; portalPort: num
     password: DEMO_CARD_PASSWORD,
   });
   const ocsp: OcspResponder = await startOcspResponder(demo.pki, { port: ocspPort, clock: options.clock });
+  const cardPublicUrl = `https://localhost:${cardPort}`;
   const signer: FastifyInstance = await buildSigner({
     portalUrl: options.publicUrl,
     signingCode: DEMO_SIGNING_CODE,
     clock: options.clock,
+    cardReader: { listenerUrl: cardPublicUrl, caPem: await readFile(demo.tls.caPath, 'utf8') },
     cards: demo.cards.map((c) => {
       const holder = CARD_HOLDERS.find((h) => h.personnummer === c.personnummer);
       return {
@@ -70,12 +84,17 @@ export async function startDemoTools(options: { dataDir: string; portalPort: num
     appPort: options.portalPort + 5,
   });
 
+  // Dated from the real day the data directory is first seeded; KW_DEMO_NOW then previews it.
+  const plan = await ensureDemoPlan(options.dataDir, options.productionPlanFile, new Date());
+
   const env = {
+    KW_ROLLOUT_PLAN_FILE: plan.file,
+    KW_CARD_DEMO_READER_URL: `http://localhost:${signerPort}/netid/card-login`,
     KW_CARD_ISSUERS_FILE: demo.issuersFile,
     KW_CARD_TLS_CERT: demo.tls.certPath,
     KW_CARD_TLS_KEY: demo.tls.keyPath,
     KW_CARD_PORT: String(cardPort),
-    KW_CARD_PUBLIC_URL: `https://localhost:${cardPort}`,
+    KW_CARD_PUBLIC_URL: cardPublicUrl,
     KW_CARD_SIGNER_URL: `http://localhost:${signerPort}/netid/sign`,
     KW_BANKID_URL: bankid.url,
     KW_BANKID_CA_FILE: bankidPki.files.serverCaPath,
@@ -84,8 +103,19 @@ export async function startDemoTools(options: { dataDir: string; portalPort: num
     KW_BANKID_USER_ROOTS_FILE: bankidPki.files.userRootPath,
     KW_BANKID_LAUNCH_URL: `${bankid.appUrl}/autostart`,
   };
+  const renewed = [
+    ...(demo.renewed ? [`  Remade the card test PKI in ${path.relative(process.cwd(), path.join(options.dataDir, 'test-pki'))}: ${demo.renewed.join(', ')} were not valid today.`] : []),
+    ...(bankidPki.renewed ? [`  Remade the BankID test PKI in ${path.relative(process.cwd(), path.join(options.dataDir, 'bankid-test'))}: ${bankidPki.renewed.join(', ')} were not valid today.`] : []),
+  ];
   const banner = [
-    'Demo ID cards (test PKI; import the login .p12 into your browser, password "' + DEMO_CARD_PASSWORD + '"):',
+    `Demo data directory: ${path.relative(process.cwd(), options.dataDir) || '.'} (KW_DATA_DIR; one per port)`,
+    `  Rollout plan (demo): ${path.relative(process.cwd(), plan.file)}${plan.created ? ' (made today)' : ''}: Telia card from ${plan.enabledFrom['telia_card']},`,
+    `  Skatteverket card from ${plan.enabledFrom['svenska_pass_card']}, BankID from ${plan.enabledFrom['bankid']}. config/rollout-plan.json stays the agency's plan.`,
+    ...renewed,
+    '',
+    'Demo ID cards (test PKI). No card reader needed: on the card page choose "Använd ett demokort"',
+    '  (the simulated Net iD Client presents the card over mutual TLS). Or import a login .p12',
+    `  into your browser (password "${DEMO_CARD_PASSWORD}"):`,
     ...demo.cards.map((c) => {
       const holder = CARD_HOLDERS.find((h) => h.personnummer === c.personnummer);
       const note = holder?.signing === false ? ' (signing not activated)' : '';
@@ -96,8 +126,7 @@ export async function startDemoTools(options: { dataDir: string; portalPort: num
     `  OCSP responder:        http://127.0.0.1:${ocspPort}/ocsp`,
     `  Net iD signer (sim.):  http://localhost:${signerPort}/netid/sign   signing code ${DEMO_SIGNING_CODE}`,
     '',
-    'BankID (local RP API v6 test server; BankID follows the rollout plan — try it now with',
-    '  KW_DEMO_NOW=2027-09-20 npm start):',
+    'BankID (local RP API v6 test server over mutual TLS, with a test app):',
     `  RP API:                ${bankid.url} (mutual TLS)`,
     `  Test app (the "phone"): ${bankid.appUrl}/  paste the QR text or follow "Starta BankID-appen"`,
   ];

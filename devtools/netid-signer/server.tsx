@@ -6,6 +6,7 @@
  * portal does not know it is simulated. Never loaded in production.
  */
 import { readFileSync } from 'node:fs';
+import https from 'node:https';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { renderToString } from 'preact-render-to-string';
@@ -32,6 +33,12 @@ export interface SignerOptions {
   signingCode: string;
   /** The portal's clock (DESIGN §3a): the CMS signingTime the portal checks against its own now. */
   clock: Clock;
+  /**
+   * The demo card reader (`/netid/card-login`): presents a demo card's login certificate to
+   * the card-login listener over real mutual TLS, as a browser with Net iD Client would, and
+   * sends the browser on to where the listener redirects. Only this listener is contacted.
+   */
+  cardReader?: { listenerUrl: string; caPem: string };
 }
 
 interface BridgeJob {
@@ -169,6 +176,79 @@ export async function buildSigner(options: SignerOptions): Promise<FastifyInstan
       ),
     );
   });
+
+  const reader = options.cardReader;
+  if (reader) {
+    const loginPrefix = `${reader.listenerUrl.replace(/\/+$/, '')}/card/login?`;
+    const portalPrefix = `${options.portalUrl.replace(/\/+$/, '')}/`;
+    const isLoginUrl = (next: unknown): next is string => typeof next === 'string' && next.startsWith(loginPrefix) && next.length < 512;
+
+    /** One GET with the card's login certificate; the listener answers every outcome with a redirect. */
+    const presentCard = (next: string, card: SignerCard): Promise<string | undefined> =>
+      new Promise((resolve, reject) => {
+        const request = https.get(
+          next,
+          {
+            cert: readFileSync(card.loginCertPath, 'utf8'),
+            key: readFileSync(card.loginKeyPath, 'utf8'),
+            ca: reader.caPem,
+            timeout: 15_000,
+          },
+          (res) => {
+            res.resume();
+            const location = res.headers.location;
+            resolve(res.statusCode !== undefined && res.statusCode >= 300 && res.statusCode < 400 && typeof location === 'string' ? location : undefined);
+          },
+        );
+        request.on('timeout', () => request.destroy(new Error('timeout')));
+        request.on('error', reject);
+      });
+
+    app.get<{ Querystring: { next?: string } }>('/netid/card-login', async (request, reply) => {
+      reply.type('text/html; charset=utf-8');
+      const next = request.query.next;
+      if (!isLoginUrl(next)) return reply.status(400).send(page('Okänd begäran', <p>Begäran kommer inte från Kundwebbens inloggningssida.</p>));
+      return reply.send(
+        page(
+          'Logga in med ID-kort',
+          <form method="post" action="/netid/card-login">
+            <input type="hidden" name="next" value={next} />
+            <p lang="en">Demo card reader: choose a card, then log in.</p>
+            <fieldset>
+              <legend>Kort i kortläsaren</legend>
+              {options.cards.map((c, i) => (
+                <label key={c.personnummer}>
+                  <input type="radio" name="card" value={c.personnummer} checked={i === 0} /> {`${c.name} – ${c.issuerName}`}
+                </label>
+              ))}
+            </fieldset>
+            <div>
+              <button type="submit">Logga in</button>
+            </div>
+          </form>,
+        ),
+      );
+    });
+
+    app.post<{ Body: { next?: string; card?: string } }>('/netid/card-login', async (request, reply) => {
+      reply.type('text/html; charset=utf-8');
+      const { next, card: pnr } = request.body;
+      if (!isLoginUrl(next)) return reply.status(400).send(page('Okänd begäran', <p>Begäran kommer inte från Kundwebbens inloggningssida.</p>));
+      const card = options.cards.find((c) => c.personnummer === pnr);
+      if (!card) return reply.status(400).send(page('Inget kort', <p role="alert">Välj ett kort.</p>));
+      let location: string | undefined;
+      try {
+        location = await presentCard(next, card);
+      } catch (err) {
+        return reply.status(502).send(page('Inloggningsadressen svarar inte', <p role="alert">{`Kortinloggningen kunde inte nås: ${(err as Error).message}`}</p>));
+      }
+      const target = location === undefined ? undefined : new URL(location, next).toString();
+      if (target === undefined || !target.startsWith(portalPrefix)) {
+        return reply.status(502).send(page('Oväntat svar', <p role="alert">Kortinloggningen svarade inte med en väg tillbaka till Kundwebben.</p>));
+      }
+      return reply.redirect(target, 303);
+    });
+  }
 
   /** For tests: sign without the form, optionally with the login certificate or tampered. */
   app.post<{ Body: { bridge?: unknown; personnummer?: unknown; certificate?: unknown; tamper?: unknown } }>('/api/sign', async (request, reply) => {

@@ -95,7 +95,8 @@ describe('demo PKI on disk', () => {
     expect(after.infoAccess).toContain('OCSP - URI:http://127.0.0.1:9902/ocsp/telia');
     expect(moved.pki.ocspBaseUrl).toBe('http://127.0.0.1:9902/ocsp');
 
-    const later = new ManualClock(new Date(clock.now().getTime() + 4 * YEAR_MS));
+    // Four years after both the clock and real time: past the cards' three years either way.
+    const later = new ManualClock(new Date(Math.max(clock.now().getTime(), Date.now()) + 4 * YEAR_MS));
     const renewed = await ensureDemoPki(dir, {
       clock: later,
       ocspBaseUrl: 'http://127.0.0.1:9902/ocsp',

@@ -62,6 +62,15 @@ export async function cardRoutes(
             {t['card.continue']}
           </a>
         </p>
+        {config.card.demoReaderUrl ? (
+          <section class="callout" aria-labelledby="demo-card-heading" data-demo="card-reader">
+            <h2 id="demo-card-heading">{t['card.demo.title']}</h2>
+            <p>{t['card.demo.lead']}</p>
+            <p>
+              <a href={`${config.card.demoReaderUrl}?next=${encodeURIComponent(href)}`}>{t['card.demo.link']}</a>
+            </p>
+          </section>
+        ) : null}
         <p>
           <a href="/login">{t['card.otherMethod']}</a>
         </p>

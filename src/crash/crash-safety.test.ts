@@ -24,6 +24,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { childEnv } from '../../test/support/child-env.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCmsSignature } from '../../devtools/netid-signer/cms.js';
 import {
@@ -176,8 +177,7 @@ for (const kind of DATABASE_KINDS.map((k) => k.name)) {
         kind === 'sqlite'
           ? { kind: 'sqlite', file: path.join(dbDir, 'kw.sqlite') }
           : { kind: 'postgres', url: POSTGRES_URL, schema };
-      env = {
-        PATH: process.env['PATH'] ?? '',
+      env = childEnv({
         KW_MODE: 'test',
         KW_HOST: '127.0.0.1',
         KW_PORT: String(port),
@@ -198,7 +198,7 @@ for (const kind of DATABASE_KINDS.map((k) => k.name)) {
         // Only its presence matters: the test posts to the bridge itself, as Net iD would.
         KW_CARD_SIGNER_URL: 'http://127.0.0.1:9/netid/sign',
         KW_OCSP_TIMEOUT_MS: '3000',
-      };
+      });
       portal = await start('login:after-session');
       db = createDatabase(database);
     }, 60_000);

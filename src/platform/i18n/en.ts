@@ -66,6 +66,9 @@ export const en = {
   'card.failed.title': 'Login with ID card failed',
   'card.retry': 'Try again',
   'card.otherMethod': 'Choose another login option',
+  'card.demo.title': 'Demo: no card in this computer?',
+  'card.demo.lead': "In demo mode you can log in with one of the demo cards without a card reader. The simulated Net iD Client presents the card to our login address with the card's real certificate and key.",
+  'card.demo.link': 'Use a demo card',
   'card.error.no_certificate':
     'No certificate from an ID card arrived. Check that the card is in the reader and that Net iD Client is running, and choose the identification certificate when the browser asks.',
   'card.error.too_large': 'The certificate from your ID card could not be read.',

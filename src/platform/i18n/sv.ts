@@ -69,6 +69,9 @@ export const sv = {
   'card.failed.title': 'Inloggningen med ID-kort misslyckades',
   'card.retry': 'Försök igen',
   'card.otherMethod': 'Välj ett annat inloggningssätt',
+  'card.demo.title': 'Demo: inget kort i datorn?',
+  'card.demo.lead': 'I demoläget kan du logga in med ett av demokorten utan kortläsare. Den simulerade Net iD Client visar kortet för vår inloggningsadress med kortets riktiga certifikat och nyckel.',
+  'card.demo.link': 'Använd ett demokort',
   'card.error.no_certificate':
     'Inget certifikat från ett ID-kort kom fram. Kontrollera att kortet sitter i kortläsaren och att Net iD Client är igång, och välj certifikatet för legitimering när webbläsaren frågar.',
   'card.error.too_large': 'Certifikatet från ditt ID-kort kunde inte läsas.',

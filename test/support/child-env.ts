@@ -1,0 +1,12 @@
+/**
+ * The environment for a child process a test starts: PATH, what the test passes, and the
+ * libfaketime settings when the suite runs under `faketime` (CI's second run), so the child
+ * reads the same clock as the test that dated its certificates and OCSP answers.
+ */
+export function childEnv(env: Record<string, string> = {}): Record<string, string> {
+  const inherited: Record<string, string> = { PATH: process.env['PATH'] ?? '' };
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value !== undefined && (key === 'LD_PRELOAD' || key.startsWith('FAKETIME') || key === 'DONT_FAKE_MONOTONIC')) inherited[key] = value;
+  }
+  return { ...inherited, ...env };
+}
