@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEMO_SESSION_SECRET, loadConfig } from './config.js';
+import path from 'node:path';
+import { BLOCKED_PORTS, ConfigError, DEMO_SESSION_SECRET, loadConfig } from './config.js';
 
 const PROD_OK = {
   KW_MODE: 'production',
@@ -18,6 +19,41 @@ function problems(env: Record<string, string>): readonly string[] {
 }
 
 describe('loadConfig', () => {
+  it('refuses ports that browsers and fetch refuse, the portal\'s and the demo tools\' alike', () => {
+    expect(BLOCKED_PORTS.has(6000) && BLOCKED_PORTS.has(10080) && BLOCKED_PORTS.has(6679)).toBe(true);
+    expect(problems({ KW_MODE: 'demo', KW_PORT: '6000' })).toContain(
+      'KW_PORT 6000 is a port that browsers and fetch refuse (a "bad port" in the Fetch standard): pick another',
+    );
+    // 5998 + 2 = 6000: the demo's OCSP responder would land there.
+    expect(problems({ KW_MODE: 'demo', KW_PORT: '5998' })).toContain(
+      'KW_PORT 5998 would put the demo\'s OCSP responder on port 6000, which browsers and fetch refuse (a "bad port" in the Fetch standard): pick another KW_PORT',
+    );
+    expect(problems({ KW_MODE: 'test', KW_PORT: '3000', KW_CARD_PORT: '6665' })[0]).toMatch(/^KW_CARD_PORT 6665 is a port/);
+    expect(problems({ KW_MODE: 'demo', KW_PORT: '65532' })[0]).toMatch(/leaves no room/);
+    expect(problems({ KW_MODE: 'demo', KW_PORT: '3000' })).toEqual([]);
+  });
+
+  it('keeps each demo instance in its own data directory, unless KW_DATA_DIR says otherwise', () => {
+    const a = loadConfig({ KW_PORT: '3000' }, 'demo');
+    const b = loadConfig({ KW_PORT: '3200' }, 'demo');
+    expect(a.dataDir).toBe(path.resolve('data/demo-3000'));
+    expect(b.dataDir).toBe(path.resolve('data/demo-3200'));
+    expect(b.database).toEqual({ kind: 'sqlite', file: path.resolve('data/demo-3200/kundwebben.sqlite') });
+    const own = loadConfig({ KW_PORT: '3200', KW_DATA_DIR: '/tmp/kw-elsewhere' }, 'demo');
+    expect(own.database).toEqual({ kind: 'sqlite', file: '/tmp/kw-elsewhere/kundwebben.sqlite' });
+    expect(loadConfig(PROD_OK).dataDir).toBe(path.resolve('data'));
+  });
+
+  it('refuses the demo card reader in production and accepts it in demo', () => {
+    expect(problems({ ...PROD_OK, KW_CARD_DEMO_READER_URL: 'http://localhost:3003/netid/card-login' })).toContain(
+      'KW_CARD_DEMO_READER_URL (the demo card reader) is refused in production',
+    );
+    expect(loadConfig({ KW_CARD_DEMO_READER_URL: 'http://localhost:3003/netid/card-login' }, 'demo').card.demoReaderUrl).toBe(
+      'http://localhost:3003/netid/card-login',
+    );
+    expect(problems({ KW_MODE: 'demo', KW_CARD_DEMO_READER_URL: 'javascript:alert(1)' })).toContain('KW_CARD_DEMO_READER_URL must be an http(s) URL');
+  });
+
   it('defaults to production and then refuses to start without a session secret', () => {
     expect(problems({})).toContain('KW_SESSION_SECRET is required in production (at least 32 characters)');
   });
@@ -64,9 +100,9 @@ describe('loadConfig', () => {
     expect(found.length).toBeGreaterThanOrEqual(5);
   });
 
-  it('runs demo mode with SQLite under ./data and demo data', () => {
+  it('runs demo mode with SQLite under ./data/demo-<port> and demo data', () => {
     const config = loadConfig({}, 'demo');
-    expect(config.database).toEqual({ kind: 'sqlite', file: expect.stringMatching(/data\/kundwebben\.sqlite$/) as string });
+    expect(config.database).toEqual({ kind: 'sqlite', file: expect.stringMatching(/data\/demo-3000\/kundwebben\.sqlite$/) as string });
     expect(config.demo.seedData).toBe(true);
     expect(config.session.secureCookie).toBe(false);
   });

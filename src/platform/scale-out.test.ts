@@ -14,6 +14,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { realTimeEnv } from '../../test/support/child-env.js';
 import { ensureBankIdTestPki, startBankIdTestServer, type BankIdTestServer } from '../../devtools/bankid-test-server/index.js';
 import { ensureDemoPki, startOcspResponder, type DemoPki, type OcspResponder } from '../../devtools/test-pki/index.js';
 import { startTestApp, TEST_NOW, type TestApp } from '../../test/support/app.js';
@@ -269,6 +270,7 @@ describe('two instances on PostgreSQL without Redis', () => {
 async function startRedisServer(port: number, dataDir: string): Promise<ChildProcess> {
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '3600 1', '--appendonly', 'no', '--dir', dataDir], {
     stdio: 'ignore',
+    env: realTimeEnv(),
   });
   for (let i = 0; i < 100; i++) {
     const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });

@@ -10,3 +10,15 @@ export function childEnv(env: Record<string, string> = {}): Record<string, strin
   }
   return { ...inherited, ...env };
 }
+
+/**
+ * The environment for a server the tests start that is not ours (redis-server): without
+ * libfaketime, which such servers do not survive (jemalloc's clock calls recurse into it).
+ * Like the PostgreSQL and Redis the machine runs, they keep real time; the portal gives them
+ * durations, never its own instants.
+ */
+export function realTimeEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) if (key === 'LD_PRELOAD' || key.startsWith('FAKETIME') || key === 'DONT_FAKE_MONOTONIC') delete env[key];
+  return env;
+}
