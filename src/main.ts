@@ -30,6 +30,7 @@ async function serve(mode: Mode | undefined): Promise<void> {
       publicUrl: config.http.publicUrl,
       clock,
       productionPlanFile: config.rolloutPlanFile,
+      ...(config.database.kind === 'sqlite' && config.database.file !== ':memory:' ? { databaseFile: config.database.file } : {}),
     });
     config = loadConfig({ ...tools.env, ...process.env }, mode);
     demoBanner = tools.banner;

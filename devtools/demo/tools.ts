@@ -6,6 +6,7 @@
  * instance's data directory. Returns the settings that point the portal at them. Never
  * loaded in production.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -41,6 +42,8 @@ export async function startDemoTools(options: {
   clock: Clock;
   /** The agency's plan, from which the demo plan is made on first start. */
   productionPlanFile: string;
+  /** The SQLite file, when there is one: seeded before the demo plan existed, it keeps its own plan. */
+  databaseFile?: string;
 }): Promise<DemoTools> {
   const ocspPort = options.portalPort + 2;
   const signerPort = options.portalPort + 3;
@@ -85,7 +88,9 @@ export async function startDemoTools(options: {
   });
 
   // Dated from the real day the data directory is first seeded; KW_DEMO_NOW then previews it.
+  const seededBefore = options.databaseFile !== undefined && existsSync(options.databaseFile);
   const plan = await ensureDemoPlan(options.dataDir, options.productionPlanFile, new Date());
+  const oldDatabase = plan.created && seededBefore && options.databaseFile !== undefined;
 
   const env = {
     KW_ROLLOUT_PLAN_FILE: plan.file,
@@ -104,12 +109,18 @@ export async function startDemoTools(options: {
     KW_BANKID_LAUNCH_URL: `${bankid.appUrl}/autostart`,
   };
   const renewed = [
-    ...(demo.renewed ? [`  Remade the card test PKI in ${path.relative(process.cwd(), path.join(options.dataDir, 'test-pki'))}: ${demo.renewed.join(', ')} were not valid today.`] : []),
-    ...(bankidPki.renewed ? [`  Remade the BankID test PKI in ${path.relative(process.cwd(), path.join(options.dataDir, 'bankid-test'))}: ${bankidPki.renewed.join(', ')} were not valid today.`] : []),
+    ...(demo.renewed ? [`  Remade the card test PKI in ${shown(path.join(options.dataDir, 'test-pki'))}: ${demo.renewed.join(', ')} were not valid today.`] : []),
+    ...(oldDatabase
+      ? [
+          `  Note: ${shown(options.databaseFile ?? '')} was seeded by an older version, before this demo plan: its`,
+          `  own plan rows stay (BankID and the Skatteverket card may be off). Delete ${shown(options.dataDir)} to start afresh.`,
+        ]
+      : []),
+    ...(bankidPki.renewed ? [`  Remade the BankID test PKI in ${shown(path.join(options.dataDir, 'bankid-test'))}: ${bankidPki.renewed.join(', ')} were not valid today.`] : []),
   ];
   const banner = [
-    `Demo data directory: ${path.relative(process.cwd(), options.dataDir) || '.'} (KW_DATA_DIR; one per port)`,
-    `  Rollout plan (demo): ${path.relative(process.cwd(), plan.file)}${plan.created ? ' (made today)' : ''}: Telia card from ${plan.enabledFrom['telia_card']},`,
+    `Demo data directory: ${shown(options.dataDir)} (KW_DATA_DIR; one per port)`,
+    `  Rollout plan (demo): ${shown(plan.file)}${plan.created ? ' (made today)' : ''}: Telia card from ${plan.enabledFrom['telia_card']},`,
     `  Skatteverket card from ${plan.enabledFrom['svenska_pass_card']}, BankID from ${plan.enabledFrom['bankid']}. config/rollout-plan.json stays the agency's plan.`,
     ...renewed,
     '',
@@ -119,10 +130,10 @@ export async function startDemoTools(options: {
     ...demo.cards.map((c) => {
       const holder = CARD_HOLDERS.find((h) => h.personnummer === c.personnummer);
       const note = holder?.signing === false ? ' (signing not activated)' : '';
-      return `  ${formatPersonalNumber(c.personnummer)} ${c.issuer.padEnd(13)} ${path.relative(process.cwd(), c.login.p12Path)}${note}`;
+      return `  ${formatPersonalNumber(c.personnummer)} ${c.issuer.padEnd(13)} ${shown(c.login.p12Path)}${note}`;
     }),
     `  The card-login page (https://localhost:${cardPort}) uses a test server certificate: trust`,
-    `  ${path.relative(process.cwd(), demo.tls.caPath)} in the browser, or accept its warning once.`,
+    `  ${shown(demo.tls.caPath)} in the browser, or accept its warning once.`,
     `  OCSP responder:        http://127.0.0.1:${ocspPort}/ocsp`,
     `  Net iD signer (sim.):  http://localhost:${signerPort}/netid/sign   signing code ${DEMO_SIGNING_CODE}`,
     '',
@@ -140,4 +151,10 @@ export async function startDemoTools(options: {
       await bankid.close();
     },
   };
+}
+
+/** A path as the banner shows it: relative when under the working directory, else absolute. */
+function shown(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative === '' ? '.' : relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
 }

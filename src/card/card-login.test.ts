@@ -65,6 +65,13 @@ describe('card login', () => {
     expect(page.body).toContain('href="/login/card?method=telia_card"');
   });
 
+  it('outside demo mode the card page offers no demo card reader', async () => {
+    const page = await tb.t.app.inject('/login/card?method=telia_card');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).not.toContain('data-demo="card-reader"');
+    expect(page.body).not.toContain('Använd ett demokort');
+  });
+
   it('a Skatteverket card works from week 35, not before', async () => {
     const client = tb.card('198112289874');
     expect((await cardLogin(client, 'svenska_pass_card')).failed).toBe('issuer_not_enabled');

@@ -12,6 +12,11 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ensureBankIdTestPki } from '../../devtools/bankid-test-server/index.js';
+import { OID, distinguishedName, extensions, signCertificate } from '../../devtools/test-pki/certificates.js';
+import { DAY_MS, YEAR_MS, generateKeyPair, randomSerial } from '../../devtools/test-pki/crypto.js';
+import { ensureDemoPki, writeSigner } from '../../devtools/test-pki/store.js';
+import { systemClock } from '../../src/platform/clock.js';
 import { childEnv } from '../support/child-env.js';
 import { checkA11y, launchChromium } from './harness.js';
 
@@ -42,8 +47,8 @@ async function freePortRun(): Promise<number> {
   }
 }
 
-async function startDemo(env: Record<string, string> = {}): Promise<Demo> {
-  const port = await freePortRun();
+async function startDemo(env: Record<string, string> = {}, base?: number): Promise<Demo> {
+  const port = base ?? (await freePortRun());
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'demo'], {
     cwd: ROOT,
     env: childEnv({ KW_PORT: String(port), KW_LOG_LEVEL: 'warn', ...env }),
@@ -66,7 +71,7 @@ async function startDemo(env: Record<string, string> = {}): Promise<Demo> {
       reject(new Error(`demo on ${port} exited with ${code}:\n${out}`));
     });
   });
-  return { port, url: `http://localhost:${port}`, dataDir: path.join(ROOT, 'data', `demo-${port}`), process: child, banner: out };
+  return { port, url: `http://localhost:${port}`, dataDir: env['KW_DATA_DIR'] ?? path.join(ROOT, 'data', `demo-${port}`), process: child, banner: out };
 }
 
 async function stopDemo(demo: Demo | undefined): Promise<void> {
@@ -184,6 +189,38 @@ describe('the demo, two instances side by side, every login method today', () =>
     expect(await loginWithBankId(second!, 'qr', '198112289874')).toBe('Välkommen, Testa Testsson');
     expect(await loginWithBankId(first!, 'same', '198112289874')).toBe('Välkommen, Testa Testsson');
   }, 120_000);
+
+  test('a data folder left by an older version (CAs not valid today, another port\'s OCSP URL) is repaired at start', async () => {
+    const dataDir = path.join(ROOT, 'data', `old-layout-${process.pid}`);
+    rmSync(dataDir, { recursive: true, force: true });
+    const people = [{ personnummer: '198112289874', givenName: 'Testa', surname: 'Testsson' }];
+    // Made for another port, then its TLS CAs dated from a demo clock a year ahead, as older versions did.
+    await ensureDemoPki(path.join(dataDir, 'test-pki'), { clock: systemClock, ocspBaseUrl: 'http://127.0.0.1:9/ocsp', people: [{ ...people[0]!, issuer: 'svenska_pass' }], password: 'kundwebben' });
+    await ensureBankIdTestPki(path.join(dataDir, 'bankid-test'), { clock: systemClock, people });
+    const notYetValid = async (cn: string) =>
+      signCertificate({
+        subject: distinguishedName([[OID.commonName, cn]]),
+        keys: await generateKeyPair(),
+        serial: randomSerial(),
+        notBefore: new Date(Date.now() + 300 * DAY_MS),
+        notAfter: new Date(Date.now() + 20 * YEAR_MS),
+        extensions: [extensions.basicConstraints(true, 0), extensions.keyUsage(['keyCertSign', 'cRLSign'])],
+      });
+    await writeSigner(path.join(dataDir, 'test-pki', 'tls-ca'), await notYetValid('Kundwebben Test TLS CA'));
+    await writeSigner(path.join(dataDir, 'bankid-test', 'ssl-root'), await notYetValid('Test BankID SSL Root CA v1 Test'));
+
+    const old = await startDemo({ KW_DATA_DIR: dataDir });
+    try {
+      expect(old.banner).toContain('Remade the card test PKI in');
+      expect(old.banner).toContain('tls-ca.pem were not valid today');
+      expect(old.banner).toContain('Remade the BankID test PKI in');
+      expect(old.banner).toContain('ssl-root.pem were not valid today');
+      expect(await loginWithBankId(old, 'qr', '198112289874')).toBe('Välkommen, Testa Testsson');
+      expect(await loginWithDemoCard(old, 'svenska_pass_card', /Testa Testsson/)).toBe('Välkommen, Testa Testsson');
+    } finally {
+      await stopDemo(old);
+    }
+  }, 180_000);
 
   test('the demo card reader talks only to its own card-login address', async () => {
     const reader = `http://localhost:${first!.port + 3}/netid/card-login`;
