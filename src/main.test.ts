@@ -63,7 +63,8 @@ await s.db.destroy();`,
     const imported = await cli(['import-users', good], env);
     expect(imported.code).toBe(0);
     expect(imported.stdout).toContain('Importen klar: 1 person och 1 koppling till organisationer.');
-  });
+    // Four processes, each starting TypeScript through tsx: seconds each on a loaded machine.
+  }, 90_000);
 
   it('rejects an unknown command', async () => {
     const result = await cli(['frobnicate'], { KW_MODE: 'test' });

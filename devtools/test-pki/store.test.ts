@@ -163,7 +163,7 @@ describe('demo PKI on disk', () => {
       personnummer: '197010632391',
       givenName: 'Kim',
       surname: 'Koordinatsson',
-      notBefore: new Date(clock.now().getTime() - 24 * 3600 * 1000),
+      notBefore: new Date(new X509Certificate(card.sign.certPem).validFrom),
       notAfter: card.sign.notAfter,
       ocspUrl: 'http://127.0.0.1:9902/ocsp/svenska_pass',
       variant: 'pnoPrefix',
