@@ -6,7 +6,7 @@
 export function childEnv(env: Record<string, string> = {}): Record<string, string> {
   const inherited: Record<string, string> = { PATH: process.env['PATH'] ?? '' };
   for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined && (key === 'LD_PRELOAD' || key.startsWith('FAKETIME') || key === 'DONT_FAKE_MONOTONIC')) inherited[key] = value;
+    if (value !== undefined && isFaketimeKey(key)) inherited[key] = value;
   }
   return { ...inherited, ...env };
 }
@@ -18,7 +18,9 @@ export function childEnv(env: Record<string, string> = {}): Record<string, strin
  * durations, never its own instants.
  */
 export function realTimeEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const key of Object.keys(env)) if (key === 'LD_PRELOAD' || key.startsWith('FAKETIME') || key === 'DONT_FAKE_MONOTONIC') delete env[key];
-  return env;
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !isFaketimeKey(key)));
+}
+
+function isFaketimeKey(key: string): boolean {
+  return key === 'LD_PRELOAD' || key.startsWith('FAKETIME') || key === 'DONT_FAKE_MONOTONIC';
 }
