@@ -1,96 +1,36 @@
 /**
- * The browser harness of the e2e journeys: the real app on a loopback listener, Debian's
- * Chromium driven by playwright-core, axe-core run on every page a journey visits, and a
- * monitor that fails the journey on console errors, uncaught exceptions, Content Security
- * Policy violations, HTML pages served without our CSP, and any request that would leave
- * the loopback app.
+ * The browser harness of the e2e journeys: the real app on a loopback listener, Chromium
+ * (see chromium.ts) driven by playwright-core, axe-core run on every page a journey visits,
+ * and a monitor that fails the journey on console errors, uncaught exceptions, Content
+ * Security Policy violations, HTML pages served without our CSP, and any request that would
+ * leave the loopback app.
  *
  * Nothing here is skipped when Chromium is missing: a browser journey that silently does
  * not run proves nothing, so the harness fails loudly instead.
  */
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import path from 'node:path';
 import type { AxeResults, RunOptions } from 'axe-core';
-import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { freePort } from '../support/ports.js';
+import { launchChromium } from './chromium.js';
+
+export {
+  CHROMIUM_ARGS,
+  findChromium,
+  launchChromium,
+  resolveChromium,
+  type FoundChromium,
+} from './chromium.js';
 
 const require = createRequire(import.meta.url);
-
-/**
- * Chromium switches. Without them Chromium on a closed network keeps trying to reach
- * Google services (component updates, sync, field trials, QUIC probes) and stalls or logs
- * noise. The host resolver rule makes every host name except loopback unresolvable, so
- * nothing the browser does on its own can reach the network even if a switch is missed.
- * Playwright's `launch` adds a fresh temporary `--user-data-dir` of its own and deletes it
- * on close, so no profile state survives between runs.
- */
-export const CHROMIUM_ARGS: readonly string[] = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
-];
 
 /** The WCAG levels every page must meet (DESIGN §6: WCAG 2.1 A and AA). */
 export const AXE_TAGS: readonly string[] = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 /** The person of most journeys: Tolvan Tolvansson, member of two organisations. */
 export const TOLVAN = '191212121212';
-
-function isExecutableFile(file: string): boolean {
-  try {
-    if (!statSync(file).isFile()) return false;
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * The Chromium binary: `CHROMIUM_PATH` when set (and then it must be right), otherwise
- * Debian's /usr/bin/chromium or a `chromium`/`chromium-browser` on PATH. Throws with what
- * to do when there is none.
- */
-export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
-  const configured = env['CHROMIUM_PATH']?.trim();
-  if (configured) {
-    if (isExecutableFile(configured)) return configured;
-    throw new Error(
-      `CHROMIUM_PATH is set to "${configured}", which is not an executable file. ` +
-        'Point it at a Chromium binary or unset it to use /usr/bin/chromium.',
-    );
-  }
-  const onPath = (env['PATH'] ?? '')
-    .split(path.delimiter)
-    .filter(Boolean)
-    .flatMap((dir) => [path.join(dir, 'chromium'), path.join(dir, 'chromium-browser')]);
-  const candidates = ['/usr/bin/chromium', ...onPath];
-  const found = candidates.find(isExecutableFile);
-  if (found) return found;
-  throw new Error(
-    'Chromium was not found, and the e2e journeys need a real browser (they are never skipped). ' +
-      "Install Debian's package (apt-get install chromium) or set CHROMIUM_PATH to a Chromium binary. " +
-      `Looked for: ${candidates.join(', ')}`,
-  );
-}
-
-/** Launches headless Chromium with the closed-network switches. */
-export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: findChromium(),
-    headless: true,
-    args: [...CHROMIUM_ARGS],
-    timeout: 30_000,
-  });
-}
-
 
 export interface E2E {
   app: TestApp;
@@ -388,7 +328,9 @@ export async function withPage<T>(
     locale: options.locale ?? 'sv-SE',
     timezoneId: 'Europe/Stockholm',
     viewport: { width: 1280, height: 900 },
-    ...(options.clientCertificates ? { clientCertificates: options.clientCertificates, ignoreHTTPSErrors: true } : {}),
+    ...(options.clientCertificates
+      ? { clientCertificates: options.clientCertificates, ignoreHTTPSErrors: true }
+      : {}),
   });
   context.setDefaultTimeout(10_000);
   context.setDefaultNavigationTimeout(15_000);
