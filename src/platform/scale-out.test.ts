@@ -334,6 +334,7 @@ describe('PostgreSQL or Redis unavailable', () => {
       const ready = await t.app.inject('/health/ready');
       expect(ready.statusCode).toBe(503);
       expect(ready.json()).toMatchObject({ checks: { redis: { ok: false }, database: { ok: true } } });
+      expect(ready.body).not.toContain(String(port));
 
       redisServer = await startRedisServer(port, dataDir);
       await eventually(async () => (await t.app.inject({ url: '/start', headers: { cookie } })).statusCode === 200);
@@ -362,7 +363,11 @@ describe('PostgreSQL or Redis unavailable', () => {
       await expectUnavailable(t, cookie);
       const ready = await t.app.inject('/health/ready');
       expect(ready.statusCode).toBe(503);
-      expect(ready.json()).toMatchObject({ checks: { database: { ok: false } } });
+      expect(ready.json()).toMatchObject({ checks: { database: { ok: false, detail: 'unavailable' } } });
+      // Attack: an anonymous caller reads the probe to map the network → invariant: no host,
+      // port or driver message in the answer (it goes to the log).
+      expect(ready.body).not.toContain(String(proxy.port));
+      expect(ready.body).not.toMatch(/127\.0\.0\.1|ECONN|connect/i);
 
       await proxy.up();
       await eventually(async () => (await t.app.inject({ url: '/start', headers: { cookie } })).statusCode === 200);

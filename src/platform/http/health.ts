@@ -31,10 +31,12 @@ const WARN_DAYS = 30;
 /** A check that does not answer in time fails: a hung database must not hang the probe. */
 const CHECK_TIMEOUT_MS = 2_000;
 
+class CheckTimeout extends Error {}
+
 function withinTimeout<T>(work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+    timer = setTimeout(() => reject(new CheckTimeout(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
@@ -66,20 +68,25 @@ export async function healthRoutes(app: FastifyInstance, deps: HealthDeps): Prom
     reply.header('cache-control', 'no-store').send({ status: 'ok' }),
   );
 
-  app.get('/health/ready', { config: { touchSession: false } }, async (_request, reply) => {
+  app.get('/health/ready', { config: { touchSession: false } }, async (request, reply) => {
     const checks: Record<string, { ok: boolean; detail?: string }> = {};
+    // Anyone may call the probe: the driver's message (host, port, user) goes to the log only.
+    const failed = (dependency: string, err: unknown) => {
+      request.log.warn({ err, dependency }, 'readiness check failed');
+      return { ok: false, detail: err instanceof CheckTimeout ? 'no answer in time' : 'unavailable' };
+    };
     if (deps.shuttingDown()) checks['accepting'] = { ok: false, detail: 'shutting down' };
     try {
       await withinTimeout(sql`select 1`.execute(db));
       checks['database'] = { ok: true };
     } catch (err) {
-      checks['database'] = { ok: false, detail: (err as Error).message };
+      checks['database'] = failed('database', err);
     }
     if (redis) {
       try {
         checks['redis'] = { ok: (await withinTimeout(redis.ping())) === 'PONG' };
       } catch (err) {
-        checks['redis'] = { ok: false, detail: (err as Error).message };
+        checks['redis'] = failed('redis', err);
       }
     }
     const warnings: string[] = [];
