@@ -27,4 +27,25 @@ describe('logging', () => {
     expect(out).toContain('[redacted]');
     expect(out).toContain('[pnr]');
   });
+
+  it('never writes a card-signing bridge token (a bearer credential) to the log', () => {
+    // Attack: whoever reads the request log replays Net iD's bridge → invariant: the token is not there.
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const log = createLogger({ logLevel: 'info' }, sink);
+    const token = 'Q2FyZC1zaWduaW5nLWJyaWRnZS10b2tlbi0xMjM0NTY3';
+    log.info({ req: { method: 'POST', url: `/sign/bridge/${token}`, headers: {} } }, 'incoming request');
+    log.warn({ bridge: `http://localhost:3000/sign/bridge/${token}` }, `bridge http://localhost:3000/sign/bridge/${token} failed`);
+    log.error({ err: new Error(`fetch /sign/bridge/${token} failed`) }, 'boom');
+    log.info({ req: { method: 'GET', url: '/cases/0b5c2a6e-8f1d-4c3a-9e2b-7d6f5a4b3c21/review', headers: {} } }, 'incoming request');
+    const out = lines.join('');
+    expect(out).not.toContain(token);
+    expect(out).toContain('/sign/bridge/[token]');
+    expect(out).toContain('/cases/0b5c2a6e-8f1d-4c3a-9e2b-7d6f5a4b3c21/review');
+  });
 });

@@ -1,6 +1,6 @@
 /**
  * Logging. Personal identity numbers, organisation numbers in personal contexts, tokens,
- * cookies and CSRF values never reach the log unredacted: known fields are removed by
+ * cookies, CSRF values and bearer tokens in paths never reach the log unredacted: known fields are removed by
  * pino's redact paths and every string is scrubbed of anything shaped like a personnummer.
  */
 import pino, { type Logger, type LoggerOptions } from 'pino';
@@ -29,8 +29,27 @@ const REDACT_PATHS = [
   '*.secret',
 ];
 
+/**
+ * Bearer tokens that travel in a path: the card-signing bridge (`/sign/bridge/<token>`, what
+ * Net iD presents instead of a session) anywhere in a text, and in a request path every
+ * segment that is a long random token (32+ URL-safe characters; UUIDs, which are record ids
+ * and need a session, stay readable).
+ */
+export function scrubTokens(text: string): string {
+  return text.replace(/(\/sign\/bridge\/)[A-Za-z0-9_-]+/g, '$1[token]');
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function scrubPath(urlPath: string): string {
+  return urlPath
+    .split('/')
+    .map((segment) => (segment.length >= 32 && /^[A-Za-z0-9_-]+$/.test(segment) && !UUID.test(segment) ? '[token]' : segment))
+    .join('/');
+}
+
 function scrubDeep(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return scrubPersonalNumbers(value);
+  if (typeof value === 'string') return scrubTokens(scrubPersonalNumbers(value));
   if (depth > 6 || typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return value.map((v) => scrubDeep(v, depth + 1));
   // Only plain objects are copied; requests, errors and the like go to their serializers.
@@ -56,7 +75,7 @@ export function loggerOptions(config: Pick<Config, 'logLevel'>): LoggerOptions {
       req: (req: { method: string; url: string; ip?: string; id?: string }) => ({
         method: req.method,
         // Query strings may carry user input; keep only the path.
-        url: scrubPersonalNumbers(req.url.split('?')[0] ?? ''),
+        url: scrubPath(scrubPersonalNumbers(req.url.split('?')[0] ?? '')),
         id: req.id,
       }),
       err: (err: Error) => scrubDeep({ ...pino.stdSerializers.err(err) }) as ReturnType<typeof pino.stdSerializers.err>,
