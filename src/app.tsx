@@ -57,7 +57,7 @@ import { createMetrics, type Metrics } from './platform/metrics.js';
 import { certificatesToWatch, healthRoutes } from './platform/http/health.js';
 import { derToPem } from './platform/pki.js';
 import { createRedisStore } from './platform/store/redis-store.js';
-import { sharedRateLimitStore } from './platform/http/rate-limit-store.js';
+import { rateLimitKey, sharedRateLimitStore } from './platform/http/rate-limit-store.js';
 import { Redis } from 'ioredis';
 import type { TtlStore } from './platform/store/port.js';
 
@@ -247,7 +247,7 @@ export async function buildApp(
   await app.register(rateLimit, {
     global: false,
     ...(rateLimitStore ? { store: rateLimitStore } : {}),
-    keyGenerator: (request) => request.ip,
+    keyGenerator: (request) => rateLimitKey(request.ip),
     errorResponseBuilder: () => new AppError('rate_limited', 'login rate limit'),
   });
   await app.register(fastifyStatic, {
@@ -256,7 +256,21 @@ export async function buildApp(
     maxAge: config.mode === 'production' ? '1h' : 0,
     index: false,
   });
-  await app.register(requestContext, { config, sessions: services.sessions });
+  await app.register(requestContext, {
+    config,
+    sessions: services.sessions,
+    refreshPrincipal: async (principal) => {
+      const { accounts } = services;
+      const [person, staff, memberships] = await Promise.all([
+        accounts.findPerson(principal.personnummer),
+        accounts.staffRoles(principal.personnummer),
+        principal.orgnr === null ? Promise.resolve([]) : accounts.memberships(principal.personnummer),
+      ]);
+      if (!person?.active) return null;
+      const orgnr = principal.orgnr !== null && memberships.some((m) => m.orgnr === principal.orgnr) ? principal.orgnr : null;
+      return { ...principal, name: person.name, staff, orgnr };
+    },
+  });
 
   const startNotices: StartNotice[] = [];
   startNotices.push(async (request, principal) => {

@@ -73,6 +73,8 @@ describe('forged requests', () => {
           ['wrong token', { csrf: randomBytes(32).toString('base64url') }],
           ['foreign Origin', { headers: { origin: 'https://evil.example' } }],
           ['foreign Origin, no token', { csrf: null, headers: { origin: 'https://evil.example' } }],
+          // A sandboxed iframe, a data: or file: page: an opaque origin, even with a leaked token.
+          ['opaque Origin "null", with the token', { headers: { origin: 'null' } }],
         ];
         for (const [name, options] of forgeries) {
           const url = await probe.url(f);

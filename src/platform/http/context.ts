@@ -35,10 +35,21 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export interface ContextOptions {
   config: Config;
   sessions: SessionManager;
+  /**
+   * The principal as the accounts say now: null when the person is deactivated or gone;
+   * otherwise current name and staff roles, and `orgnr` null when the person no longer acts
+   * for that organisation (membership removed, organisation deactivated). Run on every
+   * request with a logged-in session, so an admin's change takes effect on the next request.
+   */
+  refreshPrincipal?: (principal: Principal) => Promise<Principal | null>;
+}
+
+function samePrincipal(a: Principal, b: Principal): boolean {
+  return a.name === b.name && a.orgnr === b.orgnr && a.staff.length === b.staff.length && a.staff.every((r) => b.staff.includes(r));
 }
 
 export const requestContext = fp<ContextOptions>(
-  async (app, { config, sessions }) => {
+  async (app, { config, sessions, refreshPrincipal }) => {
     const expectedOrigin = new URL(config.http.publicUrl).origin;
     app.decorateRequest('lang', DEFAULT_LANG);
     app.decorateRequest('t', null as unknown as Messages);
@@ -56,8 +67,22 @@ export const requestContext = fp<ContextOptions>(
       const touch = request.routeOptions.config.touchSession !== false;
       const loaded = await sessions.load(cookie, touch);
       if (loaded.kind === 'live') {
-        request.session = loaded.session;
-        request.principal = loaded.session.data.principal;
+        const session = loaded.session;
+        const stored = session.data.principal;
+        const current = stored && refreshPrincipal ? await refreshPrincipal(stored) : stored;
+        if (stored && current === null) {
+          // Deactivated since the login: the session ends here, whatever it was doing.
+          await sessions.destroy(session);
+          request.sessionExpired = true;
+          clearSessionCookie(reply, sessions, config);
+          return;
+        }
+        if (stored && current && !samePrincipal(stored, current)) {
+          session.data.principal = current;
+          await sessions.save(session);
+        }
+        request.session = session;
+        request.principal = current ?? undefined;
       } else {
         request.sessionExpired = true;
         clearSessionCookie(reply, sessions, config);
@@ -99,8 +124,10 @@ export function clearSessionCookie(reply: FastifyReply, sessions: SessionManager
  * with the `_csrf` field before acting on anything.
  */
 export function verifyCsrf(request: FastifyRequest, sessions: SessionManager, expectedOrigin: string, formToken: unknown): void {
+  // `null` is an opaque origin (a sandboxed frame, a data: or file: page, a cross-origin
+  // redirect): never ours. Our own forms send our origin, the Referrer-Policy being same-origin.
   const origin = request.headers.origin;
-  if (origin !== undefined && origin !== expectedOrigin && origin !== 'null') {
+  if (origin !== undefined && origin !== expectedOrigin) {
     throw new AppError('csrf', `cross-origin ${request.method}`);
   }
   if (!request.session) throw new AppError(request.sessionExpired ? 'session_expired' : 'csrf', 'no session');
