@@ -12,6 +12,7 @@ import helmet from '@fastify/helmet';
 import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
+import { rateLimitKey } from '../platform/http/rate-limit-store.js';
 import { derToPem, pemToDerList } from '../platform/pki.js';
 import type { CardLogin } from './service.js';
 import { isCardState } from './service.js';
@@ -105,6 +106,7 @@ export async function buildCardListener(
     global: true,
     max: config.rateLimit.loginPerMinute,
     timeWindow: '1 minute',
+    keyGenerator: (request) => rateLimitKey(request.ip),
     ...(deps.rateLimitStore ? { store: deps.rateLimitStore } : {}),
   });
 

@@ -9,6 +9,7 @@
  * deployments share one code path, contract-tested like every other TTL store use.
  */
 import { createHash } from 'node:crypto';
+import { isIP } from 'node:net';
 import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { TtlStore } from '../store/port.js';
 
@@ -43,4 +44,20 @@ export function sharedRateLimitStore(store: TtlStore, namespace = 'rl:'): Fastif
     }
   }
   return SharedRateLimitCounters;
+}
+
+/**
+ * The rate-limit key of a client address: an IPv4 address as it is (also when written
+ * IPv4-mapped, `::ffff:a.b.c.d`), an IPv6 address by its /64, the smallest block a provider
+ * hands one customer, so rotating through one's own /64 gives no extra tries.
+ */
+export function rateLimitKey(ip: string): string {
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
+  if (mapped?.[1]) return mapped[1];
+  if (isIP(ip) !== 6) return ip;
+  const [head = '', tail = ''] = ip.toLowerCase().split('%')[0]!.split('::');
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const groups = ip.includes('::') ? [...h, ...Array<string>(Math.max(0, 8 - h.length - t.length)).fill('0'), ...t] : h;
+  return `${groups.slice(0, 4).map((g) => parseInt(g || '0', 16).toString(16)).join(':')}::/64`;
 }
