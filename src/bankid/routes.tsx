@@ -333,15 +333,16 @@ export async function bankIdRoutes(app: FastifyInstance, deps: BankIdRoutesDeps)
       });
     } catch (err) {
       if (!(err instanceof SigningError)) throw err;
-      await signing.noteError(signRequest, err.code === 'already_completed' || err.code === 'digest_changed' ? err.code : 'wrong_person');
-      if (err.code === 'digest_changed') {
+      const known = err.code === 'already_completed' || err.code === 'digest_changed' || err.code === 'not_member';
+      await signing.noteError(signRequest, known ? err.code : 'wrong_person');
+      if (err.code === 'digest_changed' || err.code === 'not_member') {
         await deps.audit.record({
           event: 'signature_failed',
           outcome: 'failure',
           actor: signRequest.personnummer,
           subject: `${signRequest.purpose}:${signRequest.subject}`,
           ip: request.ip,
-          details: { method: 'bankid', reason: 'digest_changed' },
+          details: { method: 'bankid', reason: err.code },
         });
       }
     }

@@ -154,17 +154,17 @@ export async function cardSignRoutes(
         if (!(err instanceof SigningError)) throw err;
         // The feature refused the signature (e.g. the case changed after review): the
         // evidence was not kept; the sign page tells the person why.
-        if (err.code === 'digest_changed') {
-          await signing.noteError(signRequest, 'digest_changed');
+        if (err.code === 'digest_changed' || err.code === 'not_member') {
+          await signing.noteError(signRequest, err.code);
           await audit.record({
             event: 'signature_failed',
             outcome: 'failure',
             actor: signRequest.personnummer,
             subject: `${signRequest.purpose}:${signRequest.subject}`,
             ip: request.ip,
-            details: { method: 'card', reason: 'digest_changed' },
+            details: { method: 'card', reason: err.code },
           });
-          return reply.status(409).send({ error: 'digest_changed' });
+          return reply.status(err.code === 'not_member' ? 403 : 409).send({ error: err.code });
         }
         if (err.code !== 'already_completed') throw err;
         return reply.status(409).send({ error: 'already_completed' });

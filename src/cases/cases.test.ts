@@ -314,6 +314,29 @@ for (const kind of DATABASE_KINDS) {
       expect(await t.db.selectFrom('signature_evidence').select('id').where('request_id', '=', signId).execute()).toHaveLength(0);
     });
 
+    for (const change of ['membership removed', 'person deactivated', 'organisation deactivated'] as const) {
+      it(`attack: the signer goes on signing after the agency changed their rights (${change}) while the signature was pending → invariant: refused, still a draft, no evidence, no case number`, async () => {
+        const id = await newCase(testa, 'other_case');
+        await fillOtherCase(id);
+        const { signId } = await submit(id);
+        const accounts = app.services.accounts;
+        if (change === 'membership removed') await accounts.removeMembership(TESTA, NORDVIK);
+        if (change === 'person deactivated') await accounts.setPersonActive(TESTA, false);
+        if (change === 'organisation deactivated') await accounts.setOrganisationActive(NORDVIK, false);
+        try {
+          await expect(sign(signId)).rejects.toMatchObject({ code: 'not_member' });
+          const row = (await app.services.cases.find(id))!;
+          expect(row.status).toBe('draft');
+          expect(row.case_number).toBeNull();
+          expect(await t.db.selectFrom('signature_evidence').select('id').where('request_id', '=', signId).execute()).toHaveLength(0);
+        } finally {
+          if (change === 'membership removed') await accounts.addMembership(TESTA, NORDVIK, 'user');
+          if (change === 'person deactivated') await accounts.setPersonActive(TESTA, true);
+          if (change === 'organisation deactivated') await accounts.setOrganisationActive(NORDVIK, true);
+        }
+      });
+    }
+
     it('double submission: two sign requests for one case, only the first signature submits it', async () => {
       const id = await newCase(testa, 'other_case');
       await fillOtherCase(id);

@@ -641,7 +641,10 @@ export function createCases(deps: {
     /**
      * The signing purpose: runs in the transaction that stores the evidence. Refuses (and so
      * undoes the evidence) unless the case is still a draft whose current document is the
-     * signed one; then numbers and submits it.
+     * signed one, and the signer is still an active person with a membership in the case's
+     * organisation, itself active (an admin may have changed that while the signature was
+     * pending: the card's bridge and BankID's collect need no session); then numbers and
+     * submits it.
      */
     async onSigned(
       trx: Transaction<Database>,
@@ -656,6 +659,17 @@ export function createCases(deps: {
       if (!stored) throw new SigningError('not_found', 'case gone');
       const row = toRow(stored);
       if (row.status !== 'draft') throw new SigningError('already_completed', 'case already submitted');
+      const member = await trx
+        .selectFrom('membership')
+        .innerJoin('organisation', 'organisation.orgnr', 'membership.orgnr')
+        .innerJoin('person', 'person.personnummer', 'membership.personnummer')
+        .select('membership.role')
+        .where('membership.personnummer', '=', request.personnummer)
+        .where('membership.orgnr', '=', row.orgnr)
+        .where('organisation.active', '=', 1)
+        .where('person.active', '=', 1)
+        .executeTakeFirst();
+      if (!member) throw new SigningError('not_member', 'the signer no longer acts for the organisation');
       const current = await cases.currentDocument(row, request.personnummer, trx);
       if (current.digest !== request.digest)
         throw new SigningError('digest_changed', 'the case changed after it was reviewed');

@@ -95,7 +95,7 @@ export async function signingRoutes(
         <section aria-labelledby="methods-heading">
           <h2 id="methods-heading">{t['sign.methodsHeading']}</h2>
           {methods.length === 0 ? <p>{t['sign.noMethod']}</p> : null}
-          {signRequest.lastError === 'digest_changed'
+          {signRequest.lastError === 'digest_changed' || signRequest.lastError === 'not_member'
             ? null
             : methods.map((m) => (
                 <form method="post" action={m.startPath(signRequest.id)} class="method-card" key={m.id}>

@@ -67,7 +67,7 @@ export interface MethodReverifier {
 }
 
 export class SigningError extends Error {
-  readonly code: 'not_found' | 'not_yours' | 'already_completed' | 'digest_changed';
+  readonly code: 'not_found' | 'not_yours' | 'already_completed' | 'digest_changed' | 'not_member';
   constructor(code: SigningError['code'], detail: string) {
     super(`${code}: ${detail}`);
     this.name = 'SigningError';

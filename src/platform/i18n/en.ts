@@ -141,6 +141,7 @@ export const en = {
   'sign.error.signer_certificate_missing': 'The signature carried no certificate and could not be verified. Try again.',
   'sign.error.signing_time_invalid': "The signature's time is implausible. Check the computer's clock and try again.",
   'sign.error.already_completed': 'This has already been signed.',
+  'sign.error.not_member': 'You no longer represent the organisation this case belongs to, so the signature was not accepted. Nothing has been submitted. Contact your organisation’s administrator.',
   'sign.error.other': 'The signature was not accepted. Try again or contact IT support.',
   'evidence.title': 'Signature',
   'evidence.signer': 'Signed by',

@@ -145,6 +145,7 @@ export const sv = {
   'sign.error.signer_certificate_missing': 'Underskriften saknade certifikat och kunde inte kontrolleras. Försök igen.',
   'sign.error.signing_time_invalid': 'Underskriftens tidpunkt är orimlig. Kontrollera datorns klocka och försök igen.',
   'sign.error.already_completed': 'Det här är redan undertecknat.',
+  'sign.error.not_member': 'Du företräder inte längre organisationen som ärendet gäller, så underskriften har inte godtagits. Inget har skickats in. Kontakta organisationens administratör.',
   'sign.error.other': 'Underskriften godtogs inte. Försök igen eller kontakta IT-supporten.',
   'evidence.title': 'Underskrift',
   'evidence.signer': 'Undertecknad av',
