@@ -119,7 +119,13 @@ export async function createServices(config: Config, deps: AppDeps = {}) {
   let ocsp: OcspClient | undefined;
   if (config.card.issuersFile) {
     const { issuers } = loadIssuersFile(config.card.issuersFile);
-    ocsp = createOcspClient({ clock, store, timeoutMs: config.card.ocspTimeoutMs, onLookup: (source) => metrics.ocspLookups.inc({ source }) });
+    ocsp = createOcspClient({
+      clock,
+      store,
+      timeoutMs: config.card.ocspTimeoutMs,
+      defaultCacheSeconds: config.card.ocspCacheWithoutNextUpdateSeconds,
+      onLookup: (source) => metrics.ocspLookups.inc({ source }),
+    });
     cardLogin = createCardLogin({ config, clock, store, audit, plan, ocsp, profiles: issuers });
     for (const method of cardLogin.methods()) {
       if (!providers.has(method)) providers.set(method, { id: method, startPath: `/login/card?method=${method}` });

@@ -88,6 +88,12 @@ export interface Config {
     readonly proxyAddresses: readonly string[];
     readonly proxyHeader: string;
     readonly ocspTimeoutMs: number;
+    /**
+     * Logins only: how long an OCSP answer without nextUpdate may be reused (default 0, not
+     * at all: RFC 6960 §2.4). Answers with nextUpdate are reused until then. Signatures always
+     * ask the responder.
+     */
+    readonly ocspCacheWithoutNextUpdateSeconds: number;
     /** Lifetime of the one-time ticket that carries a card login back to the portal. */
     readonly ticketSeconds: number;
     /** Warn when the card certificate expires within this many days. */
@@ -425,6 +431,7 @@ export function loadConfig(env: Env = process.env, modeOverride?: Mode): Readonl
       proxyAddresses: cardProxyAddresses,
       proxyHeader: (get('KW_CARD_PROXY_HEADER') ?? 'x-client-cert').toLowerCase(),
       ocspTimeoutMs: int('KW_OCSP_TIMEOUT_MS', 5000, 100, 60_000),
+      ocspCacheWithoutNextUpdateSeconds: int('KW_OCSP_CACHE_WITHOUT_NEXT_UPDATE_SECONDS', 0, 0, 3600),
       ticketSeconds: int('KW_CARD_TICKET_SECONDS', 60, 5, 600),
       expiryWarningDays: int('KW_CARD_EXPIRY_WARNING_DAYS', 60, 0, 3650),
       expiryOtherMethodDays: int('KW_CARD_EXPIRY_OTHER_METHOD_DAYS', 90, 0, 3650),

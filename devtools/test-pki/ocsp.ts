@@ -34,6 +34,7 @@ import {
  * - `tryLater`: responseStatus tryLater, no body
  * - `badSignature`: one byte of the signature flipped
  * - `staleNextUpdate`: thisUpdate now − 2×validity, nextUpdate now − validity
+ * - `noNextUpdate`: correct answers without nextUpdate (RFC 6960 §2.4: newer information is always available)
  * - `wrongNonce`: a random nonce instead of the request's (also when it sent none)
  * - `unauthorizedResponder`: signed by a look-alike responder (same DN, EKU OCSPSigning)
  *   whose certificate chains to a look-alike CA, not to the issuer
@@ -46,6 +47,7 @@ export type OcspFaultMode =
   | 'tryLater'
   | 'badSignature'
   | 'staleNextUpdate'
+  | 'noNextUpdate'
   | 'wrongNonce'
   | 'unauthorizedResponder'
   | 'wrongCertId';
@@ -115,7 +117,9 @@ export async function createOcspResponse<Id extends string>(
   const [thisUpdate, nextUpdate] =
     fault === 'staleNextUpdate'
       ? [new Date(now.getTime() - 2 * validityMs), new Date(now.getTime() - validityMs)]
-      : [now, new Date(now.getTime() + validityMs)];
+      : fault === 'noNextUpdate'
+        ? [now, undefined]
+        : [now, new Date(now.getTime() + validityMs)];
 
   const responses = requestList.map(({ reqCert }) => {
     if (fault === 'wrongCertId') {
@@ -129,14 +133,14 @@ export async function createOcspResponse<Id extends string>(
         certID: other,
         certStatus: certStatus('good'),
         thisUpdate,
-        nextUpdate,
+        ...(nextUpdate ? { nextUpdate } : {}),
       });
     }
     return new pkijs.SingleResponse({
       certID: reqCert,
       certStatus: certStatus(lookup(state, issuer, reqCert)),
       thisUpdate,
-      nextUpdate,
+      ...(nextUpdate ? { nextUpdate } : {}),
     });
   });
 

@@ -160,6 +160,21 @@ describe('OCSP faults: the card is refused (fail closed), never let in', () => {
     }
   });
 
+  it('attack: a card revoked at the issuer, whose responder gives answers without nextUpdate, goes on logging in from a cached "good" → invariant: every login asks again, the revoked card is refused at once', async () => {
+    const { card, client } = await freshCard();
+    const ocsp = tb.t.services.ocsp;
+    tb.ocsp.faults.mode = 'noNextUpdate';
+    try {
+      expect((await cardLogin(client)).failed).toBeNull();
+      const requests = ocsp?.stats.requests ?? 0;
+      tb.demo.pki.revoke(card.auth.serialHex, { reason: 1 });
+      expect((await cardLogin(client)).failed).toBe('revoked');
+      expect(ocsp?.stats.requests).toBe(requests + 1);
+    } finally {
+      tb.ocsp.faults.mode = 'ok';
+    }
+  });
+
   it('caches a good answer until nextUpdate', async () => {
     const { client } = await freshCard();
     const ocsp = tb.t.services.ocsp;

@@ -166,4 +166,16 @@ describe('refused card signatures: nothing is stored and the person is told why'
     const replayed = { ...evidence, evidence: JSON.stringify({ ...parsed, ocsp: Buffer.from(answer.responseDer).toString('base64') }) };
     expect(await tb.t.services.signing.reverify(replayed)).toMatchObject({ ok: false, checks: { ocsp: false, signature: true } });
   });
+  it('attack: a card revoked at the issuer right after a signature (its good answer cached until nextUpdate) signs again → invariant: the signature asks the responder, is refused as revoked, and no evidence is kept', async () => {
+    const first = await startSigning({ case: 'KW-20' });
+    expect(await signWith(first.bridge)).toMatchObject({ status: 200, body: { status: 'completed' } });
+    const signingCert = parseCertificate(pemToDerList(tb.card(TOLVAN, 'signing').cert)[0] ?? new Uint8Array());
+    tb.demo.pki.revoke(signingCert.x509.serialNumber, { reason: 1 });
+    const requestsBefore = tb.t.services.ocsp?.stats.requests ?? 0;
+    const second = await startSigning({ case: 'KW-21' });
+    const refused = await signWith(second.bridge);
+    expect(refused).toMatchObject({ status: 422, body: { error: 'revoked' } });
+    expect(tb.t.services.ocsp?.stats.requests).toBeGreaterThan(requestsBefore);
+    expect(await tb.t.services.db.selectFrom('signature_evidence').select('id').where('request_id', '=', second.request.id).execute()).toHaveLength(0);
+  });
 });

@@ -58,7 +58,10 @@ export interface OcspOptions {
   timeoutMs: number;
   /** Allowed clock difference to the responder. */
   skewMs?: number;
-  /** Without nextUpdate, how long an answer may be reused. */
+  /**
+   * Without nextUpdate, how long a login may reuse an answer. Default 0: RFC 6960 §2.4 says
+   * newer information is then always available, so such answers are not cached.
+   */
   defaultCacheSeconds?: number;
   fetch?: typeof fetch;
   /** Told where each answer came from, or that the responder gave none we can use (for metrics). */
@@ -93,14 +96,21 @@ export function createOcspClient(options: OcspOptions) {
     }
   };
 
-  async function check(cert: ParsedCertificate, issuer: ParsedCertificate, url: string): Promise<OcspResult> {
+  const noNextUpdateMs = (options.defaultCacheSeconds ?? 0) * 1000;
+
+  /**
+   * The certificate's status. `fresh` (signatures: the evidence must say what the issuer
+   * says now) always asks the responder; otherwise a cached answer is used until its
+   * nextUpdate (or `defaultCacheSeconds` when it has none).
+   */
+  async function check(cert: ParsedCertificate, issuer: ParsedCertificate, url: string, use: { fresh?: boolean } = {}): Promise<OcspResult> {
     const cacheKey = `ocsp:${createHash('sha256').update(issuer.der).digest('base64url')}:${cert.x509.serialNumber}`;
-    const inMemory = memory.get(cacheKey);
-    const cached = inMemory && inMemory.until > clock.now().getTime() ? inMemory.answer : await store.find<CachedAnswer>(cacheKey);
+    const inMemory = use.fresh ? undefined : memory.get(cacheKey);
+    const cached = use.fresh ? undefined : inMemory && inMemory.until > clock.now().getTime() ? inMemory.answer : await store.find<CachedAnswer>(cacheKey);
     if (cached) {
       options.onLookup?.('cache');
       if (!inMemory) {
-        const until = cached.nextUpdate ? new Date(cached.nextUpdate).getTime() : clock.now().getTime() + 60_000;
+        const until = cached.nextUpdate ? new Date(cached.nextUpdate).getTime() : clock.now().getTime() + Math.min(noNextUpdateMs, 60_000);
         remember(cacheKey, cached, until);
       }
       stats.cacheHits++;
@@ -151,7 +161,7 @@ export function createOcspClient(options: OcspOptions) {
     options.onLookup?.('responder');
     if (result.status !== 'unknown') {
       const now = clock.now().getTime();
-      const until = result.nextUpdate ? result.nextUpdate.getTime() : now + (options.defaultCacheSeconds ?? 300) * 1000;
+      const until = result.nextUpdate ? result.nextUpdate.getTime() : now + noNextUpdateMs;
       const ttl = Math.floor((until - now) / 1000);
       if (ttl > 0) {
         const entry: CachedAnswer = {

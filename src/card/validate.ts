@@ -190,7 +190,8 @@ export async function verifyCardCertificate(input: {
   if (!url) return { ok: false, code: 'ocsp_unavailable', detail: 'no OCSP responder known', profile };
   let ocsp: OcspResult;
   try {
-    ocsp = await input.ocsp.check(leaf, issuerCert, url);
+    // A signature is checked against what the issuer says now (RFC 6960 §2.4), never a cached answer.
+    ocsp = await input.ocsp.check(leaf, issuerCert, url, { fresh: purpose === 'signature' });
   } catch (err) {
     return { ok: false, code: 'ocsp_unavailable', detail: err instanceof OcspError ? err.message : (err as Error).message, profile };
   }
