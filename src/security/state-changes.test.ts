@@ -35,7 +35,7 @@ async function post(who: { cookie: string; csrf: string }, url: string, form: Re
 const get = (who: { cookie: string }, url: string) => t.app.inject({ url, headers: { cookie: who.cookie } });
 
 async function caseCount(orgnr: string): Promise<number> {
-  const row = await sql<{ n: number }>`select count(*) as n from case_file where orgnr = ${orgnr}`.execute(t.services.db);
+  const row = await sql<{ n: number | string }>`select count(*) as n from case_file where orgnr = ${orgnr}`.execute(t.services.db);
   return Number(row.rows[0]?.n ?? 0);
 }
 
