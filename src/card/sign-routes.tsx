@@ -105,19 +105,23 @@ export async function cardSignRoutes(
     { config: { csrf: false }, bodyLimit: 512 * 1024 },
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
-      const job = /^[A-Za-z0-9_-]{43}$/.test(request.params.token) ? await store.consume<BridgeJob>(bridgeKey(request.params.token)) : undefined;
+      const tokenShaped = /^[A-Za-z0-9_-]{43}$/.test(request.params.token);
+      const body = request.body as { cms?: unknown; error?: unknown } | null | undefined;
+      const clientError = CLIENT_ERRORS.find((e) => e === body?.error);
+      if (!clientError && (typeof body?.cms !== 'string' || !/^[A-Za-z0-9+/=\s]+$/.test(body.cms))) {
+        // A malformed answer does not spend the bridge: Net iD may still send the real one.
+        const exists = tokenShaped && (await store.find<BridgeJob>(bridgeKey(request.params.token))) !== undefined;
+        return exists ? reply.status(400).send({ error: 'bad_request' }) : reply.status(404).send({ error: 'not_found' });
+      }
+      const job = tokenShaped ? await store.consume<BridgeJob>(bridgeKey(request.params.token)) : undefined;
       const signRequest = job ? await signing.find(job.requestId) : undefined;
       if (!signRequest) return reply.status(404).send({ error: 'not_found' });
       if (signRequest.state !== 'pending') return reply.status(409).send({ error: 'already_completed' });
-      const body = request.body as { cms?: unknown; error?: unknown } | undefined;
-      const clientError = CLIENT_ERRORS.find((e) => e === body?.error);
       if (clientError) {
         await signing.noteError(signRequest, clientError);
         return reply.send({ status: 'noted' });
       }
-      if (typeof body?.cms !== 'string' || !/^[A-Za-z0-9+/=\s]+$/.test(body.cms)) {
-        return reply.status(400).send({ error: 'bad_request' });
-      }
+      if (typeof body?.cms !== 'string') return reply.status(400).send({ error: 'bad_request' });
       const result = await verifyCardSignature({
         cmsDer: new Uint8Array(Buffer.from(body.cms, 'base64')),
         document: signRequest.document,
@@ -127,6 +131,10 @@ export async function cardSignRoutes(
         profiles: cardLogin.profiles,
         isMethodEnabled: (profile) => plan.isEnabled(profile.method),
         ocsp: deps.ocsp,
+      }).catch((err: unknown) => {
+        // A structure the parser did not foresee is a malformed signature, told as such.
+        request.log.warn({ err }, 'card signature could not be read');
+        return { ok: false as const, code: 'cms_malformed' as const, detail: (err as Error).message };
       });
       if (!result.ok) {
         await signing.noteError(signRequest, result.code);

@@ -44,6 +44,14 @@ export interface ContextOptions {
   refreshPrincipal?: (principal: Principal) => Promise<Principal | null>;
 }
 
+function hasUnprintableValue(value: unknown, depth = 0): boolean {
+  if (typeof value !== 'object' || value === null || depth > 4) return false;
+  for (const name of ['toString', 'valueOf', 'toJSON'] as const) {
+    if (Object.prototype.hasOwnProperty.call(value, name) && typeof (value as Record<string, unknown>)[name] !== 'function') return true;
+  }
+  return Object.values(value).some((v) => hasUnprintableValue(v, depth + 1));
+}
+
 function samePrincipal(a: Principal, b: Principal): boolean {
   return a.name === b.name && a.orgnr === b.orgnr && a.staff.length === b.staff.length && a.staff.every((r) => b.staff.includes(r));
 }
@@ -87,6 +95,16 @@ export const requestContext = fp<ContextOptions>(
         request.sessionExpired = true;
         clearSessionCookie(reply, sessions, config);
       }
+    });
+
+    // A JSON body of `null` (or none at all) reads as an empty form: handlers read fields off
+    // the body, and "no fields" is then a validation error, not a TypeError and a 500.
+    // A value that cannot become text (an object whose own toString or valueOf is not a
+    // function, which only hand-made JSON can carry) is refused before any handler runs.
+    app.addHook('preValidation', async (request) => {
+      if (!UNSAFE.has(request.method)) return;
+      if (request.body === null || request.body === undefined) request.body = {};
+      else if (hasUnprintableValue(request.body)) throw new AppError('bad_request', 'a field that cannot be read as text');
     });
 
     // CSRF: every state-changing request carries the session's token in the form field
