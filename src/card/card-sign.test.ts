@@ -3,6 +3,11 @@
  * Net iD signer through the bridge, the signer signs with the demo card's real signing key,
  * and the portal verifies the CMS before storing evidence. Attacks open each test.
  */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSigner, type SignerCard } from '../../devtools/netid-signer/server.js';
@@ -87,6 +92,27 @@ describe('card signing', () => {
     const { bridge } = await startSigning({ case: 'KW-2' });
     expect((await signWith(bridge)).body.status).toBe('completed');
     expect((await signWith(bridge)).status).toBe(404);
+  });
+
+  it('attack: a CMS made by openssl alone whose signer is named by subject key identifier (-keyid) → invariant: verified like any other (no 500, the bridge not burnt)', async () => {
+    const { request, bridge } = await startSigning({ case: 'KW-SKI' });
+    const job = (await (await fetch(bridge)).json()) as { document: string };
+    const dir = await mkdtemp(path.join(tmpdir(), 'kw-cms-keyid-'));
+    try {
+      const signing = tb.card(TOLVAN, 'signing');
+      await writeFile(path.join(dir, 'doc'), Buffer.from(job.document, 'base64'));
+      await writeFile(path.join(dir, 'cert.pem'), signing.cert);
+      await writeFile(path.join(dir, 'key.pem'), signing.key);
+      // openssl stamps signingTime from its own clock: run it at the portal's (the test's) time.
+      const at = tb.clock.now().toISOString().replace('T', ' ').slice(0, 19);
+      await promisify(execFile)('faketime', [at, 'openssl', 'cms', '-sign', '-binary', '-keyid', '-md', 'sha256', '-nodetach', '-in', 'doc', '-signer', 'cert.pem', '-inkey', 'key.pem', '-outform', 'DER', '-out', 'sig.der'], { cwd: dir, env: { PATH: process.env['PATH'] ?? '', TZ: 'UTC' } });
+      const cms = (await readFile(path.join(dir, 'sig.der'))).toString('base64');
+      const res = await fetch(bridge, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ cms }) });
+      expect(await res.json()).toMatchObject({ status: 'completed' });
+      expect((await tb.t.services.signing.find(request.id))?.state).toBe('completed');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('re-verification still holds offline, later, with the responder gone', async () => {

@@ -113,13 +113,22 @@ function checkCms(cmsDer: Uint8Array, document: string, digestHex: string): Pars
 
   // The signer's certificate, named by issuer and serial number (or subject key id).
   const certs = (signed.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
-  const sid = signerInfo.sid as pkijs.IssuerAndSerialNumber | asn1js.Constructed;
+  const sid: unknown = signerInfo.sid;
+  // subjectKeyIdentifier [0] IMPLICIT OCTET STRING (`openssl cms -keyid`): read as a
+  // context-specific primitive, or as a constructed block holding the octets.
+  const wanted =
+    sid instanceof pkijs.IssuerAndSerialNumber
+      ? undefined
+      : sid instanceof asn1js.Constructed
+        ? (sid.valueBlock.value[0] as asn1js.OctetString | undefined)?.valueBlock.valueHexView
+        : sid instanceof asn1js.Primitive
+          ? sid.valueBlock.valueHexView
+          : undefined;
   const signerCert = certs.find((c) => {
     if (sid instanceof pkijs.IssuerAndSerialNumber) return c.issuer.isEqual(sid.issuer) && c.serialNumber.isEqual(sid.serialNumber);
     const skiExt = c.extensions?.find((e) => e.extnID === '2.5.29.14');
     const ski = skiExt ? asn1js.fromBER(skiExt.extnValue.valueBlock.valueHexView).result : undefined;
-    const wanted = (sid.valueBlock.value[0] as asn1js.OctetString | undefined)?.valueBlock.valueHexView;
-    return ski instanceof asn1js.OctetString && wanted !== undefined && Buffer.from(ski.valueBlock.valueHexView).equals(Buffer.from(wanted));
+    return ski instanceof asn1js.OctetString && wanted !== undefined && wanted.byteLength > 0 && Buffer.from(ski.valueBlock.valueHexView).equals(Buffer.from(wanted));
   });
   if (!signerCert) return { error: 'signer_certificate_missing', detail: 'the CMS does not carry the signer certificate' };
   let signer: ParsedCertificate;
