@@ -212,6 +212,17 @@ for (const kind of DATABASE_KINDS) {
       expect((await app.services.cases.find(id))!.data['products']).toEqual([]);
     });
 
+    it('attack: a link to the attachments page with ?m=uploaded&name=<any text> → invariant: the portal does not say it; after a real upload it says so once', async () => {
+      const id = await newCase(testa, 'other_case');
+      const forged = await get(testa, `/cases/${id}/steps/attachments?m=uploaded&name=${encodeURIComponent('Ring 08-123 45 67 och uppge ditt BankID')}`);
+      expect(forged.statusCode).toBe(200);
+      expect(forged.body).not.toContain('Ring 08-123 45 67');
+      const ok = await upload(testa, `/cases/${id}/attachments`, { name: 'intyg.pdf', bytes: PDF });
+      expect(ok.headers.location).not.toContain('name=');
+      expect((await get(testa, ok.headers.location as string)).body).toContain('Filen intyg.pdf är uppladdad.');
+      expect((await get(testa, ok.headers.location as string)).body).not.toContain('är uppladdad.');
+    });
+
     it('takes allowed files, refuses disguised, empty and oversized ones, and shows the SHA-256', async () => {
       const id = await newCase(testa, 'other_case');
       const ok = await upload(testa, `/cases/${id}/attachments`, { name: 'slutanvändarintyg.pdf', bytes: PDF });

@@ -50,6 +50,24 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRoutesDeps): Pr
   const maxBytes = config.cases.maxAttachmentBytes;
   await app.register(multipart, { limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: 20_000, parts: 12 } });
 
+  interface AttachmentFlash {
+    caseId: string;
+    m: 'uploaded' | 'removed';
+    name: string;
+  }
+  async function putFlash(request: FastifyRequest, caseId: string, flash: Omit<AttachmentFlash, 'caseId'>): Promise<void> {
+    if (!request.session) return;
+    request.session.data.flows = { ...request.session.data.flows, attachmentNotice: { caseId, ...flash } satisfies AttachmentFlash };
+    await deps.sessions.save(request.session);
+  }
+  /** The notice for this case's attachments page, once. */
+  function takeFlash(request: FastifyRequest, caseId: string): AttachmentFlash | undefined {
+    const flash = request.session?.data.flows?.['attachmentNotice'] as AttachmentFlash | undefined;
+    if (!flash || flash.caseId !== caseId) return undefined;
+    delete request.session?.data.flows?.['attachmentNotice'];
+    return flash;
+  }
+
   /** The acting organisation of a company user, or a redirect to choose one. */
   async function actingOrg(principal: Principal) {
     if (!principal.orgnr) return undefined;
@@ -477,10 +495,13 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRoutesDeps): Pr
     const { row, type } = found;
     const ctx = await pageContext(deps, request, reply);
     const { t, lang } = ctx;
-    const q = request.query as { m?: string; name?: string };
+    // The notice after an upload or removal comes from the session, never from the URL: a
+    // link could otherwise make the portal say anything.
+    const flash = takeFlash(request, row.id);
+    if (flash) await deps.sessions.save(request.session!);
     const notice =
       options.notice ??
-      (q.m === 'uploaded' && q.name ? t['cases.uploaded']({ name: q.name }) : q.m === 'removed' && q.name ? t['cases.removed']({ name: q.name }) : undefined);
+      (flash?.m === 'uploaded' ? t['cases.uploaded']({ name: flash.name }) : flash?.m === 'removed' ? t['cases.removed']({ name: flash.name }) : undefined);
     const attachments = (await cases.attachments(row.id)).filter((a) => a.messageId === null);
     const params = attachmentMessageParams(maxBytes);
     const steps = stepList(type, lang, t);
@@ -594,7 +615,8 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRoutesDeps): Pr
       }
       throw err;
     }
-    return reply.redirect(`${stepUrl(found.row, ATTACHMENTS_STEP)}?m=uploaded&name=${encodeURIComponent(checked.fileName)}`, 303);
+    await putFlash(request, found.row.id, { m: 'uploaded', name: checked.fileName });
+    return reply.redirect(stepUrl(found.row, ATTACHMENTS_STEP), 303);
   });
 
   app.post<{ Params: { id: string; aid: string } }>('/cases/:id/attachments/:aid/delete', async (request, reply) => {
@@ -607,7 +629,8 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRoutesDeps): Pr
       if (err instanceof CaseError && err.code === 'not_draft') throw new AppError('bad_request', 'not a draft');
       throw err;
     }
-    return reply.redirect(`${stepUrl(found.row, ATTACHMENTS_STEP)}?m=removed&name=${encodeURIComponent(attachment.fileName)}`, 303);
+    await putFlash(request, found.row.id, { m: 'removed', name: attachment.fileName });
+    return reply.redirect(stepUrl(found.row, ATTACHMENTS_STEP), 303);
   });
 
   app.get<{ Params: { id: string; aid: string } }>('/cases/:id/attachments/:aid', async (request, reply) => {
