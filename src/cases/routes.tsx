@@ -498,7 +498,7 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRoutesDeps): Pr
     // The notice after an upload or removal comes from the session, never from the URL: a
     // link could otherwise make the portal say anything.
     const flash = takeFlash(request, row.id);
-    if (flash) await deps.sessions.save(request.session!);
+    if (flash && request.session) await deps.sessions.save(request.session);
     const notice =
       options.notice ??
       (flash?.m === 'uploaded' ? t['cases.uploaded']({ name: flash.name }) : flash?.m === 'removed' ? t['cases.removed']({ name: flash.name }) : undefined);
