@@ -289,7 +289,8 @@ describe('signing with BankID', () => {
       purpose: 'test',
       subject: 'KW-7',
       document: { case: 'KW-7' },
-      text: '# Ansökan KW-7\n\nUtförseltillstånd för krigsmateriel',
+      // Attack: markup in a case title → invariant: the app shows these very characters.
+      text: 'Ansökan ”*Mörker*sikte_ML5_ # 1” KW-7\n\nUtförseltillstånd för krigsmateriel',
       returnPath: '/start',
     });
     const choice = await tb.t.app.inject({ method: 'POST', url: `/sign/${request.id}/bankid`, headers: { cookie }, payload: { _csrf: csrf } });
@@ -304,6 +305,8 @@ describe('signing with BankID', () => {
     const orderRef = await scanQr(cookie);
     const order = tb.server.order(orderRef);
     expect(order?.kind).toBe('sign');
+    expect(order?.request.userVisibleDataFormat).toBe('plaintext');
+    expect(Buffer.from(order?.request.userVisibleData ?? '', 'base64').toString('utf8')).toBe(request.text);
     await pollUntil(cookie, (b) => b.next !== null);
     const complete = await tb.t.app.inject({ url: '/bankid/complete', headers: { cookie } });
     expect(complete.headers.location).toBe(`/sign/${request.id}`);

@@ -120,7 +120,9 @@ export function createBankIdService(deps: {
           ...(input.userAgent ? { userAgent: input.userAgent.slice(0, 256) } : {}),
         },
         ...(input.personnummer ? { requirement: { personalNumber: input.personnummer, pinCode: input.kind === 'sign' } } : {}),
-        ...(visibleData ? { userVisibleData: visibleData, userVisibleDataFormat: 'simpleMarkdownV1' as const } : {}),
+        // Plain text: the app then shows exactly the text the portal's sign page shows. As
+        // simpleMarkdownV1, a `*` or `_` in a case title would change what the signer reads.
+        ...(visibleData ? { userVisibleData: visibleData, userVisibleDataFormat: 'plaintext' as const } : {}),
         ...(nonVisibleData ? { userNonVisibleData: nonVisibleData } : {}),
       };
       let response: OrderResponse;
