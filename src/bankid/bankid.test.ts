@@ -274,6 +274,17 @@ describe('BankID unavailable', () => {
     }
   });
 
+  it('attack: 60 cookieless GETs of the waiting page → invariant: 404 each, no session is made for any of them', async () => {
+    const count = async () => Number((await tb.t.services.db.selectFrom('kv_store').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const before = await count();
+    for (let i = 0; i < 60; i++) {
+      const res = await tb.t.app.inject({ url: '/bankid/wait' });
+      expect(res.statusCode).toBe(404);
+      expect(res.headers['set-cookie']).toBeUndefined();
+    }
+    expect(await count()).toBe(before);
+  });
+
   it('garbage from BankID is an error, not a crash', async () => {
     tb.server.faults.endpoints.auth = { mode: 'garbage', times: 1 };
     const { res } = await startOrder('qr');

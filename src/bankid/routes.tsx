@@ -188,7 +188,8 @@ export async function bankIdRoutes(app: FastifyInstance, deps: BankIdRoutesDeps)
 
   app.get('/bankid/wait', async (request, reply) => {
     const current = await currentOrder(request);
-    const ctx = await pageContext(deps, request, reply, { forms: true });
+    // Without an order the page has no form: no anonymous session is made for a cookieless caller.
+    const ctx = await pageContext(deps, request, reply, { forms: current !== undefined });
     const { t } = ctx;
     if (!current) {
       return sendHtml(
