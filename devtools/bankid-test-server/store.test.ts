@@ -6,8 +6,8 @@ import path from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/platform/clock.js';
-import { OID, distinguishedName, extensions, signCertificate } from '../test-pki/certificates.js';
-import { DAY_MS, YEAR_MS, generateKeyPair, randomSerial } from '../test-pki/crypto.js';
+import { notYetValidCa } from '../../test/support/stale-ca.js';
+import { YEAR_MS } from '../test-pki/crypto.js';
 import { writeSigner } from '../test-pki/store.js';
 import { BankIdTestError } from './errors.js';
 import type { CompletionData } from './orders.js';
@@ -91,14 +91,7 @@ describe('BankID test PKI on disk', () => {
     // Older versions dated the TLS CAs from the demo clock: an SSL root valid only from next year.
     const clock = new ManualClock(new Date());
     await ensureBankIdTestPki(dir, { clock, people: [TOLVAN] });
-    const notYetValid = await signCertificate({
-      subject: distinguishedName([[OID.commonName, 'Test BankID SSL Root CA v1 Test']]),
-      keys: await generateKeyPair(),
-      serial: randomSerial(),
-      notBefore: new Date(Date.now() + 300 * DAY_MS),
-      notAfter: new Date(Date.now() + 20 * YEAR_MS),
-      extensions: [extensions.basicConstraints(true, 0), extensions.keyUsage(['keyCertSign', 'cRLSign'])],
-    });
+    const notYetValid = await notYetValidCa('Test BankID SSL Root CA v1 Test');
     await writeSigner(path.join(dir, 'ssl-root'), notYetValid);
 
     const repaired = await ensureBankIdTestPki(dir, { clock, people: [TOLVAN] });

@@ -6,8 +6,8 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/platform/clock.js';
-import { OID, distinguishedName, extensions, signCertificate } from './certificates.js';
-import { DAY_MS, YEAR_MS, generateKeyPair, randomSerial } from './crypto.js';
+import { notYetValidCa } from '../../test/support/stale-ca.js';
+import { YEAR_MS } from './crypto.js';
 import { ensureDemoPki, loadPki, savePki, writeSigner, type DemoCardHolder, type DemoPki } from './store.js';
 
 const PEOPLE: DemoCardHolder[] = [
@@ -110,14 +110,7 @@ describe('demo PKI on disk', () => {
 
   it('makes the whole PKI anew when a saved CA is not valid at the clock and real time', async () => {
     // As left by an older version that dated the TLS CA from a demo clock a year ahead.
-    const expiredRoot = await signCertificate({
-      subject: distinguishedName([[OID.commonName, 'Kundwebben Test TLS CA']]),
-      keys: await generateKeyPair(),
-      serial: randomSerial(),
-      notBefore: new Date(Date.now() + 300 * DAY_MS),
-      notAfter: new Date(Date.now() + 20 * YEAR_MS),
-      extensions: [extensions.basicConstraints(true, 0), extensions.keyUsage(['keyCertSign', 'cRLSign'])],
-    });
+    const expiredRoot = await notYetValidCa('Kundwebben Test TLS CA');
     const other = await mkdtemp(path.join(tmpdir(), 'kw-test-pki-old-'));
     try {
       const old = await ensureDemoPki(other, { clock, ocspBaseUrl: OCSP, people: PEOPLE, password: 'demo' });

@@ -2,6 +2,18 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger, scrubPersonalNumbers } from './logging.js';
 
+/** A logger as the app makes it, writing its lines into an array. */
+function capturedLogger() {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  return { log: createLogger({ logLevel: 'info' }, sink), lines };
+}
+
 describe('logging', () => {
   it('scrubs personal numbers in any common shape', () => {
     expect(scrubPersonalNumbers('pnr 191212121212, 19121212-1212, 121212-1212 and 121212+1212')).toBe(
@@ -11,14 +23,7 @@ describe('logging', () => {
   });
 
   it('never writes personal numbers, cookies or tokens to the log', () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        lines.push(chunk.toString());
-        done();
-      },
-    });
-    const log = createLogger({ logLevel: 'info' }, sink);
+    const { log, lines } = capturedLogger();
     log.info({ personnummer: '191212121212', user: { personnummer: '198112289874' }, token: 'abc', note: 'for 19121212-1212' }, 'login by 191212121212');
     log.info({ req: { method: 'GET', url: '/x?pnr=191212121212', headers: { cookie: 'kw_session=secret' } } }, 'request');
     log.error({ err: new Error('failed for 191212121212') }, 'boom');
@@ -30,14 +35,7 @@ describe('logging', () => {
 
   it('never writes a card-signing bridge token (a bearer credential) to the log', () => {
     // Attack: whoever reads the request log replays Net iD's bridge → invariant: the token is not there.
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        lines.push(chunk.toString());
-        done();
-      },
-    });
-    const log = createLogger({ logLevel: 'info' }, sink);
+    const { log, lines } = capturedLogger();
     const token = 'Q2FyZC1zaWduaW5nLWJyaWRnZS10b2tlbi0xMjM0NTY3';
     log.info({ req: { method: 'POST', url: `/sign/bridge/${token}`, headers: {} } }, 'incoming request');
     log.warn({ bridge: `http://localhost:3000/sign/bridge/${token}` }, `bridge http://localhost:3000/sign/bridge/${token} failed`);

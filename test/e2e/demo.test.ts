@@ -13,11 +13,10 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ensureBankIdTestPki } from '../../devtools/bankid-test-server/index.js';
-import { OID, distinguishedName, extensions, signCertificate } from '../../devtools/test-pki/certificates.js';
-import { DAY_MS, YEAR_MS, generateKeyPair, randomSerial } from '../../devtools/test-pki/crypto.js';
 import { ensureDemoPki, writeSigner } from '../../devtools/test-pki/store.js';
 import { systemClock } from '../../src/platform/clock.js';
 import { childEnv } from '../support/child-env.js';
+import { notYetValidCa } from '../support/stale-ca.js';
 import { checkA11y, launchChromium } from './harness.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -197,17 +196,8 @@ describe('the demo, two instances side by side, every login method today', () =>
     // Made for another port, then its TLS CAs dated from a demo clock a year ahead, as older versions did.
     await ensureDemoPki(path.join(dataDir, 'test-pki'), { clock: systemClock, ocspBaseUrl: 'http://127.0.0.1:9/ocsp', people: [{ ...people[0]!, issuer: 'svenska_pass' }], password: 'kundwebben' });
     await ensureBankIdTestPki(path.join(dataDir, 'bankid-test'), { clock: systemClock, people });
-    const notYetValid = async (cn: string) =>
-      signCertificate({
-        subject: distinguishedName([[OID.commonName, cn]]),
-        keys: await generateKeyPair(),
-        serial: randomSerial(),
-        notBefore: new Date(Date.now() + 300 * DAY_MS),
-        notAfter: new Date(Date.now() + 20 * YEAR_MS),
-        extensions: [extensions.basicConstraints(true, 0), extensions.keyUsage(['keyCertSign', 'cRLSign'])],
-      });
-    await writeSigner(path.join(dataDir, 'test-pki', 'tls-ca'), await notYetValid('Kundwebben Test TLS CA'));
-    await writeSigner(path.join(dataDir, 'bankid-test', 'ssl-root'), await notYetValid('Test BankID SSL Root CA v1 Test'));
+    await writeSigner(path.join(dataDir, 'test-pki', 'tls-ca'), await notYetValidCa('Kundwebben Test TLS CA'));
+    await writeSigner(path.join(dataDir, 'bankid-test', 'ssl-root'), await notYetValidCa('Test BankID SSL Root CA v1 Test'));
 
     const old = await startDemo({ KW_DATA_DIR: dataDir });
     try {
