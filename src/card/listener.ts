@@ -13,6 +13,7 @@ import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import { rateLimitKey } from '../platform/http/rate-limit-store.js';
+import { ipv6Groups } from '../platform/ip.js';
 import { derToPem, pemToDerList } from '../platform/pki.js';
 import type { CardLogin } from './service.js';
 import { isCardState } from './service.js';
@@ -39,14 +40,8 @@ function ipToBigInt(ip: string): { family: 4 | 6; value: bigint } | undefined {
   if (isIP(ip) === 4) {
     return { family: 4, value: ip.split('.').reduce((acc, part) => (acc << 8n) + BigInt(Number(part)), 0n) };
   }
-  if (isIP(ip) === 6) {
-    const [head = '', tail = ''] = ip.split('::');
-    const h = head ? head.split(':') : [];
-    const t = tail ? tail.split(':') : [];
-    const groups = ip.includes('::') ? [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t] : h;
-    return { family: 6, value: groups.reduce((acc, g) => (acc << 16n) + BigInt(parseInt(g || '0', 16)), 0n) };
-  }
-  return undefined;
+  const groups = ipv6Groups(ip);
+  return groups ? { family: 6, value: groups.reduce((acc, g) => (acc << 16n) + BigInt(g), 0n) } : undefined;
 }
 
 /** The certificate forwarded by a proxy: URL-encoded PEM (nginx `$ssl_client_escaped_cert`) or raw base64 DER. */

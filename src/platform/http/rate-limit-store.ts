@@ -9,9 +9,9 @@
  * deployments share one code path, contract-tested like every other TTL store use.
  */
 import { createHash } from 'node:crypto';
-import { isIP } from 'node:net';
 import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { TtlStore } from '../store/port.js';
+import { ipv6Groups } from '../ip.js';
 
 /** `kv_store.key` is varchar(200); longer keys (long IPv6 + route) are hashed. */
 const MAX_KEY = 200;
@@ -54,10 +54,7 @@ export function sharedRateLimitStore(store: TtlStore, namespace = 'rl:'): Fastif
 export function rateLimitKey(ip: string): string {
   const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
   if (mapped?.[1]) return mapped[1];
-  if (isIP(ip) !== 6) return ip;
-  const [head = '', tail = ''] = (ip.toLowerCase().split('%')[0] ?? '').split('::');
-  const h = head ? head.split(':') : [];
-  const t = tail ? tail.split(':') : [];
-  const groups = ip.includes('::') ? [...h, ...Array<string>(Math.max(0, 8 - h.length - t.length)).fill('0'), ...t] : h;
-  return `${groups.slice(0, 4).map((g) => parseInt(g || '0', 16).toString(16)).join(':')}::/64`;
+  const groups = ipv6Groups(ip);
+  if (!groups) return ip;
+  return `${groups.slice(0, 4).map((g) => g.toString(16)).join(':')}::/64`;
 }
