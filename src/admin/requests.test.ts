@@ -192,7 +192,8 @@ for (const kind of DATABASE_KINDS) {
 
     it('over HTTP: lists pending requests, approves, refuses a second approval with 409, rejects with a note', async () => {
       const id = await insertRequest({ personnummer: TESTA, name: 'Testa Testsson', action: 'remove' });
-      const other = await insertRequest({ personnummer: TESTA, name: 'Testa Testsson', role: 'org_admin' });
+      // One pending request per person and organisation (a constraint): the other is for someone else.
+      const other = await insertRequest({ personnummer: '195505051234', name: 'Olle Olsson', role: 'org_admin' });
       let res = await t.app.inject({ url: '/admin/requests', headers: { cookie: admin.cookie } });
       expect(res.statusCode).toBe(200);
       expect(text(res.body)).toContain('Ta bort Testa Testsson från Skärgårdens Sensorer AB (559012-3450)');

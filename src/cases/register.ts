@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuditLog } from '../audit/service.js';
 import type { Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/index.js';
+import { isUniqueViolation } from '../platform/db/dialect.js';
 import type { MembershipRequestTable } from '../platform/db/schema.js';
 
 export interface Contact {
@@ -154,6 +155,8 @@ export function createRegister(deps: { db: Db; clock: Clock; audit: AuditLog }) 
         .where('status', '=', 'pending')
         .executeTakeFirst();
       if (pending) throw new RegisterError('duplicate', 'request pending');
+      // The check above answers the common case; the partial unique index
+      // (membership_request_one_pending) decides between requests made at the same moment.
       await db
         .insertInto('membership_request')
         .values({
@@ -172,7 +175,11 @@ export function createRegister(deps: { db: Db; clock: Clock; audit: AuditLog }) 
           handled_at: null,
           note: null,
         })
-        .execute();
+        .execute()
+        .catch((err: unknown) => {
+          if (isUniqueViolation(err)) throw new RegisterError('duplicate', 'request pending');
+          throw err;
+        });
       await audit.record({
         event: 'membership_requested',
         outcome: 'success',

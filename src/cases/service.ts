@@ -12,6 +12,7 @@ import type { AuditLog } from '../audit/service.js';
 import type { Principal } from '../identity/sessions.js';
 import type { Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/index.js';
+import { isPostgres } from '../platform/db/dialect.js';
 import { timeOrderedId } from '../platform/ids.js';
 import type { CaseFileTable, CaseStatus, Database } from '../platform/db/schema.js';
 import { canonicalJson, sha256Hex, type CanonicalValue } from '../signing/canonical.js';
@@ -93,6 +94,16 @@ export function createCases(deps: {
   config: CasesConfig;
 }) {
   const { db, clock, audit, types, signing, config } = deps;
+  const postgres = isPostgres(db);
+
+  /**
+   * Serialises the writers of one case until the transaction ends: on PostgreSQL (READ
+   * COMMITTED, a pool) a row lock, so a count or duplicate check that precedes a write sees
+   * every write committed before it. SQLite runs one transaction at a time already.
+   */
+  async function lockCase(trx: Transaction<Database>, caseId: string): Promise<void> {
+    if (postgres) await trx.selectFrom('case_file').select('id').where('id', '=', caseId).forUpdate().execute();
+  }
   const now = () => clock.now().toISOString();
 
   const toRow = (row: CaseFileTable): CaseRow => ({ ...row, data: JSON.parse(row.data) as CaseData });
@@ -511,6 +522,7 @@ export function createCases(deps: {
         uploadedAt: t,
       };
       const work = async (trx: Transaction<Database>) => {
+        await lockCase(trx, input.row.id);
         const existing = await trx
           .selectFrom('attachment')
           .select(['id', 'message_id'])

@@ -1,6 +1,13 @@
 import { PostgresAdapter, type Kysely } from 'kysely';
 
 /** Whether a Kysely instance talks to PostgreSQL (migrations differ in identity columns). */
-export function isPostgres(db: Kysely<unknown>): boolean {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema: migrations pass Kysely<unknown>, services Kysely<Database>
+export function isPostgres(db: Kysely<any>): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+/** Whether an error from either driver is a unique-constraint violation (PostgreSQL 23505, SQLite's UNIQUE). */
+export function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
