@@ -190,6 +190,26 @@ for (const kind of DATABASE_KINDS) {
       expect(audits).toHaveLength(1);
     });
 
+    it("attack: an organisation admin asks to add the agency's case officer with a new name and their own e-mail → invariant: approval adds the membership and changes neither; the page showed the current values and the staff roles", async () => {
+      const before = (await t.services.accounts.findPerson(HEDDA))!;
+      const id = await insertRequest({ personnummer: HEDDA, name: 'Hedda Kapad', email: 'hedda@angripare.example', phone: '070-000 00 00' });
+      const page = await t.app.inject({ url: '/admin/requests', headers: { cookie: admin.cookie } });
+      const card = text(page.body.slice(page.body.indexOf(`data-request="${id}"`)));
+      expect(card).toContain('Personen finns redan i Kundwebben');
+      expect(card).toContain(`Namn i Kundwebben ${before.name}`);
+      expect(card).toContain(`E-post i Kundwebben ${before.email ?? 'Uppgift saknas'}`);
+      expect(card).toMatch(/Roller på myndigheten (Administratör på myndigheten, Handläggare|Handläggare, Administratör på myndigheten)/);
+      expect(card).toContain('Namn enligt organisationen Hedda Kapad');
+      expect(page.body).toContain(`href="/admin/people/${HEDDA}"`);
+      expect((await requests.approve(id, actor)).ok).toBe(true);
+      const after = (await t.services.accounts.findPerson(HEDDA))!;
+      expect(after.name).toBe(before.name);
+      expect(after.email).toBe(before.email);
+      expect(after.phone).toBe(before.phone ?? '070-000 00 00');
+      expect((await memberships(HEDDA)).map((m) => m.orgnr)).toContain(ORG);
+      await t.services.accounts.removeMembership(HEDDA, ORG);
+    });
+
     it('over HTTP: lists pending requests, approves, refuses a second approval with 409, rejects with a note', async () => {
       const id = await insertRequest({ personnummer: TESTA, name: 'Testa Testsson', action: 'remove' });
       // One pending request per person and organisation (a constraint): the other is for someone else.

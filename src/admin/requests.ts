@@ -7,7 +7,7 @@
  * admin's note (required when rejecting) goes into `note`; approving without one keeps it.
  */
 import type { AuditLog } from '../audit/service.js';
-import { createAccounts, type MembershipRole } from '../accounts/service.js';
+import { createAccounts, type MembershipRole, type StaffRole } from '../accounts/service.js';
 import type { Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/index.js';
 import type { MembershipRequestTable } from '../platform/db/schema.js';
@@ -33,6 +33,20 @@ export interface MembershipRequest {
   handledBy: string | null;
   handledAt: Date | null;
   note: string | null;
+  /**
+   * The person as the portal knows them already (an "add" for an existing person), so the
+   * handling admin sees whom the request is about: their current name, contact details,
+   * whether they are active and any staff roles at the agency. Approving never changes these.
+   */
+  existing: ExistingPerson | null;
+}
+
+export interface ExistingPerson {
+  name: string;
+  email: string | null;
+  phone: string | null;
+  active: boolean;
+  staffRoles: StaffRole[];
 }
 
 export type HandleResult =
@@ -49,11 +63,28 @@ export function createMembershipRequests(deps: { db: Db; clock: Clock; audit: Au
       .selectFrom('membership_request as r')
       .innerJoin('organisation as o', 'o.orgnr', 'r.orgnr')
       .leftJoin('person as p', 'p.personnummer', 'r.requested_by')
+      .leftJoin('person as e', 'e.personnummer', 'r.personnummer')
       .selectAll('r')
-      .select(['o.name as org_name', 'p.name as requested_by_name']);
+      .select([
+        'o.name as org_name',
+        'p.name as requested_by_name',
+        'e.name as existing_name',
+        'e.email as existing_email',
+        'e.phone as existing_phone',
+        'e.active as existing_active',
+      ]);
   }
   type Row = Awaited<ReturnType<ReturnType<typeof query>['executeTakeFirstOrThrow']>>;
-  const toRequest = (r: Row): MembershipRequest => ({
+  /** Rows with the staff roles of the persons they are about (one query for all). */
+  async function withRoles(from: Db, rows: Row[]): Promise<MembershipRequest[]> {
+    const known = [...new Set(rows.filter((r) => r.existing_name !== null).map((r) => r.personnummer))];
+    const roles =
+      known.length === 0
+        ? []
+        : await from.selectFrom('staff_role').select(['personnummer', 'role']).where('personnummer', 'in', known).orderBy('role').execute();
+    return rows.map((r) => toRequest(r, roles.filter((x) => x.personnummer === r.personnummer).map((x) => x.role)));
+  }
+  const toRequest = (r: Row, staffRoles: StaffRole[]): MembershipRequest => ({
     id: r.id,
     orgnr: r.orgnr,
     orgName: r.org_name,
@@ -70,6 +101,10 @@ export function createMembershipRequests(deps: { db: Db; clock: Clock; audit: Au
     handledBy: r.handled_by,
     handledAt: r.handled_at ? new Date(r.handled_at) : null,
     note: r.note,
+    existing:
+      r.existing_name === null
+        ? null
+        : { name: r.existing_name, email: r.existing_email, phone: r.existing_phone, active: Number(r.existing_active) === 1, staffRoles },
   });
 
   async function handle(
@@ -108,19 +143,27 @@ export function createMembershipRequests(deps: { db: Db; clock: Clock; audit: Au
         const accounts = createAccounts({ db: trx, clock });
         if (row.action === 'add') {
           const existing = await accounts.findPerson(row.personnummer);
-          // The organisation admin's e-mail and phone replace the known ones only when given.
-          await accounts.upsertPerson({
-            personnummer: row.personnummer,
-            name: row.name,
-            email: row.email ?? existing?.email ?? null,
-            phone: row.phone ?? existing?.phone ?? null,
-          });
+          // A new person is created from the request. A known person is who they are: an
+          // organisation admin may add them to the organisation, not rename them or redirect
+          // their e-mail (that person may act for other organisations, or be agency staff).
+          // Only contact details they have none of are filled in.
+          if (!existing) {
+            await accounts.upsertPerson({ personnummer: row.personnummer, name: row.name, email: row.email, phone: row.phone });
+          } else if ((existing.email === null && row.email !== null) || (existing.phone === null && row.phone !== null)) {
+            await accounts.upsertPerson({
+              personnummer: row.personnummer,
+              name: existing.name,
+              email: existing.email ?? row.email,
+              phone: existing.phone ?? row.phone,
+            });
+          }
           await accounts.addMembership(row.personnummer, row.orgnr, row.role);
         } else {
           await accounts.removeMembership(row.personnummer, row.orgnr);
         }
       }
-      return { ok: true, request: toRequest(row) };
+      const [request] = await withRoles(trx, [row]);
+      return request ? { ok: true, request } : { ok: false, reason: 'not_found' };
     });
     if (outcome.ok) {
       const r = outcome.request;
@@ -150,7 +193,7 @@ export function createMembershipRequests(deps: { db: Db; clock: Clock; audit: Au
         .orderBy('r.requested_at')
         .orderBy('r.id')
         .execute();
-      return rows.map(toRequest);
+      return withRoles(db, rows);
     },
     /** Requests no longer pending (handled or withdrawn), most recent first. */
     async recent(limit = 20): Promise<MembershipRequest[]> {
@@ -160,11 +203,11 @@ export function createMembershipRequests(deps: { db: Db; clock: Clock; audit: Au
         .orderBy('r.id', 'desc')
         .limit(limit)
         .execute();
-      return rows.map(toRequest);
+      return withRoles(db, rows);
     },
     async find(id: string): Promise<MembershipRequest | undefined> {
       const row = await query(db).where('r.id', '=', id).executeTakeFirst();
-      return row && toRequest(row);
+      return row && (await withRoles(db, [row]))[0];
     },
     /** Applies a pending request and marks it approved (with an optional note). */
     approve: (id: string, actor: Actor, note = ''): Promise<HandleResult> =>

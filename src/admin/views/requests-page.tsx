@@ -2,7 +2,7 @@ import { formatOrgnr } from '../../accounts/orgnr.js';
 import { formatPersonalNumber } from '../../identity/personnummer.js';
 import { formatDateTime } from '../../login/plan-dates.js';
 import { Notice, type PageContext } from '../../platform/views/layout.js';
-import type { MembershipRequest } from '../requests.js';
+import type { ExistingPerson, MembershipRequest } from '../requests.js';
 import type { FieldError } from '../validate.js';
 import { AdminPage, Csrf, Done, ErrorSummary, TextArea } from './components.js';
 
@@ -58,6 +58,12 @@ export function RequestsPage(props: {
                 <dd>{t[`admin.role.${r.role}`]}</dd>
                 {r.action === 'add' ? (
                   <>
+                    {r.existing ? (
+                      <>
+                        <dt>{t['admin.requests.givenName']}</dt>
+                        <dd>{r.name}</dd>
+                      </>
+                    ) : null}
                     <dt>{t['admin.requests.email']}</dt>
                     <dd>{r.email ?? t['admin.requests.none']}</dd>
                     <dt>{t['admin.requests.phone']}</dt>
@@ -71,6 +77,7 @@ export function RequestsPage(props: {
                   <time dateTime={r.requestedAt.toISOString()}>{when(r.requestedAt)}</time>
                 </dd>
               </dl>
+              {r.action === 'add' && r.existing ? <ExistingPersonFacts ctx={ctx} request={r} existing={r.existing} /> : null}
               <form method="post" action={`/admin/requests/${r.id}/approve`} class="admin-inline">
                 <Csrf ctx={ctx} />
                 <button type="submit" class="button-primary">
@@ -132,5 +139,35 @@ export function RequestsPage(props: {
         )}
       </section>
     </AdminPage>
+  );
+}
+
+/** Who an "add" request is about when the person is known already: what approving keeps. */
+function ExistingPersonFacts(props: { ctx: PageContext; request: MembershipRequest; existing: ExistingPerson }) {
+  const { ctx, request: r, existing: e } = props;
+  const { t } = ctx;
+  const headingId = `request-${r.id}-existing`;
+  return (
+    <section class="request-existing" aria-labelledby={headingId}>
+      <h4 id={headingId}>{t['admin.requests.existing.title']}</h4>
+      <dl class="facts">
+        <dt>{t['admin.requests.existing.name']}</dt>
+        <dd>{e.name}</dd>
+        <dt>{t['admin.requests.existing.email']}</dt>
+        <dd>{e.email ?? t['admin.requests.none']}</dd>
+        <dt>{t['admin.requests.existing.phone']}</dt>
+        <dd>{e.phone ?? t['admin.requests.none']}</dd>
+        <dt>{t['admin.requests.existing.account']}</dt>
+        <dd>{t[e.active ? 'admin.requests.existing.active' : 'admin.requests.existing.inactive']}</dd>
+        <dt>{t['admin.requests.existing.staff']}</dt>
+        <dd>
+          {e.staffRoles.length === 0 ? t['admin.requests.existing.noStaff'] : e.staffRoles.map((role) => t[`admin.staff.${role}`]).join(', ')}
+        </dd>
+      </dl>
+      <p>{t['admin.requests.existing.keeps']}</p>
+      <p>
+        <a href={`/admin/people/${r.personnummer}`}>{t['admin.requests.existing.link']({ name: e.name })}</a>
+      </p>
+    </section>
   );
 }
