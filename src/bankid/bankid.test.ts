@@ -192,6 +192,29 @@ describe('orders belong to the session that started them', () => {
   });
 });
 
+describe('a link from another site to /bankid/complete while the order is pending', () => {
+  it('attack: any site links the user to GET /bankid/complete mid-login → invariant: the flow stays with the session, the order stays alive, the person completes it', async () => {
+    const { cookie } = await startOrder('qr');
+    const before = (await status(cookie)).body;
+    expect(before.state).toBe('pending');
+    const linked = await tb.t.app.inject({ url: '/bankid/complete', headers: { cookie, 'sec-fetch-site': 'cross-site' } });
+    expect(linked.statusCode).toBe(303);
+    expect(linked.headers.location).toBe('/bankid/wait');
+    const after = await status(cookie);
+    expect(after.code).toBe(200);
+    expect(after.body.state).toBe('pending');
+    expect(after.body.qr).toBe(true);
+    const orderRef = await scanQr(cookie);
+    expect(tb.server.testApp.order(orderRef)?.status).toBe('complete');
+    const done = await pollUntil(cookie, (b) => b.next !== null);
+    expect(done.next).toBe('/bankid/complete');
+    const login = await tb.t.app.inject({ url: '/bankid/complete', headers: { cookie } });
+    expect(login.statusCode).toBe(303);
+    expect(login.headers.location).not.toBe('/bankid/wait');
+    expect(login.headers['set-cookie']).toBeDefined();
+  });
+});
+
 describe('forged or altered completions are refused and audited', () => {
   it.each(COMPLETION_FORGERIES)('%s', async (forgery) => {
     const { cookie } = await startOrder('qr');

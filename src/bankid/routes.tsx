@@ -298,11 +298,20 @@ export async function bankIdRoutes(app: FastifyInstance, deps: BankIdRoutesDeps)
     const flow = flowOf(request);
     const order = flow ? await bankid.takeCompleted(flow.orderId) : undefined;
     const session = request.session;
-    if (session && flow) {
+    if (!flow || !order?.result) {
+      // Not complete (yet): a pending or failed order stays with the session and the waiting
+      // page shows it, so a link to this URL from anywhere changes nothing. Only an order that
+      // no longer exists (expired, cancelled) lets the flow go.
+      if (session && flow && !(await bankid.peek(flow.orderId))) {
+        delete session.data.flows?.['bankid'];
+        await sessions.save(session);
+      }
+      return reply.redirect('/bankid/wait', 303);
+    }
+    if (session) {
       delete session.data.flows?.['bankid'];
       await sessions.save(session);
     }
-    if (!flow || !order?.result) return reply.redirect('/bankid/wait', 303);
     const result = order.result;
     if (order.kind === 'auth') {
       return completeLogin(deps, request, reply, {

@@ -60,6 +60,21 @@ describe('card login', () => {
     expect(seen.cert_not_after).toMatch(/^20\d\d-/);
   });
 
+  it('attack: while a card login is on its way, another site links the user to GET /login/card → invariant: the login in progress still completes', async () => {
+    const start = await tb.t.app.inject('/login/card?method=telia_card');
+    const cookie = String(start.headers['set-cookie']).split(';')[0] ?? '';
+    const state = /card\/login\?state=([A-Za-z0-9_-]{43})/.exec(start.body)?.[1] ?? '';
+    const res = await tb.cardGet(`/card/login?state=${state}`, tb.card('191212121212'));
+    expect(res.status).toBe(303);
+    // Before the browser follows the listener's redirect back, a cross-site link opens the card page again.
+    const linked = await tb.t.app.inject({ url: '/login/card?method=telia_card', headers: { cookie, 'sec-fetch-site': 'cross-site' } });
+    expect(linked.statusCode).toBe(200);
+    const location = new URL(res.location ?? '');
+    const back = await tb.t.app.inject({ url: location.pathname + location.search, headers: { cookie } });
+    expect(back.statusCode).toBe(303);
+    expect(back.headers.location).toBe('/start');
+  });
+
   it('offers the card on the login page while its method is enabled', async () => {
     const page = await tb.t.app.inject('/login');
     expect(page.body).toContain('href="/login/card?method=telia_card"');

@@ -15,7 +15,7 @@ import { AppError } from '../platform/http/errors.js';
 import type { MessageKey } from '../platform/i18n/index.js';
 import { Layout } from '../platform/views/layout.js';
 import { pageContext, sendHtml, type ViewDeps } from '../platform/views/render.js';
-import { CARD_FAILURE_CODES, newCardState, type CardFailureCode, type CardLogin } from './service.js';
+import { CARD_FAILURE_CODES, isCardState, newCardState, type CardFailureCode, type CardLogin } from './service.js';
 
 interface CardFlow {
   state: string;
@@ -38,9 +38,14 @@ export async function cardRoutes(
       request.session = await sessions.create();
       setSessionCookie(reply, sessions, config, request.session);
     }
-    const state = newCardState();
-    request.session.data.flows = { ...request.session.data.flows, card: { state } satisfies CardFlow };
-    await sessions.save(request.session);
+    // One state per session until a return redeems it: opening this page again (another tab,
+    // or a link from another site) must not void a card login that is on its way back.
+    const existing = request.session.data.flows?.['card'] as CardFlow | undefined;
+    const state = existing && isCardState(existing.state) ? existing.state : newCardState();
+    if (state !== existing?.state) {
+      request.session.data.flows = { ...request.session.data.flows, card: { state } satisfies CardFlow };
+      await sessions.save(request.session);
+    }
     const ctx = await pageContext(deps, request, reply);
     const { t } = ctx;
     const href = `${config.card.publicUrl}/card/login?state=${state}`;
