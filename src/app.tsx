@@ -52,6 +52,7 @@ import { requestContext } from './platform/http/context.js';
 import { installErrorHandling } from './platform/http/error-handler.js';
 import { AppError } from './platform/http/errors.js';
 import { createLogger } from './platform/logging.js';
+import { startHousekeeping } from './platform/housekeeping.js';
 import { createSqlStore } from './platform/store/sql-store.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
 import { certificatesToWatch, healthRoutes } from './platform/http/health.js';
@@ -106,14 +107,14 @@ export async function createServices(config: Config, deps: AppDeps = {}) {
   const accounts = createAccounts({ db, clock });
   const plan = createRolloutPlan({ db, clock, audit });
   await plan.seed(planFile.methods);
-  const sessions = createSessionManager({ store, clock, config: config.session });
+  const sessions = createSessionManager({ store, clock, config: config.session, anonymousPerMinute: config.rateLimit.anonymousSessionsPerMinute });
   const login = createLoginService({ db, clock, accounts, audit, plan, sessions });
   const providers = new Map<MethodId, LoginMethodProvider>((deps.providers ?? []).map((p) => [p.id, p]));
 
   const signing = createSigning({ db, store, clock, audit });
   const mail = createMail(config, { clock, logger });
   const caseTypes = deps.caseTypes ?? loadCaseTypes(config.cases.typesFile);
-  const cases = createCases({ db, clock, audit, types: caseTypes, signing, config: { maxAttachments: config.cases.maxAttachments, timeZone: planFile.site.timeZone } });
+  const cases = createCases({ db, clock, audit, types: caseTypes, signing, config: { ...config.cases, timeZone: planFile.site.timeZone } });
   const register = createRegister({ db, clock, audit });
   let cardLogin: CardLogin | undefined;
   let ocsp: OcspClient | undefined;
@@ -192,7 +193,15 @@ export async function createServices(config: Config, deps: AppDeps = {}) {
       },
     });
   }
-  return { config, clock, logger, db, store, audit, accounts, plan, sessions, login, providers, cardLogin, ocsp, signing, cases, register, mail, bankid, bankidClient, redis, metrics, lifecycle, site: planFile.site };
+  const housekeeping = startHousekeeping({
+    intervalSeconds: config.housekeepingSeconds,
+    logger,
+    steps: [
+      { name: 'expiredStoreRows', run: () => store.sweep() },
+      { name: 'unreferencedFileContents', run: () => cases.sweepUnreferencedContent() },
+    ],
+  });
+  return { config, clock, logger, db, store, audit, accounts, plan, sessions, login, providers, cardLogin, ocsp, signing, cases, register, mail, bankid, bankidClient, redis, metrics, lifecycle, housekeeping, site: planFile.site };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;
@@ -358,6 +367,7 @@ export async function buildApp(
     services.lifecycle.shuttingDown = true;
   });
   app.addHook('onClose', async () => {
+    services.housekeeping.stop();
     await cardListener?.close();
     await services.bankidClient?.close();
     await services.redis?.quit();

@@ -59,6 +59,11 @@ export interface Config {
   readonly rateLimit: {
     /** Requests per minute per client address on login endpoints. */
     readonly loginPerMinute: number;
+    /**
+     * Sessions without a login (made for the CSRF token of a login form) per minute per
+     * client address (IPv6: per /64). With the idle lifetime this bounds their number.
+     */
+    readonly anonymousSessionsPerMinute: number;
   };
   readonly rolloutPlanFile: string;
   /** Cases: the case-type definitions and the limits of attachments. */
@@ -66,7 +71,13 @@ export interface Config {
     readonly typesFile: string;
     readonly maxAttachmentBytes: number;
     readonly maxAttachments: number;
+    /** Drafts one organisation may hold at a time (submitted cases do not count). */
+    readonly maxDraftsPerOrganisation: number;
+    /** Bytes of attachments all drafts of one organisation may hold together. */
+    readonly maxDraftBytesPerOrganisation: number;
   };
+  /** Seconds between housekeeping runs: expired TTL-store rows and unreferenced file contents are removed. */
+  readonly housekeepingSeconds: number;
   /** Bearer token for /metrics; without it /metrics answers only loopback callers. */
   readonly metricsToken: string | undefined;
   /** Card login: the listener that asks for the card's certificate, and the issuers. */
@@ -412,13 +423,19 @@ export function loadConfig(env: Env = process.env, modeOverride?: Mode): Readonl
       graceSeconds: int('KW_SHUTDOWN_GRACE_SECONDS', 30, 1, 600),
     },
     session: { secret, secureCookie, idleSeconds, absoluteSeconds, warningSeconds },
-    rateLimit: { loginPerMinute: int('KW_LOGIN_RATE_LIMIT_PER_MINUTE', 30, 1, 100_000) },
+    rateLimit: {
+      loginPerMinute: int('KW_LOGIN_RATE_LIMIT_PER_MINUTE', 30, 1, 100_000),
+      anonymousSessionsPerMinute: int('KW_ANONYMOUS_SESSIONS_PER_MINUTE', 120, 1, 100_000),
+    },
     rolloutPlanFile: path.resolve(get('KW_ROLLOUT_PLAN_FILE') ?? 'config/rollout-plan.json'),
     cases: {
       typesFile: path.resolve(get('KW_CASE_TYPES_FILE') ?? 'config/case-types.json'),
       maxAttachmentBytes: int('KW_MAX_ATTACHMENT_BYTES', 10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
       maxAttachments: int('KW_MAX_ATTACHMENTS', 20, 1, 200),
+      maxDraftsPerOrganisation: int('KW_MAX_DRAFTS_PER_ORGANISATION', 200, 1, 100_000),
+      maxDraftBytesPerOrganisation: int('KW_MAX_DRAFT_BYTES_PER_ORGANISATION', 2 * 1024 * 1024 * 1024, 1024 * 1024, Number.MAX_SAFE_INTEGER),
     },
+    housekeepingSeconds: int('KW_HOUSEKEEPING_SECONDS', 300, 10, 24 * 3600),
     metricsToken: get('KW_METRICS_TOKEN'),
     card: {
       issuersFile: cardIssuersRaw === undefined ? undefined : path.resolve(cardIssuersRaw),

@@ -35,7 +35,9 @@ export async function cardRoutes(
     const requested = request.query.method;
     const method = isMethodId(requested) && enabled.includes(requested) ? requested : enabled[0];
     if (!request.session) {
-      request.session = await sessions.create();
+      const session = await sessions.createAnonymous(request.ip);
+      if (!session) throw new AppError('rate_limited', 'too many anonymous sessions from this address');
+      request.session = session;
       setSessionCookie(reply, sessions, config, request.session);
     }
     // One state per session until a return redeems it: opening this page again (another tab,

@@ -235,16 +235,24 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRoutesDeps): Pr
     const org = await actingOrg(principal);
     if (!org) throw new AppError('forbidden', 'no acting organisation');
     let row: CaseRow;
-    if (typeof request.body.copy === 'string') {
-      const source = await caseFor(request, request.body.copy);
-      if (source.access !== 'member' || source.row.orgnr !== org.orgnr) throw new AppError('forbidden', 'copy of another organisation');
-      row = await cases.createDraft({ principal, orgnr: org.orgnr, typeId: source.row.type_id, copyOf: source.row, ip: request.ip });
-    } else {
-      const typeId = request.body.type;
-      if (typeof typeId !== 'string' || !cases.types.get(typeId)) throw new AppError('bad_request', 'unknown case type');
-      row = await cases.createDraft({ principal, orgnr: org.orgnr, typeId, ip: request.ip });
+    try {
+      row = await createFrom(principal, org.orgnr);
+    } catch (err) {
+      if (err instanceof CaseError && err.code === 'quota_exceeded') throw new AppError('quota_exceeded', 'organisation draft limit');
+      throw err;
     }
     return reply.redirect(stepUrl(row, cases.typeOf(row).steps[0]?.id ?? ATTACHMENTS_STEP), 303);
+
+    async function createFrom(principal: Principal, orgnr: string): Promise<CaseRow> {
+      if (typeof request.body.copy === 'string') {
+        const source = await caseFor(request, request.body.copy);
+        if (source.access !== 'member' || source.row.orgnr !== orgnr) throw new AppError('forbidden', 'copy of another organisation');
+        return cases.createDraft({ principal, orgnr, typeId: source.row.type_id, copyOf: source.row, ip: request.ip });
+      }
+      const typeId = request.body.type;
+      if (typeof typeId !== 'string' || !cases.types.get(typeId)) throw new AppError('bad_request', 'unknown case type');
+      return cases.createDraft({ principal, orgnr, typeId, ip: request.ip });
+    }
   });
 
   // --- steps ----------------------------------------------------------------------------
@@ -613,6 +621,7 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRoutesDeps): Pr
       if (err instanceof CaseError && err.code === 'too_many_attachments') {
         return renderAttachments(request, reply, found, { error: t['cases.attachment.error.too_many']({ max: config.cases.maxAttachments }), status: 422 });
       }
+      if (err instanceof CaseError && err.code === 'quota_exceeded') return renderAttachments(request, reply, found, { error: t['error.quota_exceeded'], status: 409 });
       throw err;
     }
     await putFlash(request, found.row.id, { m: 'uploaded', name: checked.fileName });

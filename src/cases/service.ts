@@ -12,7 +12,7 @@ import type { AuditLog } from '../audit/service.js';
 import type { Principal } from '../identity/sessions.js';
 import type { Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/index.js';
-import { isPostgres } from '../platform/db/dialect.js';
+import { isForeignKeyViolation, isPostgres } from '../platform/db/dialect.js';
 import { timeOrderedId } from '../platform/ids.js';
 import type { CaseFileTable, CaseStatus, Database } from '../platform/db/schema.js';
 import { canonicalJson, sha256Hex, type CanonicalValue } from '../signing/canonical.js';
@@ -72,7 +72,9 @@ export class CaseError extends Error {
     | 'changed'
     | 'incomplete'
     | 'too_many_attachments'
-    | 'duplicate_attachment';
+    | 'duplicate_attachment'
+    /** The organisation's limit of drafts, or of bytes in its drafts' attachments. */
+    | 'quota_exceeded';
   constructor(code: CaseError['code'], detail: string) {
     super(`${code}: ${detail}`);
     this.name = 'CaseError';
@@ -82,6 +84,8 @@ export class CaseError extends Error {
 
 export interface CasesConfig {
   maxAttachments: number;
+  maxDraftsPerOrganisation: number;
+  maxDraftBytesPerOrganisation: number;
   timeZone: string;
 }
 
@@ -103,6 +107,31 @@ export function createCases(deps: {
    */
   async function lockCase(trx: Transaction<Database>, caseId: string): Promise<void> {
     if (postgres) await trx.selectFrom('case_file').select('id').where('id', '=', caseId).forUpdate().execute();
+  }
+  /** The same for everything one organisation holds (its drafts and their bytes); taken before a case's lock. */
+  async function lockOrganisation(trx: Transaction<Database>, orgnr: string): Promise<void> {
+    if (postgres) await trx.selectFrom('organisation').select('orgnr').where('orgnr', '=', orgnr).forUpdate().execute();
+  }
+
+  /**
+   * Removes file contents no attachment refers to any more. A content that an upload in
+   * flight has just refreshed is kept by the foreign key (the statement fails and is ignored:
+   * keeping it is right); `olderThan` spares contents written in the last moments.
+   */
+  async function dropUnreferencedContent(filter: { sha256s?: readonly string[]; olderThan?: string }): Promise<number> {
+    if (filter.sha256s?.length === 0) return 0;
+    try {
+      let q = db
+        .deleteFrom('file_content')
+        .where((eb) => eb.not(eb.exists(eb.selectFrom('attachment').select('attachment.id').whereRef('attachment.sha256', '=', 'file_content.sha256'))));
+      if (filter.sha256s) q = q.where('sha256', 'in', [...filter.sha256s]);
+      if (filter.olderThan) q = q.where('created_at', '<', filter.olderThan);
+      const res = await q.executeTakeFirst();
+      return Number(res.numDeletedRows);
+    } catch (err) {
+      if (isForeignKeyViolation(err)) return 0;
+      throw err;
+    }
   }
   const now = () => clock.now().toISOString();
 
@@ -328,7 +357,17 @@ export function createCases(deps: {
         officer: null,
         closed_at: null,
       };
-      await db.insertInto('case_file').values(row).execute();
+      await db.transaction().execute(async (trx) => {
+        await lockOrganisation(trx, input.orgnr);
+        const drafts = await trx
+          .selectFrom('case_file')
+          .select((eb) => eb.fn.countAll<number | string>().as('n'))
+          .where('orgnr', '=', input.orgnr)
+          .where('status', '=', 'draft')
+          .executeTakeFirstOrThrow();
+        if (Number(drafts.n) >= config.maxDraftsPerOrganisation) throw new CaseError('quota_exceeded', 'organisation draft limit reached');
+        await trx.insertInto('case_file').values(row).execute();
+      });
       await audit.record({
         event: 'case_created',
         outcome: 'success',
@@ -341,7 +380,8 @@ export function createCases(deps: {
     },
 
     async deleteDraft(row: CaseRow, actor: string, ip?: string): Promise<void> {
-      await db.transaction().execute(async (trx) => {
+      const contents = await db.transaction().execute(async (trx) => {
+        const attached = await trx.selectFrom('attachment').select('sha256').where('case_id', '=', row.id).execute();
         await trx.deleteFrom('attachment').where('case_id', '=', row.id).execute();
         const res = await trx
           .deleteFrom('case_file')
@@ -349,7 +389,10 @@ export function createCases(deps: {
           .where('status', '=', 'draft')
           .executeTakeFirst();
         if (Number(res.numDeletedRows) !== 1) throw new CaseError('not_draft', 'only drafts can be deleted');
+        return attached.map((a) => a.sha256);
       });
+      // The content goes with the last attachment that refers to it.
+      await dropUnreferencedContent({ sha256s: [...new Set(contents)] });
       await audit.record({
         event: 'case_deleted',
         outcome: 'success',
@@ -489,6 +532,11 @@ export function createCases(deps: {
       return row && attachmentInfo(row);
     },
 
+    /** Housekeeping: removes file contents no attachment has referred to for an hour. */
+    async sweepUnreferencedContent(): Promise<number> {
+      return dropUnreferencedContent({ olderThan: new Date(clock.now().getTime() - 3600_000).toISOString() });
+    },
+
     async content(sha256: string): Promise<Buffer | undefined> {
       const row = await db
         .selectFrom('file_content')
@@ -522,6 +570,7 @@ export function createCases(deps: {
         uploadedAt: t,
       };
       const work = async (trx: Transaction<Database>) => {
+        if (messageId === undefined) await lockOrganisation(trx, input.row.orgnr);
         await lockCase(trx, input.row.id);
         const existing = await trx
           .selectFrom('attachment')
@@ -538,10 +587,24 @@ export function createCases(deps: {
           .executeTakeFirstOrThrow();
         if (Number(count.n) >= config.maxAttachments)
           throw new CaseError('too_many_attachments', 'attachment limit reached');
+        if (messageId === undefined) {
+          const held = await trx
+            .selectFrom('attachment')
+            .innerJoin('case_file', 'case_file.id', 'attachment.case_id')
+            .select((eb) => eb.fn.coalesce(eb.fn.sum<number | string>('attachment.size'), eb.lit(0)).as('bytes'))
+            .where('case_file.orgnr', '=', input.row.orgnr)
+            .where('case_file.status', '=', 'draft')
+            .where('attachment.message_id', 'is', null)
+            .executeTakeFirstOrThrow();
+          if (Number(held.bytes) + input.bytes.length > config.maxDraftBytesPerOrganisation)
+            throw new CaseError('quota_exceeded', 'organisation draft storage limit reached');
+        }
         await trx
           .insertInto('file_content')
           .values({ sha256, size: input.bytes.length, bytes: input.bytes, created_at: t })
-          .onConflict((oc) => oc.column('sha256').doNothing())
+          // Refreshing the time locks a content that exists, so a cleanup cannot take it
+          // between this statement and the attachment that refers to it.
+          .onConflict((oc) => oc.column('sha256').doUpdateSet({ created_at: t }))
           .execute();
         await trx
           .insertInto('attachment')
@@ -586,7 +649,7 @@ export function createCases(deps: {
     },
 
     async removeAttachment(row: CaseRow, attachmentId: string, actor: string, ip?: string): Promise<void> {
-      await db.transaction().execute(async (trx) => {
+      const removed = await db.transaction().execute(async (trx) => {
         const res = await trx
           .updateTable('case_file')
           .set((eb) => ({ revision: eb('revision', '+', 1), updated_by: actor, updated_at: now() }))
@@ -599,9 +662,12 @@ export function createCases(deps: {
           .where('id', '=', attachmentId)
           .where('case_id', '=', row.id)
           .where('message_id', 'is', null)
+          .returning('sha256')
           .executeTakeFirst();
-        if (Number(del.numDeletedRows) !== 1) throw new CaseError('not_found', 'no such attachment');
+        if (!del) throw new CaseError('not_found', 'no such attachment');
+        return del.sha256;
       });
+      await dropUnreferencedContent({ sha256s: [removed] });
       await audit.record({
         event: 'attachment_removed',
         outcome: 'success',

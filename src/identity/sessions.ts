@@ -12,6 +12,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { Clock } from '../platform/clock.js';
 import type { TtlStore } from '../platform/store/port.js';
+import { rateLimitKey } from '../platform/http/rate-limit-store.js';
 import type { StaffRole } from '../accounts/service.js';
 import type { MethodId } from '../login/methods.js';
 
@@ -49,7 +50,7 @@ export type LoadResult =
 /** Minimum time between writes that only move lastSeenAt (keeps reads cheap). */
 const TOUCH_INTERVAL_MS = 30_000;
 
-export function createSessionManager(deps: { store: TtlStore; clock: Clock; config: Config['session'] }) {
+export function createSessionManager(deps: { store: TtlStore; clock: Clock; config: Config['session']; anonymousPerMinute?: number }) {
   const { store, clock, config } = deps;
   const keyOf = (id: string) => `sess:${createHmac('sha256', config.secret).update(id).digest('base64url')}`;
   const newId = () => randomBytes(32).toString('base64url');
@@ -89,6 +90,20 @@ export function createSessionManager(deps: { store: TtlStore; clock: Clock; conf
       };
       await manager.save(session);
       return session;
+    },
+
+    /**
+     * A session without a login, for the CSRF token of a login form. At most
+     * `anonymousPerMinute` per client address (IPv6 /64) and minute; with the idle lifetime
+     * that bounds how many exist. Undefined when the address made too many.
+     */
+    async createAnonymous(ip: string): Promise<Session | undefined> {
+      const limit = deps.anonymousPerMinute;
+      if (limit !== undefined) {
+        const { count } = await store.increment(`anon:${rateLimitKey(ip)}`, 60);
+        if (count > limit) return undefined;
+      }
+      return manager.create();
     },
 
     async save(session: Session): Promise<void> {

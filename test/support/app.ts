@@ -37,7 +37,9 @@ export async function startTestApp(
   } = {},
 ): Promise<TestApp> {
   const clock = options.clock ?? new ManualClock(TEST_NOW);
-  let config = testConfig(options.env ?? {});
+  // The ManualClock stands still, so a per-minute window of anonymous sessions never ends in
+  // a test app: unlimited unless a test sets the limit it checks.
+  let config = testConfig({ KW_ANONYMOUS_SESSIONS_PER_MINUTE: '100000', ...options.env });
   if (options.database) config = { ...config, database: options.database };
   const { app, services, cardListener } = await buildApp(config, {
     clock,

@@ -161,7 +161,9 @@ export async function csrfToken(
   config: Config,
 ): Promise<string> {
   if (!request.session) {
-    request.session = await sessions.create();
+    const session = await sessions.createAnonymous(request.ip);
+    if (!session) throw new AppError('rate_limited', 'too many anonymous sessions from this address');
+    request.session = session;
     setSessionCookie(reply, sessions, config, request.session);
   }
   return request.session.data.csrf;

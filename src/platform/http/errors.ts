@@ -17,6 +17,7 @@ export type AppErrorCode =
   | 'invalid_redirect'
   | 'no_account'
   | 'method_not_enabled'
+  | 'quota_exceeded'
   | 'internal'
   | 'unavailable';
 
@@ -35,6 +36,7 @@ const STATUS: Record<AppErrorCode, number> = {
   invalid_redirect: 400,
   no_account: 403,
   method_not_enabled: 403,
+  quota_exceeded: 409,
   internal: 500,
   unavailable: 503,
 };

@@ -346,6 +346,8 @@ export const en = {
   'error.unknown_language': 'That language is not available. Choose Swedish or English.',
   'error.invalid_redirect': 'The address to return to is not allowed.',
   'error.no_account': 'There is no Kundwebben account for your personal identity number.',
+  'error.quota_exceeded':
+    'Your organisation has reached its limit of drafts or of stored attachments. Delete drafts or attachments you no longer need and try again. Nothing was changed.',
   'error.method_not_enabled': 'That login option cannot be used right now.',
   'error.internal': 'A technical error occurred. Try again in a while. Contact IT support if the problem persists.',
   'error.unavailable': 'The service is temporarily unavailable. Try again in a while.',

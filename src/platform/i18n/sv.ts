@@ -352,6 +352,8 @@ export const sv = {
   'error.unknown_language': 'Språket finns inte. Välj svenska eller engelska.',
   'error.invalid_redirect': 'Adressen att återvända till är inte tillåten.',
   'error.no_account': 'Det finns inget konto i Kundwebben för ditt personnummer.',
+  'error.quota_exceeded':
+    'Organisationen har nått gränsen för utkast eller för lagrade bilagor. Ta bort utkast eller bilagor som inte behövs och försök igen. Inget har ändrats.',
   'error.method_not_enabled': 'Det inloggningssättet går inte att använda just nu.',
   'error.internal': 'Ett tekniskt fel uppstod. Försök igen om en stund. Kontakta IT-supporten om felet kvarstår.',
   'error.unavailable': 'Tjänsten är tillfälligt otillgänglig. Försök igen om en stund.',
