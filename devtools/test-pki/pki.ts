@@ -99,6 +99,11 @@ export interface CardRequest<Id extends string = DefaultIssuerId> {
   /** Default 3 years after the later of the two (variants move it). */
   notAfter?: Date;
   variant?: CardVariant;
+  /**
+   * Written before the 12 digits in subject serialNumber, as an issuer profile's
+   * `personnummerPrefixes` allow (e.g. "SE"); not with the serialNumber variants.
+   */
+  serialNumberPrefix?: string;
 }
 
 export interface CardCert {
@@ -388,7 +393,7 @@ export function testPkiFrom<Id extends string>(state: PkiState): TestPki<Id> {
             ? 'ABC123'
             : variant === 'pnoPrefix'
               ? `PNOSE-${request.personnummer}`
-              : request.personnummer;
+              : `${request.serialNumberPrefix ?? ''}${request.personnummer}`;
       const subject = distinguishedName([
         [OID.country, 'SE'],
         [OID.surname, request.surname],

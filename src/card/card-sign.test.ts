@@ -10,7 +10,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCmsSignature } from '../../devtools/netid-signer/cms.js';
 import { buildSigner, type SignerCard } from '../../devtools/netid-signer/server.js';
+import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { CARD_PEOPLE, signerCards, startCardTestbed, type CardTestbed } from '../../test/support/card.js';
 import { parseCertificate, pemToDerList } from '../platform/pki.js';
 
@@ -203,5 +205,58 @@ describe('refused card signatures: nothing is stored and the person is told why'
     expect(refused).toMatchObject({ status: 422, body: { error: 'revoked' } });
     expect(tb.t.services.ocsp?.stats.requests).toBeGreaterThan(requestsBefore);
     expect(await tb.t.services.db.selectFrom('signature_evidence').select('id').where('request_id', '=', second.request.id).execute()).toHaveLength(0);
+  });
+});
+
+describe('an issuer profile that writes the personal number with its own prefix', () => {
+  /** A portal whose Telia profile says the personal number follows "SE" (not the default "PNOSE-"). */
+  let portal: TestApp;
+  beforeAll(async () => {
+    const issuers = JSON.parse(await readFile(tb.demo.issuersFile, 'utf8')) as { issuers: { id: string; personnummerPrefixes?: string[] }[] };
+    for (const issuer of issuers.issuers) if (issuer.id === 'telia') issuer.personnummerPrefixes = ['SE'];
+    const file = path.join(path.dirname(tb.demo.issuersFile), 'card-issuers-se-prefix.json');
+    await writeFile(file, JSON.stringify(issuers));
+    portal = await startTestApp({
+      clock: tb.clock,
+      env: {
+        KW_CARD_ISSUERS_FILE: file,
+        KW_CARD_TLS_CERT: tb.demo.tls.certPath,
+        KW_CARD_TLS_KEY: tb.demo.tls.keyPath,
+        KW_CARD_SIGNER_URL: 'http://127.0.0.1:9/netid/sign',
+        KW_OCSP_TIMEOUT_MS: '1500',
+      },
+    });
+  }, 60_000);
+  afterAll(() => portal.close());
+
+  it('defect: a card whose serialNumber carries the profile’s configured prefix ("SE…") signs live, but its stored evidence re-verified as invalid (only "PNOSE-" was stripped) → invariant: re-verification reads the personal number with the same profile prefixes as the live check, and the evidence is valid', async () => {
+    const card = await tb.demo.pki.issueCard({ issuer: 'telia', personnummer: TOLVAN, givenName: 'Tolvan', surname: 'Tolvansson', serialNumberPrefix: 'SE' });
+    const { cookie, csrf } = await portal.loginAs(TOLVAN);
+    const request = await portal.services.signing.create({
+      personnummer: TOLVAN,
+      purpose: 'test',
+      subject: 'KW-SE',
+      document: { case: 'KW-SE', text: 'Ansökan' },
+      text: 'Ansökan KW-SE',
+      returnPath: '/start',
+    });
+    const page = await portal.app.inject({ method: 'POST', url: `/sign/${request.id}/card`, headers: { cookie }, payload: { _csrf: csrf } });
+    const launch = /href="([^"]*bridge=[^"]+)"/.exec(page.body)?.[1]?.replace(/&amp;/g, '&') ?? '';
+    const bridge = new URL(new URL(launch).searchParams.get('bridge') ?? '').pathname;
+    const cms = createCmsSignature({
+      document: new Uint8Array(Buffer.from(request.document, 'utf8')),
+      certificatePem: card.sign.certPem,
+      privateKeyPem: card.sign.keyPem,
+      signingTime: tb.clock.now(),
+    });
+    const res = await portal.app.inject({ method: 'POST', url: bridge, headers: { 'content-type': 'application/json' }, payload: { cms: Buffer.from(cms).toString('base64') } });
+    expect(res.json()).toMatchObject({ status: 'completed' });
+    const evidenceId = res.json<{ evidenceId: string }>().evidenceId;
+    const evidence = await portal.services.signing.evidence(evidenceId);
+    if (!evidence) throw new Error('no evidence');
+    expect(evidence.signer_personnummer).toBe(TOLVAN);
+    expect(await portal.services.signing.reverify(evidence)).toMatchObject({ ok: true, checks: { signer: true, chain: true } });
+    const check = await portal.app.inject({ url: `/signatures/${evidenceId}`, headers: { cookie, accept: 'application/json' } });
+    expect(check.json()).toMatchObject({ valid: true, checks: { signer: true } });
   });
 });

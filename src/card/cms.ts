@@ -12,7 +12,7 @@ import * as pkijs from 'pkijs';
 import { SIGNATURE_HASH, ensurePkijsEngine, parseCertificate, toArrayBuffer, type ParsedCertificate } from '../platform/pki.js';
 import type { IssuerProfile } from './issuers.js';
 import { OcspError, verifyOcspResponse, type OcspClient, type OcspResult } from './ocsp.js';
-import { verifyCardCertificate, type CardErrorCode, type ValidCard } from './validate.js';
+import { personnummerOf, verifyCardCertificate, type CardErrorCode, type ValidCard } from './validate.js';
 
 export type CardSignatureError =
   | CardErrorCode
@@ -255,9 +255,9 @@ export function reverifyCardEvidence(input: {
       if (!(err instanceof OcspError)) throw err;
     }
   }
-  const serial = leaf?.pkijs.subject.typesAndValues.find((tv) => tv.type === '2.5.4.5');
-  const pnr = serial ? String((serial.value as { valueBlock: { value: unknown } }).valueBlock.value).replace(/^PNOSE-/, '') : '';
-  checks['signer'] = pnr === input.personnummer;
+  // The personal number as the live check read it: with the profile's configured prefixes.
+  const person = leaf && profile ? personnummerOf(leaf, profile) : undefined;
+  checks['signer'] = person?.ok === true && person.personnummer === input.personnummer;
   const ok = Object.values(checks).every(Boolean);
   return ok ? { ok, checks } : { ok, code: 'evidence_invalid', checks };
 }

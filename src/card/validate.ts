@@ -68,6 +68,26 @@ function chainFor(leaf: ParsedCertificate, profile: IssuerProfile): ParsedCertif
 }
 
 /**
+ * The personal number in the certificate's subject serialNumber: exactly one attribute,
+ * trimmed, with the issuer profile's configured prefixes (`personnummerPrefixes`) taken
+ * off. Login, the live check of a signature and the re-verification of stored signature
+ * evidence all read it here, so they cannot disagree about the same certificate.
+ */
+export function personnummerOf(
+  cert: ParsedCertificate,
+  profile: IssuerProfile,
+): { ok: true; personnummer: string } | { ok: false; code: 'no_personnummer' | 'invalid_personnummer'; detail: string } {
+  const serialNumbers = subjectAttribute(cert, OID.subjectSerialNumber);
+  if (serialNumbers.length !== 1 || !serialNumbers[0]) {
+    return { ok: false, code: 'no_personnummer', detail: `${serialNumbers.length} serialNumber attributes` };
+  }
+  let value = serialNumbers[0].trim();
+  for (const prefix of profile.personnummerPrefixes) if (value.startsWith(prefix)) value = value.slice(prefix.length);
+  if (!isCanonicalPersonalNumber(value)) return { ok: false, code: 'invalid_personnummer', detail: 'serialNumber is not a valid 12-digit number' };
+  return { ok: true, personnummer: value };
+}
+
+/**
  * What does not depend on time, the plan or OCSP — the parsed certificate, its chain and
  * profile, key usage, policy, personal number, OCSP address — is worked out once per
  * certificate (keyed by its SHA-256) and reused: parsing with pkijs costs more than the TLS
@@ -135,13 +155,8 @@ function computeStaticChecks(der: Uint8Array, purpose: Purpose, profiles: readon
       return { ok: false, code: 'policy_not_accepted', detail: policies.join(',') || 'none', profile };
     }
   }
-  const serialNumbers = subjectAttribute(leaf, OID.subjectSerialNumber);
-  if (serialNumbers.length !== 1 || !serialNumbers[0]) {
-    return { ok: false, code: 'no_personnummer', detail: `${serialNumbers.length} serialNumber attributes`, profile };
-  }
-  let value = serialNumbers[0].trim();
-  for (const prefix of profile.personnummerPrefixes) if (value.startsWith(prefix)) value = value.slice(prefix.length);
-  if (!isCanonicalPersonalNumber(value)) return { ok: false, code: 'invalid_personnummer', detail: 'serialNumber is not a valid 12-digit number', profile };
+  const person = personnummerOf(leaf, profile);
+  if (!person.ok) return { ...person, profile };
   const cn = subjectAttribute(leaf, OID.commonName)[0];
   const given = subjectAttribute(leaf, OID.givenName)[0];
   const sur = subjectAttribute(leaf, OID.surname)[0];
@@ -150,7 +165,7 @@ function computeStaticChecks(der: Uint8Array, purpose: Purpose, profiles: readon
     leaf,
     chain,
     profile,
-    personnummer: value,
+    personnummer: person.personnummer,
     ocspUrl: profile.ocspUrl ?? ocspUrls(leaf).find((u) => /^https?:\/\//.test(u)),
     subjectName: cn ?? [given, sur].filter(Boolean).join(' '),
   };
