@@ -318,7 +318,11 @@ export async function buildApp(
     metrics: services.metrics,
     certificates: certificatesToWatch(
       config,
-      (services.cardLogin?.profiles ?? []).flatMap((p) => p.anchors.map((a, i) => ({ name: `card-anchor-${p.id}-${i}`, pem: derToPem(a.der) }))),
+      // Anchors and intermediates alike: a card chain breaks when any configured CA expires.
+      (services.cardLogin?.profiles ?? []).flatMap((p) => [
+        ...p.anchors.map((a, i) => ({ name: `card-anchor-${p.id}-${i}`, pem: derToPem(a.der) })),
+        ...p.intermediates.map((c, i) => ({ name: `card-intermediate-${p.id}-${i}`, pem: derToPem(c.der) })),
+      ]),
     ),
     bankidOpen: () => services.bankidClient?.isOpen() ?? false,
     shuttingDown: () => services.lifecycle.shuttingDown,

@@ -12,7 +12,7 @@ import * as pkijs from 'pkijs';
 import { SIGNATURE_HASH, ensurePkijsEngine, parseCertificate, toArrayBuffer, type ParsedCertificate } from '../platform/pki.js';
 import type { IssuerProfile } from './issuers.js';
 import { OcspError, verifyOcspResponse, type OcspClient, type OcspResult } from './ocsp.js';
-import { personnummerOf, verifyCardCertificate, type CardErrorCode, type ValidCard } from './validate.js';
+import { mayIssueNext, personnummerOf, verifyCardCertificate, type CardErrorCode, type ValidCard } from './validate.js';
 
 export type CardSignatureError =
   | CardErrorCode
@@ -206,8 +206,9 @@ export async function verifyCardSignature(input: {
 
 /**
  * Re-verifies stored evidence without the network: CMS and digest, the chain to a
- * configured anchor, validity and key usage at signing time, and the stored OCSP answer
- * (signed by an authorised responder, "good", current at signing time).
+ * configured anchor (each link as mayIssueNext requires), validity and key usage at
+ * signing time, and the stored OCSP answer (signed by an authorised responder, "good",
+ * current at signing time).
  */
 export function reverifyCardEvidence(input: {
   evidence: CardSignatureEvidence;
@@ -233,10 +234,8 @@ export function reverifyCardEvidence(input: {
   const [leaf, issuer] = chain;
   const anchor = chain[chain.length - 1];
   const anchorTrusted = profile?.anchors.some((a) => anchor && Buffer.from(a.der).equals(Buffer.from(anchor.der))) ?? false;
-  const linked = chain.every((c, i) => {
-    const next = chain[i + 1];
-    return next ? c.x509.checkIssued(next.x509) && c.x509.verify(next.x509.publicKey) : true;
-  });
+  // Each certificate issued by the next under the same rules as at signing (CA, pathLen, no loops, depth).
+  const linked = chain.length >= 2 && chain.every((c, i) => i === 0 || mayIssueNext(chain.slice(0, i), c));
   checks['chain'] = !!leaf && Buffer.from(leaf.der).equals(Buffer.from(checked.signer.der)) && anchorTrusted && linked;
   const validAt = chain.every((c) => new Date(c.x509.validFrom).getTime() <= at.getTime() && new Date(c.x509.validTo).getTime() >= at.getTime());
   checks['certificate'] = validAt;

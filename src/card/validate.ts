@@ -1,13 +1,16 @@
 /**
  * Validation of a card certificate, for login (authentication certificate) or for a
- * signature (the card's separate signing certificate): chain to an anchor of a configured
- * issuer whose method is enabled, validity at the given time, key usage, policy, the
- * personal number in subject serialNumber, and revocation by OCSP (fail closed).
+ * signature (the card's separate signing certificate): a certification path through a
+ * configured issuer's intermediates to its anchor (at most MAX_CHAIN_CAS CAs, each a CA
+ * whose pathLenConstraint holds, no loops), the issuer's method enabled, validity at the
+ * given time, key usage, policy, the personal number in subject serialNumber, and
+ * revocation by OCSP (fail closed).
  */
 import { createHash } from 'node:crypto';
 import { isCanonicalPersonalNumber } from '../identity/personnummer.js';
 import {
   OID,
+  basicConstraints,
   certificatePolicies,
   isIssuedBy,
   keyUsage,
@@ -57,14 +60,60 @@ export type CardValidation = { ok: true; card: ValidCard } | { ok: false; code: 
 
 const MAX_CERT_BYTES = 16 * 1024;
 
-/** Finds the chain leaf → intermediate(s) → anchor within one issuer profile. */
-function chainFor(leaf: ParsedCertificate, profile: IssuerProfile): ParsedCertificate[] | undefined {
-  for (const anchor of profile.anchors) if (isIssuedBy(leaf, anchor)) return [leaf, anchor];
-  for (const intermediate of profile.intermediates) {
-    if (!isIssuedBy(leaf, intermediate) || !intermediate.x509.ca) continue;
-    for (const anchor of profile.anchors) if (isIssuedBy(intermediate, anchor)) return [leaf, intermediate, anchor];
-  }
-  return undefined;
+/** At most this many CAs, the trust anchor included, stand between a card certificate and its anchor. */
+export const MAX_CHAIN_CAS = 5;
+/** Certification paths kept per certificate, among which each check takes one valid at its time. */
+const MAX_PATHS = 4;
+
+function sameCertificate(a: ParsedCertificate, b: ParsedCertificate): boolean {
+  return Buffer.from(a.der).equals(Buffer.from(b.der));
+}
+
+function selfIssued(cert: ParsedCertificate): boolean {
+  return cert.x509.subject === cert.x509.issuer;
+}
+
+/**
+ * Whether `issuer` may stand next above `path` (the card certificate first, then the CAs
+ * found so far, each issued by the next): it is a CA (basicConstraints cA), it is not in
+ * the path already (no loops), the path keeps to MAX_CHAIN_CAS, its pathLenConstraint
+ * allows the intermediate CAs already below it (self-issued ones do not count, RFC 5280
+ * §6.1.4 (l)), and it issued and signed the certificate at the top of the path. Validity
+ * depends on the time and is checked by each verification over the whole path. Used to
+ * build the path at login and signing, and again over the path stored with evidence.
+ */
+export function mayIssueNext(path: readonly ParsedCertificate[], issuer: ParsedCertificate): boolean {
+  const top = path[path.length - 1];
+  if (!top || path.length > MAX_CHAIN_CAS) return false;
+  if (path.some((c) => sameCertificate(c, issuer))) return false;
+  const constraints = basicConstraints(issuer);
+  if (!constraints.ca) return false;
+  const below = path.slice(1).filter((c) => !selfIssued(c)).length;
+  if (constraints.pathLen !== undefined && below > constraints.pathLen) return false;
+  return isIssuedBy(top, issuer);
+}
+
+/**
+ * The certification paths leaf → configured intermediates… → anchor within one issuer
+ * profile, in any order of configuration, each link checked by mayIssueNext; depth first,
+ * at most MAX_PATHS of them.
+ */
+function pathsFor(leaf: ParsedCertificate, profile: IssuerProfile): ParsedCertificate[][] {
+  const found: ParsedCertificate[][] = [];
+  const extend = (path: ParsedCertificate[]): void => {
+    for (const anchor of profile.anchors) {
+      if (found.length >= MAX_PATHS) return;
+      if (mayIssueNext(path, anchor)) found.push([...path, anchor]);
+    }
+    // Another intermediate must leave room for an anchor above it.
+    if (path.length >= MAX_CHAIN_CAS) return;
+    for (const intermediate of profile.intermediates) {
+      if (found.length >= MAX_PATHS) return;
+      if (mayIssueNext(path, intermediate)) extend([...path, intermediate]);
+    }
+  };
+  extend([leaf]);
+  return found;
 }
 
 /**
@@ -94,7 +143,7 @@ export function personnummerOf(
  * handshake. Validity, the plan and revocation are checked on every call.
  */
 type StaticResult =
-  | { ok: true; leaf: ParsedCertificate; chain: ParsedCertificate[]; profile: IssuerProfile; personnummer: string; ocspUrl: string | undefined; subjectName: string }
+  | { ok: true; leaf: ParsedCertificate; chains: ParsedCertificate[][]; profile: IssuerProfile; personnummer: string; ocspUrl: string | undefined; subjectName: string }
   | { ok: false; code: CardErrorCode; detail: string; profile?: IssuerProfile };
 
 const STATIC_CACHE_MAX = 2000;
@@ -131,15 +180,15 @@ function computeStaticChecks(der: Uint8Array, purpose: Purpose, profiles: readon
     return { ok: false, code: 'self_signed', detail: 'self-signed certificate' };
   }
   let profile: IssuerProfile | undefined;
-  let chain: ParsedCertificate[] | undefined;
+  let chains: ParsedCertificate[][] = [];
   for (const p of profiles) {
-    chain = chainFor(leaf, p);
-    if (chain) {
+    chains = pathsFor(leaf, p);
+    if (chains.length > 0) {
       profile = p;
       break;
     }
   }
-  if (!profile || !chain) return { ok: false, code: 'unknown_issuer', detail: leaf.x509.issuer.replace(/\n/g, ', ') };
+  if (!profile || chains.length === 0) return { ok: false, code: 'unknown_issuer', detail: leaf.x509.issuer.replace(/\n/g, ', ') };
   const usage = keyUsage(leaf);
   if (purpose === 'authentication') {
     if (usage && !usage.has('digitalSignature') && usage.has('nonRepudiation')) {
@@ -163,7 +212,7 @@ function computeStaticChecks(der: Uint8Array, purpose: Purpose, profiles: readon
   return {
     ok: true,
     leaf,
-    chain,
+    chains,
     profile,
     personnummer: person.personnummer,
     ocspUrl: profile.ocspUrl ?? ocspUrls(leaf).find((u) => /^https?:\/\//.test(u)),
@@ -190,13 +239,22 @@ export async function verifyCardCertificate(input: {
     }
     return checked;
   }
-  const { leaf, chain, profile } = checked;
+  const { leaf, profile } = checked;
   if (!(await input.isMethodEnabled(profile))) return { ok: false, code: 'issuer_not_enabled', detail: profile.id, profile };
 
+  // Every certificate of the path valid at `at`: the first such path, or the first path's reason.
   const t = at.getTime();
-  for (const c of chain) {
-    if (new Date(c.x509.validFrom).getTime() > t) return { ok: false, code: 'not_yet_valid', detail: c.x509.subject, profile };
-    if (new Date(c.x509.validTo).getTime() < t) return { ok: false, code: 'expired', detail: c.x509.subject, profile };
+  const invalidAt = (path: readonly ParsedCertificate[]): { code: 'not_yet_valid' | 'expired'; detail: string } | undefined => {
+    for (const c of path) {
+      if (new Date(c.x509.validFrom).getTime() > t) return { code: 'not_yet_valid', detail: c.x509.subject };
+      if (new Date(c.x509.validTo).getTime() < t) return { code: 'expired', detail: c.x509.subject };
+    }
+    return undefined;
+  };
+  const chain = checked.chains.find((path) => !invalidAt(path));
+  if (!chain) {
+    const reason = invalidAt(checked.chains[0] ?? []) ?? { code: 'unknown_issuer' as const, detail: 'no certification path' };
+    return { ok: false, ...reason, profile };
   }
 
   const issuerCert = chain[1];

@@ -112,6 +112,17 @@ export function certificatePolicies(cert: ParsedCertificate): string[] {
   return parsed?.certificatePolicies.map((p) => p.policyIdentifier) ?? [];
 }
 
+/**
+ * BasicConstraints (RFC 5280 §4.2.1.9): whether the certificate is a CA and its
+ * pathLenConstraint (undefined: none given, or too large to be a limit). A certificate
+ * without the extension, or with one that does not decode, is not a CA.
+ */
+export function basicConstraints(cert: ParsedCertificate): { ca: boolean; pathLen: number | undefined } {
+  const parsed: unknown = extension(cert.pkijs, OID.basicConstraints)?.parsedValue;
+  if (!(parsed instanceof pkijs.BasicConstraints)) return { ca: false, pathLen: undefined };
+  return { ca: parsed.cA, pathLen: typeof parsed.pathLenConstraint === 'number' ? parsed.pathLenConstraint : undefined };
+}
+
 /** OCSP responder URLs from the AuthorityInfoAccess extension. */
 export function ocspUrls(cert: ParsedCertificate): string[] {
   const ext = extension(cert.pkijs, OID.authorityInfoAccess);

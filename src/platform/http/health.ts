@@ -1,7 +1,7 @@
 /**
  * Operations endpoints: liveness, readiness (database, Redis, not shutting down, BankID
- * circuit, and the expiry of the RP certificate and configured trust anchors with a
- * warning window), and Prometheus metrics (bearer token, or loopback callers only).
+ * circuit, and the expiry of the RP certificate and configured trust anchors and card
+ * intermediates with a warning window), and Prometheus metrics (bearer token, or loopback callers only).
  */
 import { X509Certificate, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -41,7 +41,7 @@ function withinTimeout<T>(work: Promise<T>): Promise<T> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-export function certificatesToWatch(config: Config, cardAnchors: readonly { name: string; pem: string }[]): Map<string, string> {
+export function certificatesToWatch(config: Config, cardCas: readonly { name: string; pem: string }[]): Map<string, string> {
   const out = new Map<string, string>();
   const add = (name: string, file: string | undefined) => {
     if (!file) return;
@@ -57,7 +57,7 @@ export function certificatesToWatch(config: Config, cardAnchors: readonly { name
     add('bankid-user-roots', config.bankid.userRootsFile);
   }
   add('card-listener-certificate', config.card.tlsCertFile);
-  for (const a of cardAnchors) out.set(a.name, a.pem);
+  for (const a of cardCas) out.set(a.name, a.pem);
   return out;
 }
 
