@@ -208,6 +208,46 @@ describe('refused card signatures: nothing is stored and the person is told why'
   });
 });
 
+describe('a card refused for its certificate: the sign page says why, in Swedish and English', () => {
+  const GENERIC = { sv: 'Underskriften godtogs inte. Försök igen eller kontakta IT-supporten.', en: 'The signature was not accepted. Try again or contact IT support.' };
+  const cases: [string, 'revoked' | 'unknown_issuer' | 'ocsp_unavailable', { sv: string; en: string }][] = [
+    ['a card whose signing certificate is revoked', 'revoked', { sv: 'certifikat för underskrift är spärrat', en: 'signing certificate on your ID card is revoked' }],
+    ['a card from an issuer the agency does not accept (a look-alike CA)', 'unknown_issuer', { sv: 'inte utfärdat av någon som vi godtar', en: 'not from an issuer we accept' }],
+    ['a card whose revocation check cannot be reached (responder down)', 'ocsp_unavailable', { sv: 'kontrollen inte gick att nå just nu', en: 'the check cannot be reached right now' }],
+  ];
+  it.each(cases)('defect: %s got the generic "try again" message → invariant: the sign page names the reason (%s) in sv and en, and nothing is signed', async (_name, code, expected) => {
+    const card = await tb.demo.pki.issueCard({ issuer: 'telia', personnummer: TOLVAN, givenName: 'Tolvan', surname: 'Tolvansson', ...(code === 'unknown_issuer' ? { variant: 'foreignCa' as const } : {}) });
+    if (code === 'revoked') tb.demo.pki.revoke(card.sign.serialHex, { reason: 1 });
+    const { cookie, request, bridge } = await startSigning({ case: `KW-${code}` });
+    const cms = createCmsSignature({
+      document: new Uint8Array(Buffer.from(request.document, 'utf8')),
+      certificatePem: card.sign.certPem,
+      privateKeyPem: card.sign.keyPem,
+      signingTime: tb.clock.now(),
+    });
+    if (code === 'ocsp_unavailable') tb.ocsp.faults.mode = 'down';
+    let res: Response;
+    try {
+      res = await fetch(bridge, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ cms: Buffer.from(cms).toString('base64') }) });
+    } finally {
+      tb.ocsp.faults.mode = 'ok';
+    }
+    expect(res.status).toBe(422);
+    expect(await res.json()).toEqual({ error: code });
+    expect((await tb.t.services.signing.find(request.id))?.state).toBe('pending');
+    expect(await tb.t.services.db.selectFrom('signature_evidence').select('id').where('request_id', '=', request.id).executeTakeFirst()).toBeUndefined();
+    for (const lang of ['sv', 'en'] as const) {
+      const page = await tb.t.app.inject({ url: `/sign/${request.id}`, headers: { cookie: `${cookie}; kw_lang=${lang}` } });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('role="alert"');
+      expect(page.body).toContain(expected[lang]);
+      expect(page.body).not.toContain(GENERIC[lang]);
+      // Still to be signed: the methods are offered again.
+      expect(page.body).toContain(`action="/sign/${request.id}/card"`);
+    }
+  });
+});
+
 describe('an issuer profile that writes the personal number with its own prefix', () => {
   /** A portal whose Telia profile says the personal number follows "SE" (not the default "PNOSE-"). */
   let portal: TestApp;

@@ -142,6 +142,12 @@ export const en = {
   'sign.error.signing_time_invalid': "The signature's time is implausible. Check the computer's clock and try again.",
   'sign.error.already_completed': 'This has already been signed.',
   'sign.error.not_member': 'You no longer represent the organisation this case belongs to, so the signature was not accepted. Nothing has been submitted. Contact your organisation’s administrator.',
+  'sign.error.revoked':
+    'The signing certificate on your ID card is revoked (blocked) and cannot be used. Nothing has been signed. Contact the issuer of your ID card (Telia or the Swedish Tax Agency) if you do not know why.',
+  'sign.error.unknown_issuer':
+    'The ID card you signed with is not from an issuer we accept. Only ID cards from Telia and the Swedish Tax Agency’s ID card (AB Svenska Pass) can be used. Nothing has been signed.',
+  'sign.error.ocsp_unavailable':
+    'We could not check with the issuer that your ID card is not revoked, because the check cannot be reached right now. Nothing has been signed. Try again in a while.',
   'sign.error.other': 'The signature was not accepted. Try again or contact IT support.',
   'evidence.title': 'Signature',
   'evidence.signer': 'Signed by',

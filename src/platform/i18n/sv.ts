@@ -146,6 +146,12 @@ export const sv = {
   'sign.error.signing_time_invalid': 'Underskriftens tidpunkt är orimlig. Kontrollera datorns klocka och försök igen.',
   'sign.error.already_completed': 'Det här är redan undertecknat.',
   'sign.error.not_member': 'Du företräder inte längre organisationen som ärendet gäller, så underskriften har inte godtagits. Inget har skickats in. Kontakta organisationens administratör.',
+  'sign.error.revoked':
+    'Ditt ID-korts certifikat för underskrift är spärrat och kan inte användas. Inget har undertecknats. Kontakta utfärdaren av ditt ID-kort (Telia eller Skatteverket) om du inte känner till spärren.',
+  'sign.error.unknown_issuer':
+    'ID-kortet du undertecknade med är inte utfärdat av någon som vi godtar. Bara ID-kort från Telia och Skatteverkets ID-kort (AB Svenska Pass) kan användas. Inget har undertecknats.',
+  'sign.error.ocsp_unavailable':
+    'Vi kunde inte kontrollera hos utfärdaren att ditt ID-kort inte är spärrat, eftersom kontrollen inte gick att nå just nu. Inget har undertecknats. Försök igen om en stund.',
   'sign.error.other': 'Underskriften godtogs inte. Försök igen eller kontakta IT-supporten.',
   'evidence.title': 'Underskrift',
   'evidence.signer': 'Undertecknad av',
