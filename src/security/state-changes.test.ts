@@ -118,3 +118,116 @@ describe('an admin changes roles and memberships of a person who is logged in', 
     }
   });
 });
+
+/**
+ * The battery as a matrix: every admin change of a person, membership, organisation or role,
+ * made over the admin's own HTTP routes, × every class of route the affected person uses
+ * (read a list, read one case, write, organisation admin), each on the next request.
+ */
+describe('admin changes × live sessions × route classes', () => {
+  const SKARGARDEN = '5590123450';
+  type Who = { cookie: string; csrf: string };
+  type RouteClass = 'list' | 'case' | 'write' | 'orgAdmin';
+  interface Change {
+    name: string;
+    person: string;
+    orgnr: string;
+    apply: (admin: Who) => Promise<unknown>;
+    undo: (admin: Who) => Promise<unknown>;
+    /** Route classes that still work after the change (the rest must be refused). */
+    stillWorks: readonly RouteClass[];
+  }
+  const changes: Change[] = [
+    {
+      name: 'the person is deactivated',
+      person: TOLVAN,
+      orgnr: SKARGARDEN,
+      apply: (a) => post(a, `/admin/people/${TOLVAN}/active`, { active: '0' }),
+      undo: (a) => post(a, `/admin/people/${TOLVAN}/active`, { active: '1' }),
+      stillWorks: [],
+    },
+    {
+      name: 'the membership is removed',
+      person: TOLVAN,
+      orgnr: SKARGARDEN,
+      apply: (a) => post(a, `/admin/people/${TOLVAN}/memberships/${SKARGARDEN}/remove`),
+      undo: (a) => post(a, `/admin/people/${TOLVAN}/memberships`, { orgnr: SKARGARDEN, role: 'org_admin' }),
+      stillWorks: [],
+    },
+    {
+      name: 'the organisation is deactivated',
+      person: TOLVAN,
+      orgnr: SKARGARDEN,
+      apply: (a) => post(a, `/admin/organisations/${SKARGARDEN}/active`, { active: '0' }),
+      undo: (a) => post(a, `/admin/organisations/${SKARGARDEN}/active`, { active: '1' }),
+      stillWorks: [],
+    },
+    {
+      name: 'the organisation admin becomes a user',
+      person: TOLVAN,
+      orgnr: SKARGARDEN,
+      apply: (a) => post(a, `/admin/people/${TOLVAN}/memberships`, { orgnr: SKARGARDEN, role: 'user' }),
+      undo: (a) => post(a, `/admin/people/${TOLVAN}/memberships`, { orgnr: SKARGARDEN, role: 'org_admin' }),
+      stillWorks: ['list', 'case', 'write'],
+    },
+  ];
+
+  async function requestCount(orgnr: string): Promise<number> {
+    const row = await sql<{ n: number | string }>`select count(*) as n from membership_request where orgnr = ${orgnr}`.execute(t.services.db);
+    return Number(row.rows[0]?.n ?? 0);
+  }
+
+  const attempt: Record<RouteClass, (who: Who, ctx: { caseId: string; caseUrl: string; orgnr: string }) => Promise<boolean>> = {
+    async list(who, { caseId }) {
+      const res = await get(who, '/cases');
+      return res.statusCode === 200 && res.body.includes(caseId);
+    },
+    async case(who, { caseUrl }) {
+      return (await get(who, caseUrl)).statusCode === 200;
+    },
+    async write(who, { orgnr }) {
+      const before = await caseCount(orgnr);
+      const res = await post(who, '/cases', { type: 'other_case' });
+      const made = (await caseCount(orgnr)) - before;
+      expect(made === 1).toBe(res.statusCode === 303);
+      return made === 1;
+    },
+    async orgAdmin(who, { orgnr }) {
+      const before = await requestCount(orgnr);
+      const res = await post(who, '/organisation/users/requests', {
+        action: 'add',
+        'user-personnummer': '19550505-1234',
+        'user-name': 'Olle Olsson',
+        'user-email': 'olle@example.se',
+        'user-role': 'user',
+      });
+      const made = (await requestCount(orgnr)) - before;
+      expect(made === 1).toBe(res.statusCode === 303);
+      if (made === 1) await t.services.db.deleteFrom('membership_request').where('orgnr', '=', orgnr).where('personnummer', '=', '195505051234').execute();
+      return made === 1;
+    },
+  };
+
+  for (const change of changes) {
+    for (const routeClass of ['list', 'case', 'write', 'orgAdmin'] as const) {
+      const works = change.stillWorks.includes(routeClass);
+      it(`attack: ${change.name} while they are logged in, then they use a ${routeClass} route → invariant: ${works ? 'it still works' : 'refused on the next request, nothing written'}`, async () => {
+        const who = await t.loginAs(change.person);
+        expect((await post(who, '/start/organisation', { orgnr: change.orgnr })).statusCode).toBe(303);
+        const created = await post(who, '/cases', { type: 'other_case' });
+        expect(created.statusCode).toBe(303);
+        const caseUrl = created.headers.location as string;
+        const caseId = /^\/cases\/([0-9a-f-]{36})\//.exec(caseUrl)![1]!;
+        // Before the change every class works.
+        expect(await attempt[routeClass](who, { caseId, caseUrl, orgnr: change.orgnr })).toBe(true);
+        const admin = await asAdmin();
+        expect(((await change.apply(admin)) as { statusCode: number }).statusCode).toBe(303);
+        try {
+          expect(await attempt[routeClass](who, { caseId, caseUrl, orgnr: change.orgnr })).toBe(works);
+        } finally {
+          expect(((await change.undo(admin)) as { statusCode: number }).statusCode).toBe(303);
+        }
+      });
+    }
+  }
+});
