@@ -22,6 +22,7 @@ import { createOcspClient, type OcspClient } from './card/ocsp.js';
 import { createSigning } from './signing/service.js';
 import { createCases } from './cases/service.js';
 import { createRegister } from './cases/register.js';
+import { createReceiptCache } from './cases/receipt-cache.js';
 import { caseRoutes } from './cases/routes.js';
 import { orgRoutes } from './cases/org-routes.js';
 import { loadCaseTypes, type CaseTypes } from './cases/types.js';
@@ -201,7 +202,8 @@ export async function createServices(config: Config, deps: AppDeps = {}) {
       { name: 'unreferencedFileContents', run: () => cases.sweepUnreferencedContent() },
     ],
   });
-  return { config, clock, logger, db, store, audit, accounts, plan, sessions, login, providers, cardLogin, ocsp, signing, cases, register, mail, bankid, bankidClient, redis, metrics, lifecycle, housekeeping, site: planFile.site };
+  const receipts = createReceiptCache({ maxEntries: config.cases.receiptCacheEntries, maxBytes: config.cases.receiptCacheBytes });
+  return { config, clock, logger, db, store, audit, accounts, plan, sessions, login, providers, cardLogin, ocsp, signing, cases, receipts, register, mail, bankid, bankidClient, redis, metrics, lifecycle, housekeeping, site: planFile.site };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;
@@ -355,7 +357,7 @@ export async function buildApp(
     });
   }
   await app.register(signingRoutes, { ...viewDeps, signing: services.signing, signMethods });
-  await app.register(caseRoutes, { ...viewDeps, clock: services.clock, accounts: services.accounts, cases: services.cases, signing: services.signing, register: services.register, audit: services.audit });
+  await app.register(caseRoutes, { ...viewDeps, clock: services.clock, accounts: services.accounts, cases: services.cases, receipts: services.receipts, signing: services.signing, register: services.register, audit: services.audit });
   await app.register(orgRoutes, { ...viewDeps, clock: services.clock, accounts: services.accounts, register: services.register });
   if (cardLogin) {
     await app.register(cardRoutes, { ...viewDeps, ...services, cardLogin });

@@ -75,6 +75,9 @@ export interface Config {
     readonly maxDraftsPerOrganisation: number;
     /** Bytes of attachments all drafts of one organisation may hold together. */
     readonly maxDraftBytesPerOrganisation: number;
+    /** Rendered receipts kept in memory (src/cases/receipt-cache.ts): at most so many, of so many bytes in all. */
+    readonly receiptCacheEntries: number;
+    readonly receiptCacheBytes: number;
   };
   /** Seconds between housekeeping runs: expired TTL-store rows and unreferenced file contents are removed. */
   readonly housekeepingSeconds: number;
@@ -434,6 +437,8 @@ export function loadConfig(env: Env = process.env, modeOverride?: Mode): Readonl
       maxAttachments: int('KW_MAX_ATTACHMENTS', 20, 1, 200),
       maxDraftsPerOrganisation: int('KW_MAX_DRAFTS_PER_ORGANISATION', 200, 1, 100_000),
       maxDraftBytesPerOrganisation: int('KW_MAX_DRAFT_BYTES_PER_ORGANISATION', 2 * 1024 * 1024 * 1024, 1024 * 1024, Number.MAX_SAFE_INTEGER),
+      receiptCacheEntries: int('KW_RECEIPT_CACHE_ENTRIES', 64, 0, 10_000),
+      receiptCacheBytes: int('KW_RECEIPT_CACHE_BYTES', 32 * 1024 * 1024, 0, 1024 * 1024 * 1024),
     },
     housekeepingSeconds: int('KW_HOUSEKEEPING_SECONDS', 300, 10, 24 * 3600),
     metricsToken: get('KW_METRICS_TOKEN'),

@@ -160,6 +160,36 @@ function markedContentBalance(buf: Buffer): { contentStreams: number; unbalanced
   return { contentStreams, unbalanced };
 }
 
+/** The right edge of the widest text run on any page, in points. */
+async function widestLine(buf: Buffer): Promise<number> {
+  const pdf = await getDocument({ data: new Uint8Array(buf), useSystemFonts: false, isEvalSupported: false })
+    .promise;
+  try {
+    let widest = 0;
+    for (let n = 1; n <= pdf.numPages; n++) {
+      const { items } = await (await pdf.getPage(n)).getTextContent();
+      for (const item of items) {
+        if ('str' in item && item.str.trim() !== '')
+          widest = Math.max(widest, (item.transform[4] as number) + item.width);
+      }
+    }
+    return widest;
+  } finally {
+    await pdf.destroy();
+  }
+}
+
+/** A4 less the right margin, with half a point for rounding. */
+const RIGHT_EDGE = 595.28 - 56 + 0.5;
+/** A ceiling that catches runaway work (seconds), not a speed requirement. */
+const CEILING_MS = 1500;
+
+async function timedRender(input: ReceiptInput): Promise<{ buf: Buffer; ms: number }> {
+  const started = performance.now();
+  const buf = await renderReceiptPdf(input, messages('sv'));
+  return { buf, ms: performance.now() - started };
+}
+
 describe('receipt PDF of a submitted case', () => {
   it('carries every fact of the case, in Swedish, extractable in reading order', async () => {
     const input = receiptInput();
@@ -347,6 +377,57 @@ describe('receipt PDF of a submitted case', () => {
     expect(missing.map((a) => a.name)).toEqual([]);
     expect(pdf.flat.indexOf('bilaga-200')).toBeGreaterThan(pdf.flat.indexOf('bilaga-199'));
     expect(pdf.flat.indexOf('Undertecknat av')).toBeGreaterThan(pdf.flat.indexOf('bilaga-200'));
+  });
+
+  it('attack: a field value and a section title that are each one unbroken 5,000-character word → invariant: rendered within 1.5 s, every character there, no line past the margin', async () => {
+    await renderReceiptPdf(receiptInput(), messages('sv')); // fonts loaded, code warm
+    const word = 'W'.repeat(5_000);
+    const title = 'Rubrik' + 'R'.repeat(4_994);
+    const input = receiptInput({
+      sections: [{ title, rows: [{ label: 'Beskrivning', value: `Se nedan: ${word} och sedan slut.` }] }],
+    });
+    const { buf, ms } = await timedRender(input);
+    expect(ms).toBeLessThan(CEILING_MS);
+    const pdf = await extract(buf);
+    expect(pdf.dense.includes(`Senedan:${word}ochsedanslut.`), 'the whole value, wrapped').toBe(true);
+    expect(pdf.dense.includes(title), 'the whole title, wrapped').toBe(true);
+    expect(await widestLine(buf)).toBeLessThanOrEqual(RIGHT_EDGE);
+    expect(markedContentBalance(buf)).toEqual({ contentStreams: pdf.pages.length, unbalanced: 0 });
+  });
+
+  it('attack: every field at its limit (5,000 characters) and long attachment names, all unbroken words → invariant: rendered within 1.5 s, every character there, no line past the margin', async () => {
+    await renderReceiptPdf(receiptInput(), messages('sv'));
+    const letters = 'BCDFGHJKLM';
+    const rows = Array.from(letters, (letter, i) => ({
+      label: `Fält ${i + 1}`,
+      // Long words of different shapes: letters, hyphenated, a path, digits.
+      value: [
+        letter.repeat(2_000),
+        `${letter.toLowerCase()}-`.repeat(500),
+        `https://example.se/${'katalog/'.repeat(60)}`,
+        String(i).repeat(5_000),
+      ]
+        .join(' ')
+        .slice(0, 5_000),
+    }));
+    const attachments = Array.from({ length: 20 }, (_, i) => ({
+      name: `${'n'.repeat(250)}-${i}.pdf`,
+      mediaType: 'application/pdf',
+      size: '1 kB',
+      sha256: sha256(`bilaga ${i}`),
+    }));
+    const input = receiptInput({
+      sections: [{ title: 'T'.repeat(5_000), rows }],
+      attachments,
+    });
+    const { buf, ms } = await timedRender(input);
+    expect(ms).toBeLessThan(CEILING_MS);
+    const pdf = await extract(buf);
+    const missing = rows.filter((row) => !pdf.dense.includes(squeeze(row.value))).map((row) => row.label);
+    expect(missing).toEqual([]);
+    expect(pdf.dense.includes('T'.repeat(5_000))).toBe(true);
+    expect(attachments.filter((a) => !pdf.dense.includes(a.name)).map((a) => a.name)).toEqual([]);
+    expect(await widestLine(buf)).toBeLessThanOrEqual(RIGHT_EDGE);
   });
 
   it('renders the same bytes for the same input and creation date', async () => {

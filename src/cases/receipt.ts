@@ -117,6 +117,7 @@ type Covers = (font: FontName, codePoint: number) => boolean;
 interface Ctx {
   doc: PDFKit.PDFDocument;
   covers: Covers;
+  charWidths: CharWidths;
 }
 
 interface TextStyle {
@@ -163,7 +164,7 @@ export async function renderReceiptPdf(input: ReceiptInput, t: ReceiptLabels): P
   });
 
   for (const name of ['Body', 'Bold', 'Mono'] as const) doc.registerFont(name, fonts[name]);
-  const ctx: Ctx = { doc, covers: glyphCoverage(doc) };
+  const ctx: Ctx = { doc, covers: glyphCoverage(doc), charWidths: new Map() };
 
   const root = doc.struct('Document');
   doc.addStructure(root);
@@ -451,7 +452,7 @@ function keepTogether(ctx: Ctx, height: number): void {
 
 function textHeight(ctx: Ctx, text: string, style: TextStyle, width: number): number {
   ctx.doc.font(style.font).fontSize(style.size);
-  return ctx.doc.heightOfString(printable(ctx.covers, style.font, text), { width, lineGap: LINE_GAP });
+  return ctx.doc.heightOfString(layoutText(ctx, text, style, width), { width, lineGap: LINE_GAP });
 }
 
 function write(
@@ -462,15 +463,17 @@ function write(
   y?: number,
   options: PDFKit.Mixins.TextOptions = {},
 ): void {
+  const width = options.width ?? CONTENT_WIDTH;
   ctx.doc
     .font(style.font)
     .fontSize(style.size)
-    .fillColor(style.colour ?? COLOUR.text)
-    .text(printable(ctx.covers, style.font, text), x, y, {
-      width: CONTENT_WIDTH,
-      lineGap: LINE_GAP,
-      ...options,
-    });
+    .fillColor(style.colour ?? COLOUR.text);
+  ctx.doc.text(layoutText(ctx, text, style, width), x, y, { lineGap: LINE_GAP, ...options, width });
+}
+
+/** The text as drawn in a box `width` wide: printable, and no word wider than the box. */
+function layoutText(ctx: Ctx, text: string, style: TextStyle, width: number): string {
+  return breakOverlongWords(ctx, style, printable(ctx.covers, style.font, text), width);
 }
 
 function rule(ctx: Ctx, y: number, colour: string, width: number): void {
@@ -507,6 +510,80 @@ function orDash(text: string): string {
 /** A hash in groups of four so it wraps and can be read aloud: "3a7b 09c1 …". */
 function groupHex(hex: string): string {
   return orDash(hex.replace(/\s+/g, '').replace(/(.{4})(?=.)/gsu, '$1 '));
+}
+
+/** After these a line may break inside an overlong word: hyphens, slashes, soft hyphen, ZWSP, the spaces that are not U+0020. */
+const SOFT_BREAK_AFTER = /^[-/\\\u00AD\u2010\u2012-\u2014\u2000-\u2006\u2008-\u200B\u3000]$/u;
+
+/** The advance width of single characters, by font and size: what breaking long words adds up. */
+type CharWidths = Map<string, Map<string, number>>;
+
+/**
+ * Breaks every word wider than `width` (in `style`) into pieces that fit, with line breaks, in
+ * one pass over the characters' cumulative widths. pdfkit breaks such a word itself, but it
+ * measures the rest of the word again for every line it takes off and caches every prefix it
+ * measured: quadratic in time and memory (a 5,000-character word took seconds of CPU per
+ * receipt). Words that fit are left to pdfkit's own line breaking.
+ *
+ * A "word" here runs up to the next space or line break, spaces after it included, as pdfkit
+ * measures it. Where a piece must end, it ends after the last hyphen, slash or similar in it,
+ * else after the last character that fits. The first piece fills what is left of the line the
+ * word starts on (as pdfkit would), estimated from the words before it; where the estimate is
+ * off pdfkit moves the piece to the next line, which still fits it.
+ */
+function breakOverlongWords(ctx: Ctx, style: TextStyle, text: string, width: number): string {
+  const { doc } = ctx;
+  doc.font(style.font).fontSize(style.size);
+  const fontKey = `${style.font}/${style.size}`;
+  const widths = ctx.charWidths.get(fontKey) ?? new Map<string, number>();
+  ctx.charWidths.set(fontKey, widths);
+  const widthOf = (char: string): number => {
+    let w = widths.get(char);
+    if (w === undefined) widths.set(char, (w = doc.widthOfString(char)));
+    return w;
+  };
+  // pdfkit measures a piece with the line break after it, which the font gives a width.
+  const full = width - widthOf('\n');
+  let out = '';
+  let x = 0; // where on the line the next word starts, as estimated
+  for (const [word] of text.matchAll(/\n|[^ \n]+ *| +/g)) {
+    if (word === '\n') {
+      out += word;
+      x = 0;
+      continue;
+    }
+    let total = 0;
+    for (const char of word) total += widthOf(char);
+    // Kerning makes the exact width differ a little from the sum of the characters'.
+    if (total <= width || doc.widthOfString(word) <= width) {
+      out += word;
+      x = x + total > width ? total : x + total;
+      continue;
+    }
+    const chars = Array.from(word);
+    const cumulative = [0];
+    for (const char of chars) cumulative.push((cumulative.at(-1) ?? 0) + widthOf(char));
+    // A start too near the end of the line: the first piece goes on the next line.
+    let limit = full - x >= width / 4 ? full - x : full;
+    let start = 0;
+    let soft = -1;
+    for (let i = 0; i < chars.length; i++) {
+      const next = cumulative[i + 1] ?? 0;
+      while (next - (cumulative[start] ?? 0) > limit && i > start) {
+        let end = soft > start ? soft : i;
+        // The exact width, kerning included, must fit too (rarely one character less).
+        while (end > start + 1 && doc.widthOfString(chars.slice(start, end).join('')) > limit) end--;
+        out += `${chars.slice(start, end).join('')}\n`;
+        start = end;
+        soft = -1;
+        limit = full;
+      }
+      if (SOFT_BREAK_AFTER.test(chars[i] ?? '')) soft = i + 1;
+    }
+    out += chars.slice(start).join('');
+    x = (cumulative.at(-1) ?? 0) - (cumulative[start] ?? 0);
+  }
+  return out;
 }
 
 /**

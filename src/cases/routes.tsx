@@ -27,7 +27,8 @@ import { CheckList, EvidenceFacts, groupedDigest } from '../signing/routes.js';
 import { formatSize, summarySections } from './display.js';
 import { attachmentMessageParams, checkAttachment, type FileProblem } from './file-types.js';
 import { parseFieldValue, type FieldSpec } from './formats.js';
-import { renderReceiptPdf } from './receipt.js';
+import { renderReceiptPdf, type ReceiptInput } from './receipt.js';
+import { receiptKey, type ReceiptCache } from './receipt-cache.js';
 import { CaseError, type AttachmentInfo, type CaseRow, type Cases, type FieldError } from './service.js';
 import { ATTACHMENTS_STEP, fieldSpec, type CaseData, type CaseTypeDef, type GroupField, type ScalarField, type StepDef } from './types.js';
 import { controlId, ErrorSummary, FieldInput, problemText } from './views/fields.js';
@@ -37,6 +38,7 @@ export interface CaseRoutesDeps extends ViewDeps {
   clock: Clock;
   accounts: Accounts;
   cases: Cases;
+  receipts: ReceiptCache;
   signing: Signing;
   register: Register;
   audit: AuditLog;
@@ -1082,29 +1084,29 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRoutesDeps): Pr
     const { t, lang } = request;
     const org = await accounts.findOrganisation(row.orgnr);
     const attachments = (await cases.attachments(row.id)).filter((a) => a.messageId === null);
-    const pdf = await renderReceiptPdf(
-      {
-        lang,
-        agencyName: site.agency[lang],
-        siteName: t['site.name'],
-        caseNumber: row.case_number,
-        caseTypeName: type.name[lang],
-        organisation: { name: org?.name ?? row.orgnr, orgnr: formatOrgnr(row.orgnr) },
-        submittedAt: formatDateTime(lang, new Date(row.submitted_at ?? evidence.signed_at), site.timeZone),
-        sections: summarySections(type, row.data, lang, t).map((s) => ({ title: s.title, rows: s.rows.map((r) => ({ label: r.label, value: r.value })) })),
-        attachments: attachments.map((a) => ({ name: a.fileName, mediaType: a.mediaType, size: formatSize(a.size, lang), sha256: a.sha256 })),
-        signature: {
-          signerName: evidence.signer_name ?? '',
-          signerId: formatPersonalNumber(evidence.signer_personnummer),
-          method: t[`method.${evidence.method}.name` as MessageKey] as string,
-          signedAt: formatDateTime(lang, new Date(evidence.signed_at), site.timeZone),
-          digest: evidence.digest,
-          verifyUrl: new URL(`/cases/${row.id}/signature`, config.http.publicUrl).toString(),
-        },
-        createdAt: new Date(evidence.signed_at),
+    const input: ReceiptInput = {
+      lang,
+      agencyName: site.agency[lang],
+      siteName: t['site.name'],
+      caseNumber: row.case_number,
+      caseTypeName: type.name[lang],
+      organisation: { name: org?.name ?? row.orgnr, orgnr: formatOrgnr(row.orgnr) },
+      submittedAt: formatDateTime(lang, new Date(row.submitted_at ?? evidence.signed_at), site.timeZone),
+      sections: summarySections(type, row.data, lang, t).map((s) => ({ title: s.title, rows: s.rows.map((r) => ({ label: r.label, value: r.value })) })),
+      attachments: attachments.map((a) => ({ name: a.fileName, mediaType: a.mediaType, size: formatSize(a.size, lang), sha256: a.sha256 })),
+      signature: {
+        signerName: evidence.signer_name ?? '',
+        signerId: formatPersonalNumber(evidence.signer_personnummer),
+        method: t[`method.${evidence.method}.name` as MessageKey] as string,
+        signedAt: formatDateTime(lang, new Date(evidence.signed_at), site.timeZone),
+        digest: evidence.digest,
+        verifyUrl: new URL(`/cases/${row.id}/signature`, config.http.publicUrl).toString(),
       },
-      t,
-    );
+      createdAt: new Date(evidence.signed_at),
+    };
+    // Only now, access decided: the same receipt for the same content, rendered once.
+    const key = receiptKey({ caseId: row.id, evidenceId: row.evidence_id, lang, content: input });
+    const pdf = await deps.receipts.get(key, () => renderReceiptPdf(input, t));
     return reply
       .header('content-type', 'application/pdf')
       .header('content-disposition', contentDisposition(`${lang === 'sv' ? 'kvitto' : 'receipt'}-${row.case_number}.pdf`))
