@@ -4,6 +4,7 @@
  */
 import type { AuditEvent } from '../audit/service.js';
 import { localMidnight } from '../login/plan-dates.js';
+import { escapeControlChars } from '../platform/control-chars.js';
 import type { Db } from '../platform/db/index.js';
 import { collector, isoDate, personnummer, type Checked, type FieldErrors } from './validate.js';
 
@@ -131,15 +132,19 @@ export function createAuditSearch(db: Db) {
 export type AuditSearch = ReturnType<typeof createAuditSearch>;
 
 /**
- * One CSV cell (RFC 4180): quoted when it holds a quote, delimiter or line break. A cell a
- * spreadsheet would run as a formula (starting with = + - @, or a tab or carriage return)
- * gets a leading apostrophe, so opening the export cannot execute anything (OWASP "CSV
- * injection").
+ * One CSV cell (RFC 4180): quoted when it holds a quote or delimiter. Control, bidi and
+ * separator characters (line breaks included) are escaped as `\u202E` (src/platform/
+ * control-chars.ts, JSON's own escape, so the details column stays the same JSON): a value
+ * can neither be shown reordered nor break into what looks like more lines or rows, and
+ * every event is exactly one line. A cell a spreadsheet would run as a formula (starting
+ * with = + - @, or a tab or carriage return) gets a leading apostrophe, so opening the
+ * export cannot execute anything (OWASP "CSV injection").
  */
 export function csvCell(value: string | number | null): string {
   if (value === null) return '';
   let text = String(value);
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  text = escapeControlChars(text);
   return /[",;\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

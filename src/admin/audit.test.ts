@@ -23,7 +23,9 @@ describe('CSV cells', () => {
     expect(csvCell('a,b')).toBe('"a,b"');
     expect(csvCell('a;b')).toBe('"a;b"');
     expect(csvCell('say "hi"')).toBe('"say ""hi"""');
-    expect(csvCell('two\nlines')).toBe('"two\nlines"');
+    // A line break never makes a second line: each event is one line (src/security/audit-output.test.ts).
+    expect(csvCell('two\nlines')).toBe('two\\u000Alines');
+    expect(csvCell('two\r\nlines, "quoted"')).toBe('"two\\u000D\\u000Alines, ""quoted"""');
     expect(csvCell(null)).toBe('');
     expect(csvCell(42)).toBe('42');
   });

@@ -1,7 +1,9 @@
 import type { AuditEvent } from '../../audit/service.js';
 import { formatPersonalNumber, isCanonicalPersonalNumber } from '../../identity/personnummer.js';
 import { formatDateTime } from '../../login/plan-dates.js';
+import { escapeControlChars } from '../../platform/control-chars.js';
 import type { PageContext } from '../../platform/views/layout.js';
+import { ShownText } from '../../platform/views/shown-text.js';
 import type { AuditFormValues } from '../audit-search.js';
 import type { FieldErrors } from '../validate.js';
 import { AdminPage, ErrorSummary, SelectField, TextField } from './components.js';
@@ -63,7 +65,7 @@ export function AuditPage(props: {
           error={errors['event']}
           options={[
             { value: '', label: t['admin.audit.allEvents'] },
-            ...events.map((e) => ({ value: e, label: e })),
+            ...events.map((e) => ({ value: e, label: escapeControlChars(e) })),
           ]}
         />
         <TextField
@@ -118,16 +120,33 @@ export function AuditPage(props: {
                 </thead>
                 <tbody>
                   {result.events.map((e) => (
-                    <tr key={e.id} data-event={e.event}>
+                    <tr key={e.id} data-event={escapeControlChars(e.event)}>
                       <td>
                         <time dateTime={e.at}>{formatDateTime(lang, new Date(e.at), site.timeZone)}</time>
                       </td>
-                      <th scope="row">{e.event}</th>
+                      {/* Actor, subject, address and details may hold text from outside (a name, a certificate's issuer): control and bidi characters shown escaped. */}
+                      <th scope="row">
+                        <ShownText text={e.event} />
+                      </th>
                       <td>{t[`admin.audit.outcome.${e.outcome}`]}</td>
-                      <td>{who(e.actor)}</td>
-                      <td>{who(e.subject)}</td>
-                      <td>{e.ip ?? ''}</td>
-                      <td>{e.details ? <code>{JSON.stringify(e.details)}</code> : ''}</td>
+                      <td>
+                        <ShownText text={who(e.actor)} />
+                      </td>
+                      <td>
+                        <ShownText text={who(e.subject)} />
+                      </td>
+                      <td>
+                        <ShownText text={e.ip ?? ''} />
+                      </td>
+                      <td>
+                        {e.details ? (
+                          <code>
+                            <ShownText text={JSON.stringify(e.details)} />
+                          </code>
+                        ) : (
+                          ''
+                        )}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
