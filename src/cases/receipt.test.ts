@@ -182,7 +182,7 @@ async function widestLine(buf: Buffer): Promise<number> {
 /** A4 less the right margin, with half a point for rounding. */
 const RIGHT_EDGE = 595.28 - 56 + 0.5;
 /** A ceiling that catches runaway work (seconds), not a speed requirement. */
-const CEILING_MS = 1500;
+const CEILING_MS = 5000;
 
 async function timedRender(input: ReceiptInput): Promise<{ buf: Buffer; ms: number }> {
   const started = performance.now();
@@ -379,9 +379,9 @@ describe('receipt PDF of a submitted case', () => {
     expect(pdf.flat.indexOf('Undertecknat av')).toBeGreaterThan(pdf.flat.indexOf('bilaga-200'));
   });
 
-  it('attack: a field value and a section title that are each one unbroken 5,000-character word → invariant: rendered within 1.5 s, every character there, no line past the margin', async () => {
+  it('attack: a field value of one unbroken 20,000-character word and a section title of one 5,000-character word → invariant: rendered within 5 s (quadratic breaking took tens of seconds), every character there, no line past the margin', async () => {
     await renderReceiptPdf(receiptInput(), messages('sv')); // fonts loaded, code warm
-    const word = 'W'.repeat(5_000);
+    const word = 'W'.repeat(20_000);
     const title = 'Rubrik' + 'R'.repeat(4_994);
     const input = receiptInput({
       sections: [{ title, rows: [{ label: 'Beskrivning', value: `Se nedan: ${word} och sedan slut.` }] }],
@@ -395,7 +395,7 @@ describe('receipt PDF of a submitted case', () => {
     expect(markedContentBalance(buf)).toEqual({ contentStreams: pdf.pages.length, unbalanced: 0 });
   });
 
-  it('attack: every field at its limit (5,000 characters) and long attachment names, all unbroken words → invariant: rendered within 1.5 s, every character there, no line past the margin', async () => {
+  it('attack: every field at its limit (5,000 characters) and long attachment names, all unbroken words → invariant: rendered within 5 s, every character there, no line past the margin', async () => {
     await renderReceiptPdf(receiptInput(), messages('sv'));
     const letters = 'BCDFGHJKLM';
     const rows = Array.from(letters, (letter, i) => ({

@@ -20,7 +20,7 @@ const TESTA = '198112289874'; // Nordvik only
 const KIM = '197010632391'; // Skärgården only: another organisation
 const MAX_ENTRIES = 3;
 /** A ceiling that catches runaway work, not a speed requirement. */
-const CEILING_MS = 1500;
+const CEILING_MS = 5000;
 
 interface Who {
   cookie: string;
@@ -86,7 +86,7 @@ describe('the receipt of a case with a 5,000-character word', () => {
     expect((await get(testa, `/cases/${warm}/receipt.pdf`)).statusCode).toBe(200);
   }, 60_000);
 
-  it('attack: five parallel downloads of the receipt of a case whose description is one 5,000-character word, and an anonymous GET /login among them → invariant: all answered within 1.5 s, the receipt rendered once', async () => {
+  it('attack: five parallel downloads of the receipt of a case whose description is one 5,000-character word, and an anonymous GET /login among them → invariant: all answered within 5 s (it took 11 s), the receipt rendered once', async () => {
     renders.mockClear();
     const started = performance.now();
     const timed = (request: ReturnType<typeof get>) => request.then((res) => ({ res, ms: performance.now() - started }));
