@@ -5,11 +5,26 @@
  * follow the change. Every admin page visited is scanned with axe-core (WCAG 2.1 A/AA);
  * fields are found by their labels, so a lost label breaks the journey.
  */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { TEST_NOW } from '../support/app.js';
 import { checkA11y, expectStatus, startE2E, withPage, type E2E } from './harness.js';
 
 const HEDDA = '196408231238';
+const SHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-results', 'screenshots', 'admin');
+
+/** The page at 1280 and 390 px wide, for people to look at (test-results/screenshots/admin). */
+async function shoot(page: Page, name: string): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true });
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
 
 let e2e: E2E;
 
@@ -120,9 +135,35 @@ describe('staff admin', () => {
         note: null,
       })
       .execute();
+    // An "add" for someone the portal knows: the card shows their current details and roles.
+    await e2e.app.services.db
+      .insertInto('membership_request')
+      .values({
+        id: 'e2e-request-known',
+        orgnr: '5590123450',
+        action: 'add',
+        personnummer: '196408231238',
+        name: 'Hedda Annat Namn',
+        email: 'hedda@annan.example',
+        phone: null,
+        role: 'user',
+        status: 'pending',
+        requested_by: '191212121212',
+        requested_at: TEST_NOW,
+        handled_by: null,
+        handled_at: null,
+        note: null,
+      })
+      .execute();
     await withPage(
       e2e,
       async ({ page }) => {
+        await page.goto('/admin/requests');
+        await checkA11y(page);
+        await shoot(page, 'requests');
+        await page.goto('/admin/audit');
+        await checkA11y(page);
+        await shoot(page, 'audit');
         for (const url of [
           '/admin/people?q=Tolvan',
           '/admin/people/191212121212',

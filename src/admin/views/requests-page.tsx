@@ -148,7 +148,7 @@ function ExistingPersonFacts(props: { ctx: PageContext; request: MembershipReque
   const { t } = ctx;
   const headingId = `request-${r.id}-existing`;
   return (
-    <section class="request-existing" aria-labelledby={headingId}>
+    <section class="callout request-existing" aria-labelledby={headingId}>
       <h4 id={headingId}>{t['admin.requests.existing.title']}</h4>
       <dl class="facts">
         <dt>{t['admin.requests.existing.name']}</dt>
