@@ -9,8 +9,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-# main.ts imports the demo tools lazily (demo mode only); tsc compiles them along.
-COPY devtools ./devtools
+# The product only: the demo and its local test servers (devtools/) run from source
+# (`npm start`) and are neither compiled nor copied (src/build.test.ts checks dist/).
 RUN npm run build
 
 # --- runtime: production dependencies and the compiled code only ---------------------

@@ -28,4 +28,25 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.test.ts', '**/*.test.tsx', 'test/**/*.ts', 'bench/**/*.ts'], rules: { '@typescript-eslint/no-non-null-assertion': 'off' } },
+  {
+    // The product never imports the test servers, the demo, the test support or test tools:
+    // the production build (tsconfig.build.json) holds none of them.
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
+    ignores: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'src/security/fixture.ts', 'src/security/route-table.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'vitest', message: 'test tooling stays out of the product' },
+            { name: 'playwright-core', message: 'test tooling stays out of the product' },
+          ],
+          patterns: [
+            { group: ['**/devtools/**', '**/devtools'], message: 'devtools/ (test servers, demo) is not part of the product' },
+            { group: ['**/test/**', '../test', '../../test'], message: 'test/ support is not part of the product' },
+          ],
+        },
+      ],
+    },
+  },
 );

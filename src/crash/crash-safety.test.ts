@@ -1,5 +1,5 @@
 /**
- * Crash safety of the real process. The portal runs as a child (`src/main.ts serve`, test
+ * Crash safety of the real process. The portal runs as a child (`devtools/demo/main.ts serve`: `serve` with the demo people, test
  * mode, a SQLite file or a fresh PostgreSQL schema) and is killed with SIGKILL at each step
  * of card login and of signing a case submission (KW_CRASH_AT, src/platform/crash.ts).
  * After every crash it is started again on the same database and the invariants are
@@ -219,7 +219,7 @@ for (const kind of DATABASE_KINDS.map((k) => k.name)) {
 
     /** Starts the portal on the test database, armed to crash at `crashAt`. */
     async function start(crashAt: CrashPoint | undefined): Promise<Portal> {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'devtools/demo/main.ts', 'serve'], {
         cwd: ROOT,
         env: { ...env, ...(crashAt ? { KW_CRASH_AT: crashAt } : {}) },
         stdio: ['ignore', 'pipe', 'pipe'],

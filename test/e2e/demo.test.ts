@@ -1,5 +1,5 @@
 /**
- * The demo as a newcomer starts it (`npm start` is `tsx src/main.ts demo`): real child
+ * The demo as a newcomer starts it (`npm start` is `tsx devtools/demo/main.ts`): real child
  * processes with no settings but the port, the demo's own test PKIs, OCSP responder, Net iD
  * signer and BankID test server, and a real Chromium. Two demos run side by side on
  * different ports; the second runs its clock 400 days ahead (KW_DEMO_NOW), which previews
@@ -48,7 +48,7 @@ async function freePortRun(): Promise<number> {
 
 async function startDemo(env: Record<string, string> = {}, base?: number): Promise<Demo> {
   const port = base ?? (await freePortRun());
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'demo'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'devtools/demo/main.ts'], {
     cwd: ROOT,
     env: childEnv({ KW_PORT: String(port), KW_LOG_LEVEL: 'warn', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
