@@ -42,7 +42,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { createServices } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/config/config.js';
 import { CASE_SUBMISSION } from '../src/cases/service.js';
 import { freePort } from '../test/support/ports.js';
 import {

@@ -42,7 +42,7 @@ describe('command line', () => {
     const seed = path.join(dir, 'seed.mts');
     writeFileSync(
       seed,
-      `import { loadConfig } from '${path.resolve('src/config.js')}';
+      `import { loadConfig } from '${path.resolve('src/config/config.js')}';
 import { createServices } from '${path.resolve('src/app.js')}';
 const s = await createServices(loadConfig(process.env));
 await s.accounts.upsertOrganisation({ orgnr: '5566778899', name: 'Nordvik AB' });

@@ -3,7 +3,7 @@
  * The demo has its own entry from source, `npm start` (devtools/demo/main.ts): the built
  * product holds no demo tools.
  */
-import { ConfigError } from './config.js';
+import { ConfigError } from './config/config.js';
 import { importUsersCommand, migrate, serve } from './serve.js';
 
 async function main(argv: string[]): Promise<number> {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { importUsers } from './accounts/import.js';
 import { buildApp, createServices, type Services } from './app.js';
-import { loadConfig, type Config, type Mode } from './config.js';
+import { loadConfig, type Config, type Mode } from './config/config.js';
 import type { Clock } from './platform/clock.js';
 import { armCrashPoint } from './platform/crash.js';
 import { format, isLang, messages } from './platform/i18n/index.js';

@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { seedDemoData } from '../../devtools/demo/seed.js';
 import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/config.js';
 import { systemClock } from '../../src/platform/clock.js';
 import { announce, reportStats, serveStats, stopOnSignal } from './protocol.js';
 

@@ -19,7 +19,7 @@ import { seedDemoData } from '../../devtools/demo/seed.js';
 import { ensureDemoPki, startOcspResponder } from '../../devtools/test-pki/index.js';
 import { buildApp } from '../../src/app.js';
 import { advertisedCaPem } from '../../src/card/listener.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/config.js';
 import { systemClock } from '../../src/platform/clock.js';
 import { announce, reportStats, stopOnSignal } from './protocol.js';
 

@@ -19,7 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { seedDemoData } from '../../devtools/demo/seed.js';
 import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/config.js';
 import { systemClock } from '../../src/platform/clock.js';
 import type { LoadPeople } from '../load-people.js';
 import { announce, stopOnSignal } from './protocol.js';

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { seedDemoData } from '../../devtools/demo/seed.js';
 import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/config.js';
 import { announce, stopOnSignal } from './protocol.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

@@ -6,7 +6,7 @@
  * configured, with the demo people if KW_DEMO_SEED says so, and no local tools (tests). The product's own entry (src/main.ts) knows nothing of this,
  * and the production build (tsconfig.build.json) holds none of devtools/.
  */
-import { ConfigError, type Config } from '../../src/config.js';
+import { ConfigError, type Config } from '../../src/config/config.js';
 import { formatPersonalNumber } from '../../src/identity/personnummer.js';
 import type { Services } from '../../src/app.js';
 import { serve, type ServeExtras } from '../../src/serve.js';

@@ -15,7 +15,7 @@ const SRC = path.join(ROOT, 'src');
 
 /** Floor of each place under src/ (a folder, or a file directly in src/). */
 export const FLOORS: Record<string, number> = {
-  'config.ts': 0,
+  config: 0,
   platform: 1,
   identity: 2,
   web: 3,
@@ -36,6 +36,7 @@ export const FLOORS: Record<string, number> = {
   fuzz: 4,
   'app.tsx': 5,
   'main.ts': 6,
+  'serve.ts': 6,
 };
 
 const isTest = (file: string) => /\.(test|fuzz\.test)\.tsx?$/.test(file) || file.endsWith('security/fixture.ts') || file.endsWith('security/route-table.ts');

@@ -2,7 +2,7 @@
  * Test PKI and OCSP responder for card login and card signing in dev and test: card issuers
  * (Telia, AB Svenska Pass) with real RSA keys and signatures, cards as PEM and PKCS#12, an
  * RFC 6960 responder over HTTP with fault injection, and a demo PKI kept on disk.
- * Never loaded in production (src/config.ts refuses issuer files under test-pki).
+ * Never loaded in production (src/config/config.ts refuses issuer files under test-pki).
  */
 export {
   DEFAULT_ISSUERS,

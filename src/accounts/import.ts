@@ -8,7 +8,8 @@ import type { Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/index.js';
 import type { MessageKey } from '../platform/i18n/index.js';
 import { parsePersonalNumber } from '../identity/personnummer.js';
-import { createAccounts, type MembershipRole } from './service.js';
+import { createAccounts } from './service.js';
+import { type MembershipRole } from '../identity/roles.js';
 import { parseCsv } from './csv.js';
 import { formatOrgnr, parseOrgnr } from './orgnr.js';
 

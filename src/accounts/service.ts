@@ -5,9 +5,7 @@
 import { sql } from 'kysely';
 import type { Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/index.js';
-
-export type MembershipRole = 'user' | 'org_admin';
-export type StaffRole = 'case_officer' | 'admin';
+import type { MembershipRole, StaffRole } from '../identity/roles.js';
 
 export interface Person {
   personnummer: string;

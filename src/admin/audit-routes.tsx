@@ -4,8 +4,8 @@
  * is never logged (the request serializer keeps only the path).
  */
 import type { FastifyInstance } from 'fastify';
-import { AppError } from '../platform/http/errors.js';
-import { pageContext, sendHtml } from '../platform/views/render.js';
+import { AppError } from '../web/errors.js';
+import { pageContext, sendHtml } from '../web/render.js';
 import {
   auditCsv,
   checkAuditQuery,

@@ -5,8 +5,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { checkUsersCsv, importUsers } from '../accounts/import.js';
-import { AppError } from '../platform/http/errors.js';
-import { pageContext, sendHtml } from '../platform/views/render.js';
+import { AppError } from '../web/errors.js';
+import { pageContext, sendHtml } from '../web/render.js';
 import type { AdminDeps } from './routes.js';
 import { actorOf } from './routes.js';
 import { field, type FormBody } from './validate.js';

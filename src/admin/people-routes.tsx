@@ -2,8 +2,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseOrgnr } from '../accounts/orgnr.js';
 import { isCanonicalPersonalNumber } from '../identity/personnummer.js';
-import { AppError } from '../platform/http/errors.js';
-import { pageContext, sendHtml } from '../platform/views/render.js';
+import { AppError } from '../web/errors.js';
+import { pageContext, sendHtml } from '../web/render.js';
 import { createPeopleAdmin, parsePeopleQuery } from './people.js';
 import type { AdminDeps } from './routes.js';
 import { actorOf } from './routes.js';

@@ -4,7 +4,7 @@
  * local midnight, as in the plan file); a local date and time or an ISO instant with an
  * offset is accepted too.
  */
-import type { Localised } from '../login/plan-file.js';
+import type { Localised } from '../platform/site.js';
 import {
   ANNOUNCE_AS,
   dateTimeFormat,

@@ -1,7 +1,7 @@
 /** Membership requests: the list, approve, reject with a note. A request is handled once. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../platform/http/errors.js';
-import { pageContext, sendHtml } from '../platform/views/render.js';
+import { AppError } from '../web/errors.js';
+import { pageContext, sendHtml } from '../web/render.js';
 import type { MembershipRequests } from './requests.js';
 import type { AdminDeps } from './routes.js';
 import { actorOf } from './routes.js';

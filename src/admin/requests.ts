@@ -7,7 +7,8 @@
  * admin's note (required when rejecting) goes into `note`; approving without one keeps it.
  */
 import type { AuditLog } from '../audit/service.js';
-import { createAccounts, type MembershipRole, type StaffRole } from '../accounts/service.js';
+import { createAccounts } from '../accounts/service.js';
+import { type MembershipRole, type StaffRole } from '../identity/roles.js';
 import type { Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/index.js';
 import type { MembershipRequestTable } from '../platform/db/schema.js';

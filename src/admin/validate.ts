@@ -3,7 +3,7 @@
  * next to the field, in the reader's language) instead of throwing, so a form with several
  * problems reports all of them and nothing is saved.
  */
-import type { MembershipRole } from '../accounts/service.js';
+import type { MembershipRole } from '../identity/roles.js';
 import { parseOrgnr } from '../accounts/orgnr.js';
 import { parsePersonalNumber } from '../identity/personnummer.js';
 import type { MessageKey } from '../platform/i18n/index.js';

@@ -4,7 +4,7 @@
  * is told when, and what to do, unless they already use another method.
  */
 import type { Db } from '../platform/db/index.js';
-import type { MethodId } from '../login/methods.js';
+import type { MethodId } from '../identity/methods.js';
 import { statusAt, type PlannedMethod, type RolloutPlan } from '../login/plan.js';
 
 export const CARD_METHODS: readonly MethodId[] = ['telia_card', 'svenska_pass_card'];

@@ -6,9 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError } from '../config.js';
-import { isMethodId, type MethodId } from '../login/methods.js';
-import type { Localised } from '../login/plan-file.js';
+import { ConfigError } from '../config/config.js';
+import { isMethodId, type MethodId } from '../identity/methods.js';
+import type { Localised } from '../platform/site.js';
 import { parseCertificate, pemToDerList, type ParsedCertificate } from '../platform/pki.js';
 
 export interface IssuerProfile {

@@ -11,7 +11,7 @@ import { TLSSocket } from 'node:tls';
 import helmet from '@fastify/helmet';
 import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
-import type { Config } from '../config.js';
+import type { Config } from '../config/config.js';
 import { rateLimitKey } from '../platform/http/rate-limit-store.js';
 import { ipv6Groups } from '../platform/ip.js';
 import { derToPem, pemToDerList } from '../platform/pki.js';

@@ -4,17 +4,17 @@
  * page explaining a refusal.
  */
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../config.js';
+import type { Config } from '../config/config.js';
 import type { SessionManager } from '../identity/sessions.js';
-import { isMethodId, type MethodId } from '../login/methods.js';
+import { isMethodId, type MethodId } from '../identity/methods.js';
 import type { RolloutPlan } from '../login/plan.js';
 import { completeLogin } from '../login/routes.js';
 import type { LoginService } from '../login/service.js';
-import { setSessionCookie } from '../platform/http/context.js';
-import { AppError } from '../platform/http/errors.js';
+import { setSessionCookie } from '../web/context.js';
+import { AppError } from '../web/errors.js';
 import type { MessageKey } from '../platform/i18n/index.js';
-import { Layout } from '../platform/views/layout.js';
-import { pageContext, sendHtml, type ViewDeps } from '../platform/views/render.js';
+import { Layout } from '../web/layout.js';
+import { pageContext, sendHtml, type ViewDeps } from '../web/render.js';
 import { CARD_FAILURE_CODES, isCardState, newCardState, type CardFailureCode, type CardLogin } from './service.js';
 
 interface CardFlow {

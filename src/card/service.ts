@@ -5,9 +5,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { AuditLog } from '../audit/service.js';
-import type { Config } from '../config.js';
+import type { Config } from '../config/config.js';
 import type { RolloutPlan } from '../login/plan.js';
-import type { MethodId } from '../login/methods.js';
+import type { MethodId } from '../identity/methods.js';
 import type { Clock } from '../platform/clock.js';
 import type { TtlStore } from '../platform/store/port.js';
 import type { IssuerProfile } from './issuers.js';

@@ -8,13 +8,13 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { AuditLog } from '../audit/service.js';
-import type { Config } from '../config.js';
+import type { Config } from '../config/config.js';
 import type { RolloutPlan } from '../login/plan.js';
 import { requirePrincipal } from '../login/routes.js';
 import type { Clock } from '../platform/clock.js';
-import { AppError } from '../platform/http/errors.js';
-import { Layout } from '../platform/views/layout.js';
-import { pageContext, sendHtml, type ViewDeps } from '../platform/views/render.js';
+import { AppError } from '../web/errors.js';
+import { Layout } from '../web/layout.js';
+import { pageContext, sendHtml, type ViewDeps } from '../web/render.js';
 import type { TtlStore } from '../platform/store/port.js';
 import { groupedDigest } from '../signing/routes.js';
 import { SigningError, signRequestForRoute, type Signing } from '../signing/service.js';

@@ -10,10 +10,10 @@ import { formatPersonalNumber, parsePersonalNumber } from '../identity/personnum
 import type { Principal } from '../identity/sessions.js';
 import type { Clock } from '../platform/clock.js';
 import { requirePrincipal } from '../login/routes.js';
-import { AppError } from '../platform/http/errors.js';
+import { AppError } from '../web/errors.js';
 import type { Lang, MessageKey, Messages } from '../platform/i18n/index.js';
-import { Layout, Notice } from '../platform/views/layout.js';
-import { pageContext, sendHtml, type ViewDeps } from '../platform/views/render.js';
+import { Layout, Notice } from '../web/layout.js';
+import { pageContext, sendHtml, type ViewDeps } from '../web/render.js';
 import { countryName, parseFieldValue } from './formats.js';
 import { RegisterError, type Register } from './register.js';
 import { ErrorSummary, problemText, ScalarInput } from './views/fields.js';

@@ -6,8 +6,8 @@
  * signature always says which version of the form was filled in.
  */
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '../config.js';
-import type { Localised } from '../login/plan-file.js';
+import { ConfigError } from '../config/config.js';
+import type { Localised } from '../platform/site.js';
 import { canonicalJson, sha256Hex, type CanonicalValue } from '../signing/canonical.js';
 import type { FieldSpec, FieldType } from './formats.js';
 

@@ -35,8 +35,8 @@ import {
 } from '../../devtools/test-pki/index.js';
 import { DATABASE_KINDS, POSTGRES_URL } from '../../test/support/databases.js';
 import { freePort } from '../../test/support/ports.js';
-import type { Config } from '../config.js';
-import type { CrashPoint } from '../platform/crash.js';
+import type { Config } from '../config/config.js';
+import type { CrashPoint } from '../config/crash-points.js';
 import { createDatabase, type Db } from '../platform/db/index.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

@@ -9,12 +9,12 @@
  * lifetime.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Config } from '../config.js';
+import type { Config } from '../config/config.js';
 import type { Clock } from '../platform/clock.js';
 import type { TtlStore } from '../platform/store/port.js';
 import { rateLimitKey } from '../platform/http/rate-limit-store.js';
-import type { StaffRole } from '../accounts/service.js';
-import type { MethodId } from '../login/methods.js';
+import type { StaffRole } from './roles.js';
+import type { MethodId } from './methods.js';
 
 export interface Principal {
   personnummer: string;

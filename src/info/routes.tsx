@@ -1,9 +1,9 @@
 /** Kundwebbinfo and the timetable feeds (JSON, iCalendar), all from the rollout plan. */
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../platform/clock.js';
-import { AppError } from '../platform/http/errors.js';
+import { AppError } from '../web/errors.js';
 import { isLang } from '../platform/i18n/index.js';
-import { pageContext, sendHtml, type ViewDeps } from '../platform/views/render.js';
+import { pageContext, sendHtml, type ViewDeps } from '../web/render.js';
 import type { RolloutPlan } from '../login/plan.js';
 import { planIcs, planJson, timetable } from './timetable.js';
 import { InfoPage } from './views/info-page.js';

@@ -3,9 +3,9 @@
  * and the iCalendar feed all show. One derivation, three renderings.
  */
 import { messages, type Lang, type MessageKey } from '../platform/i18n/index.js';
-import type { MethodId } from '../login/methods.js';
+import type { MethodId } from '../identity/methods.js';
 import { dateTimeFormat, describePlanDate, describePlanDateLong } from '../login/plan-dates.js';
-import type { Localised, SiteInfo } from '../login/plan-file.js';
+import type { Localised, SiteInfo } from '../platform/site.js';
 import { statusAt, type MethodStatus, type PlannedMethod } from '../login/plan.js';
 
 export interface TimetableEntry {

@@ -3,21 +3,10 @@
  * the seed rows of the login-method plan.
  */
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '../config.js';
-import type { Lang } from '../platform/i18n/index.js';
-import { isMethodId, type MethodId } from './methods.js';
+import { ConfigError } from '../config/config.js';
+import type { Localised, SiteInfo } from '../platform/site.js';
+import { isMethodId, type MethodId } from '../identity/methods.js';
 import { ANNOUNCE_AS, localMidnight, parsePlanDate, type AnnounceAs } from './plan-dates.js';
-
-export type Localised = Readonly<Record<Lang, string>>;
-
-export interface SiteInfo {
-  readonly agency: Localised;
-  readonly agencyShort: string;
-  readonly supportEmail: string;
-  readonly timeZone: string;
-  readonly skatteverketIdCardUrl: string;
-  readonly accessibilityReviewed: string;
-}
 
 export interface PlanSeedRow {
   readonly id: MethodId;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS, type TestDatabase } from '../../test/support/databases.js';
 import { createAuditLog } from '../audit/service.js';
-import { ConfigError } from '../config.js';
+import { ConfigError } from '../config/config.js';
 import { ManualClock } from '../platform/clock.js';
 import { loadPlanFile, parsePlanFile } from './plan-file.js';
 import { createRolloutPlan, statusAt } from './plan.js';

@@ -6,8 +6,9 @@
 import type { AuditLog } from '../audit/service.js';
 import type { Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/index.js';
-import type { Localised, PlanSeedRow } from './plan-file.js';
-import { isMethodId, type MethodId } from './methods.js';
+import type { PlanSeedRow } from './plan-file.js';
+import type { Localised } from '../platform/site.js';
+import { isMethodId, type MethodId } from '../identity/methods.js';
 import type { AnnounceAs } from './plan-dates.js';
 
 export type MethodStatus = 'planned' | 'enabled' | 'ended';

@@ -11,7 +11,7 @@ import { crashPoint } from '../platform/crash.js';
 import type { Db } from '../platform/db/index.js';
 import type { Principal, Session, SessionManager } from '../identity/sessions.js';
 import { isCanonicalPersonalNumber } from '../identity/personnummer.js';
-import type { MethodId } from './methods.js';
+import type { MethodId } from '../identity/methods.js';
 import type { RolloutPlan } from './plan.js';
 
 /** What the method proved besides the number; kept per person and method. */

@@ -4,34 +4,13 @@
  * crash there leaves nothing half-done after a restart.
  *
  * Inert unless armed: only `main.ts` arms a point, from `config.crashAt` (KW_CRASH_AT),
- * which src/config.ts accepts in test and demo mode and refuses in production. Tests that
+ * which src/config/config.ts accepts in test and demo mode and refuses in production. Tests that
  * build the app in-process never arm one. A module-level setting rather than a dependency
  * of every service: the point is process-wide (so is SIGKILL), and threading it through
  * each factory would widen the product's interfaces for a test.
  */
 import { writeSync } from 'node:fs';
-
-/** Every step at which the process can be made to crash. */
-export const CRASH_POINTS = [
-  /** signing.complete: the evidence row is inserted, the purpose handler has not run. */
-  'sign:after-evidence',
-  /** signing.complete: the purpose handler updated the case; the transaction is not committed. */
-  'sign:before-commit',
-  /** signing.complete: committed; the sign request is not yet marked completed in the store. */
-  'sign:after-commit',
-  /** signing.complete: marked completed; nothing audited, no answer sent. */
-  'sign:after-mark',
-  /** login: the new session is stored; credential_seen not written, no cookie sent. */
-  'login:after-session',
-  /** login: credential_seen written; the login not audited, no cookie sent. */
-  'login:after-credential',
-] as const;
-
-export type CrashPoint = (typeof CRASH_POINTS)[number];
-
-export function isCrashPoint(value: string): value is CrashPoint {
-  return (CRASH_POINTS as readonly string[]).includes(value);
-}
+import type { CrashPoint } from '../config/crash-points.js';
 
 let armed: CrashPoint | undefined;
 

@@ -4,7 +4,7 @@
  * pino's redact paths and every string is scrubbed of anything shaped like a personnummer.
  */
 import pino, { type Logger, type LoggerOptions } from 'pino';
-import type { Config } from '../config.js';
+import type { Config } from '../config/config.js';
 
 /** Replaces 10/12-digit personnummer-like sequences (with or without separator) in text. */
 export function scrubPersonalNumbers(text: string): string {

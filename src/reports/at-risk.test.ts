@@ -21,7 +21,7 @@ import {
   TOLVAN,
   ULLA,
 } from '../../test/support/at-risk-scenario.js';
-import type { MethodId } from '../login/methods.js';
+import type { MethodId } from '../identity/methods.js';
 import { loginsPerMonth } from './login-chart.js';
 
 // ---------------------------------------------------------------------------------------

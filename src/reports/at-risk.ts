@@ -13,7 +13,7 @@
  * or agency staff (as the login service checks). Counts per organisation go by membership.
  */
 import { CARD_METHODS } from '../card/expiry.js';
-import { isMethodId, type MethodId } from '../login/methods.js';
+import { isMethodId, type MethodId } from '../identity/methods.js';
 import { localDate, localMidnight } from '../login/plan-dates.js';
 import type { PlannedMethod } from '../login/plan.js';
 import type { Db } from '../platform/db/index.js';

@@ -6,7 +6,7 @@
  * then put into local months here. Stockholm's offsets are whole hours, so this is exact.
  */
 import { sql } from 'kysely';
-import { isMethodId, type MethodId } from '../login/methods.js';
+import { isMethodId, type MethodId } from '../identity/methods.js';
 import { localDate, localMidnight } from '../login/plan-dates.js';
 import type { PlannedMethod } from '../login/plan.js';
 import type { Db } from '../platform/db/index.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, testConfig } from '../config.js';
+import { ConfigError, loadConfig, testConfig } from '../config/config.js';
 import { loadPlanFile } from '../login/plan-file.js';
 import type { PlannedMethod } from '../login/plan.js';
 import { ManualClock } from '../platform/clock.js';

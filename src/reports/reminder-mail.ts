@@ -4,9 +4,9 @@
  * is. Built only from the catalogs, the plan and the person's name (no HTML, no links
  * other than the portal's own and Skatteverket's from the plan file).
  */
-import type { MethodId } from '../login/methods.js';
+import type { MethodId } from '../identity/methods.js';
 import { describePlanDate, describePlanDateLong, formatDate } from '../login/plan-dates.js';
-import type { SiteInfo } from '../login/plan-file.js';
+import type { SiteInfo } from '../platform/site.js';
 import { statusAt, type PlannedMethod } from '../login/plan.js';
 import { messages, type Lang, type MessageKey } from '../platform/i18n/index.js';
 

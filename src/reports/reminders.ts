@@ -10,12 +10,12 @@
  */
 import type { Logger } from 'pino';
 import type { AuditLog } from '../audit/service.js';
-import type { Config } from '../config.js';
-import type { SiteInfo } from '../login/plan-file.js';
+import type { Config } from '../config/config.js';
+import type { SiteInfo } from '../platform/site.js';
 import type { RolloutPlan } from '../login/plan.js';
 import type { Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/index.js';
-import { isMailAddress } from '../platform/mail-address.js';
+import { isMailAddress } from '../config/mail-address.js';
 import type { TtlStore } from '../platform/store/port.js';
 import { createPacer, mailErrorCode, type Mailer } from './mail.js';
 import { composeReminder, type ReminderReasons } from './reminder-mail.js';

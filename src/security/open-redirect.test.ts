@@ -12,7 +12,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCardTestbed, type CardTestbed } from '../../test/support/card.js';
 import type { TestApp } from '../../test/support/app.js';
-import { safeLocalPath } from '../platform/http/errors.js';
+import { safeLocalPath } from '../web/errors.js';
 import { form } from './fixture.js';
 
 /** Targets as an attacker writes them (the tests encode them for the query or form). */

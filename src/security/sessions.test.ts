@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCardTestbed, type CardTestbed } from '../../test/support/card.js';
 import { startTestApp, TEST_NOW, type TestApp } from '../../test/support/app.js';
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadConfig } from '../config/config.js';
 import { form } from './fixture.js';
 
 const TOLVAN = '191212121212';

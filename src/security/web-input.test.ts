@@ -296,7 +296,7 @@ for (const kind of DATABASE_KINDS) {
           '/static/....//package.json',
           '/static/..%252fpackage.json',
           '/static/%c0%ae%c0%ae/package.json',
-          '/static/../src/config.ts',
+          '/static/../src/config/config.ts',
           '/static/../../../../etc/passwd',
           '/static/..%2f..%2f..%2f..%2fetc%2fpasswd',
           '/static/app.css%00.js',

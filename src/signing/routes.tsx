@@ -6,11 +6,11 @@ import type { FastifyInstance } from 'fastify';
 import { formatDateTime } from '../login/plan-dates.js';
 import { requirePrincipal } from '../login/routes.js';
 import { formatPersonalNumber } from '../identity/personnummer.js';
-import { AppError } from '../platform/http/errors.js';
+import { AppError } from '../web/errors.js';
 import type { Lang, MessageKey, Messages } from '../platform/i18n/index.js';
 import type { ComponentChildren } from 'preact';
-import { Layout, Notice } from '../platform/views/layout.js';
-import { pageContext, sendHtml, type ViewDeps } from '../platform/views/render.js';
+import { Layout, Notice } from '../web/layout.js';
+import { pageContext, sendHtml, type ViewDeps } from '../web/render.js';
 import { signRequestForRoute, type SignatureEvidence, type Signing } from './service.js';
 
 /** A way to sign, offered on the sign page when its method is enabled. */

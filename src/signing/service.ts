@@ -8,12 +8,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { AuditLog } from '../audit/service.js';
-import type { MethodId } from '../login/methods.js';
+import type { MethodId } from '../identity/methods.js';
 import type { Clock } from '../platform/clock.js';
 import { crashPoint } from '../platform/crash.js';
 import type { Db } from '../platform/db/index.js';
 import type { Database, SignatureEvidenceTable } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
+import { AppError } from '../web/errors.js';
 import type { TtlStore } from '../platform/store/port.js';
 import { canonicalJson, sha256Hex, type CanonicalValue } from './canonical.js';
 

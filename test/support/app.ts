@@ -6,8 +6,9 @@
 import type { FastifyInstance } from 'fastify';
 import { seedDemoData } from '../../devtools/demo/seed.js';
 import { buildApp, type Services } from '../../src/app.js';
-import { testConfig, type Config } from '../../src/config.js';
-import type { LoginMethodProvider, MethodId } from '../../src/login/methods.js';
+import { testConfig, type Config } from '../../src/config/config.js';
+import type { LoginMethodProvider } from '../../src/login/methods.js';
+import type { MethodId } from '../../src/identity/methods.js';
 import type { Logger } from 'pino';
 import { ManualClock } from '../../src/platform/clock.js';
 import type { Db } from '../../src/platform/db/index.js';

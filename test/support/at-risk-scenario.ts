@@ -4,7 +4,7 @@
  * Tolvan (Nordvik + Skärgården), Testa (Nordvik), Kim (Skärgården), Hedda (staff: case
  * officer + admin). Used by the report's HTTP tests and its browser journey.
  */
-import type { MethodId } from '../../src/login/methods.js';
+import type { MethodId } from '../../src/identity/methods.js';
 import type { TestApp } from './app.js';
 
 export const TOLVAN = '191212121212';

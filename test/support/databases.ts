@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import type { Config } from '../../src/config.js';
+import type { Config } from '../../src/config/config.js';
 import { createDatabase, migrateToLatest, type Db } from '../../src/platform/db/index.js';
 
 export const POSTGRES_URL = process.env['KW_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';

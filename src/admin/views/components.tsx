@@ -6,7 +6,7 @@
  */
 import type { ComponentChildren } from 'preact';
 import { format, type Messages } from '../../platform/i18n/index.js';
-import { Layout, Notice, type PageContext } from '../../platform/views/layout.js';
+import { Layout, Notice, type PageContext } from '../../web/layout.js';
 import type { FieldError } from '../validate.js';
 
 export function errorText(t: Messages, error: FieldError): string {

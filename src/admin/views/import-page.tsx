@@ -2,7 +2,7 @@ import type { ImportCheck, ImportProblem } from '../../accounts/import.js';
 import { formatOrgnr } from '../../accounts/orgnr.js';
 import { formatPersonalNumber } from '../../identity/personnummer.js';
 import { format } from '../../platform/i18n/index.js';
-import { Notice, type PageContext } from '../../platform/views/layout.js';
+import { Notice, type PageContext } from '../../web/layout.js';
 import type { FieldError } from '../validate.js';
 import { AdminPage, Csrf, Done, ErrorSummary, TextArea } from './components.js';
 

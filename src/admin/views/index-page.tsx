@@ -1,5 +1,5 @@
 import type { MessageKey } from '../../platform/i18n/index.js';
-import { Layout, type PageContext } from '../../platform/views/layout.js';
+import { Layout, type PageContext } from '../../web/layout.js';
 
 /** The sections of the admin side, in the order of the index page. */
 export const ADMIN_SECTIONS: readonly { href: string; label: MessageKey; hint: MessageKey | 'requests' }[] = [

@@ -1,8 +1,9 @@
 /** People and organisations for staff: search, the person and organisation pages, the add forms. */
-import type { Member, MembershipOfPerson, Organisation, Person, StaffRole } from '../../accounts/service.js';
+import type { Member, MembershipOfPerson, Organisation, Person } from '../../accounts/service.js';
+import type { StaffRole } from '../../identity/roles.js';
 import { formatOrgnr } from '../../accounts/orgnr.js';
 import { formatPersonalNumber } from '../../identity/personnummer.js';
-import type { PageContext } from '../../platform/views/layout.js';
+import type { PageContext } from '../../web/layout.js';
 import type { FieldError, FieldErrors } from '../validate.js';
 import { AdminPage, Csrf, Done, ErrorSummary, SelectField, TextField } from './components.js';
 

@@ -1,12 +1,12 @@
 /** The rollout plan for staff: each method's dates and notices with an edit form, and the date preview. */
 import { InfoNowSection, InfoTimetableSection } from '../../info/views/info-page.js';
 import type { TimetableEntry } from '../../info/timetable.js';
-import type { MethodId } from '../../login/methods.js';
+import type { MethodId } from '../../identity/methods.js';
 import { ANNOUNCE_AS, describePlanDateLong, formatDate, formatDateTime } from '../../login/plan-dates.js';
 import { statusAt, type PlannedMethod } from '../../login/plan.js';
 import { LoginMethodList, type LoginMethodView } from '../../login/views/login-page.js';
 import type { MessageKey } from '../../platform/i18n/index.js';
-import type { PageContext } from '../../platform/views/layout.js';
+import type { PageContext } from '../../web/layout.js';
 import { NOTICE_MAX, type PlanFormValues } from '../plan-form.js';
 import type { FieldErrors } from '../validate.js';
 import { AdminPage, Csrf, Done, ErrorSummary, SelectField, TextArea, TextField } from './components.js';

@@ -1,7 +1,7 @@
 import { formatOrgnr } from '../../accounts/orgnr.js';
 import { formatPersonalNumber } from '../../identity/personnummer.js';
 import { formatDateTime } from '../../login/plan-dates.js';
-import { Notice, type PageContext } from '../../platform/views/layout.js';
+import { Notice, type PageContext } from '../../web/layout.js';
 import type { ExistingPerson, MembershipRequest } from '../requests.js';
 import type { FieldError } from '../validate.js';
 import { AdminPage, Csrf, Done, ErrorSummary, TextArea } from './components.js';

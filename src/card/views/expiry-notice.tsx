@@ -1,6 +1,6 @@
 import type { Lang, MessageKey, Messages } from '../../platform/i18n/index.js';
 import { describePlanDate, formatDate } from '../../login/plan-dates.js';
-import type { SiteInfo } from '../../login/plan-file.js';
+import type { SiteInfo } from '../../platform/site.js';
 import type { ExpiryWarning } from '../expiry.js';
 
 export function ExpiryNotice(props: { warning: ExpiryWarning; t: Messages; lang: Lang; site: SiteInfo; now: Date }) {

@@ -3,7 +3,7 @@
  * and the organisation's most recently changed cases.
  */
 import type { Messages } from '../../platform/i18n/index.js';
-import { Notice } from '../../platform/views/layout.js';
+import { Notice } from '../../web/layout.js';
 import type { CaseStatus } from '../../platform/db/schema.js';
 
 export interface CasesStartSummary {

@@ -1,7 +1,7 @@
 /** Tillgänglighetsredogörelse: required of Swedish public-sector sites (DOS-lagen). */
-import { Layout, type PageContext } from '../../platform/views/layout.js';
+import { Layout, type PageContext } from '../../web/layout.js';
 import { formatDate } from '../../login/plan-dates.js';
-import type { SiteInfo } from '../../login/plan-file.js';
+import type { SiteInfo } from '../../platform/site.js';
 
 export function AccessibilityPage(props: { ctx: PageContext; site: SiteInfo }) {
   const { ctx, site } = props;

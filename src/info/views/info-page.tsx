@@ -4,9 +4,9 @@
  * changed date changes the page.
  */
 import type { Lang } from '../../platform/i18n/index.js';
-import { Layout, type PageContext } from '../../platform/views/layout.js';
+import { Layout, type PageContext } from '../../web/layout.js';
 import { describePlanDateLong, formatDate } from '../../login/plan-dates.js';
-import type { SiteInfo } from '../../login/plan-file.js';
+import type { SiteInfo } from '../../platform/site.js';
 import { when, type TimetableEntry } from '../timetable.js';
 
 interface InfoProps {

@@ -1,7 +1,8 @@
-import { Layout, Notice, type PageContext } from '../../platform/views/layout.js';
+import { Layout, Notice, type PageContext } from '../../web/layout.js';
 import type { MessageKey } from '../../platform/i18n/index.js';
-import type { LoginMethodProvider, MethodId } from '../methods.js';
-import type { SiteInfo } from '../plan-file.js';
+import type { LoginMethodProvider } from '../methods.js';
+import type { MethodId } from '../../identity/methods.js';
+import type { SiteInfo } from '../../platform/site.js';
 import { describePlanDate } from '../plan-dates.js';
 import { statusAt, type PlannedMethod } from '../plan.js';
 

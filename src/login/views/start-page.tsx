@@ -3,7 +3,7 @@ import type { Membership } from '../../accounts/service.js';
 import { formatOrgnr } from '../../accounts/orgnr.js';
 import { formatPersonalNumber } from '../../identity/personnummer.js';
 import type { MessageKey } from '../../platform/i18n/index.js';
-import { Layout, Notice, type PageContext } from '../../platform/views/layout.js';
+import { Layout, Notice, type PageContext } from '../../web/layout.js';
 import { formatDateTime } from '../plan-dates.js';
 
 export function StartPage(props: {

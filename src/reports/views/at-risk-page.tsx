@@ -1,10 +1,10 @@
 import { formatOrgnr } from '../../accounts/orgnr.js';
 import { formatPersonalNumber } from '../../identity/personnummer.js';
-import type { MethodId } from '../../login/methods.js';
+import type { MethodId } from '../../identity/methods.js';
 import { describePlanDateLong, formatDate, localDate } from '../../login/plan-dates.js';
 import type { PlannedMethod } from '../../login/plan.js';
 import type { MessageKey, Messages } from '../../platform/i18n/index.js';
-import { Layout, type PageContext } from '../../platform/views/layout.js';
+import { Layout, type PageContext } from '../../web/layout.js';
 import type { AtRiskReport, ReportPerson } from '../at-risk.js';
 import type { LoginChartData } from '../login-chart.js';
 import { REMINDER_INTERVAL_DAYS } from '../reminders.js';

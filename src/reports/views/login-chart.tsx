@@ -4,7 +4,7 @@
  * line pattern and marker shape and a direct label at the line's end; all colours have at
  * least 3:1 contrast against the white background (text at least 4.5:1).
  */
-import type { MethodId } from '../../login/methods.js';
+import type { MethodId } from '../../identity/methods.js';
 import type { Lang, MessageKey, Messages } from '../../platform/i18n/index.js';
 import type { LoginChartData } from '../login-chart.js';
 

@@ -1,5 +1,5 @@
 import { formatDateTime } from '../../login/plan-dates.js';
-import { Layout, Notice, type PageContext } from '../../platform/views/layout.js';
+import { Layout, Notice, type PageContext } from '../../web/layout.js';
 import type { OutboxEntry } from '../mail.js';
 import { MAIL_DIVIDER } from '../reminder-mail.js';
 

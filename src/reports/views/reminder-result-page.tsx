@@ -1,4 +1,4 @@
-import { Layout, Notice, type PageContext } from '../../platform/views/layout.js';
+import { Layout, Notice, type PageContext } from '../../web/layout.js';
 import type { ReminderSummary } from '../reminders.js';
 import { REMINDER_INTERVAL_DAYS } from '../reminders.js';
 

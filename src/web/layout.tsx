@@ -4,9 +4,9 @@
  * form, and the idle-timeout warning dialog (WCAG 2.2.1) for logged-in users.
  */
 import type { ComponentChildren } from 'preact';
-import type { Lang, Messages } from '../i18n/index.js';
-import type { SiteInfo } from '../../login/plan-file.js';
-import type { Principal } from '../../identity/sessions.js';
+import type { Lang, Messages } from '../platform/i18n/index.js';
+import type { SiteInfo } from '../platform/site.js';
+import type { Principal } from '../identity/sessions.js';
 
 export interface PageContext {
   lang: Lang;

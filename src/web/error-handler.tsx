@@ -4,10 +4,10 @@
  * reaches the user.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Layout } from '../views/layout.js';
-import { pageContext, sendHtml, type ViewDeps } from '../views/render.js';
-import type { MessageKey } from '../i18n/index.js';
-import { isBackendUnavailable } from '../unavailable.js';
+import { Layout } from './layout.js';
+import { pageContext, sendHtml, type ViewDeps } from './render.js';
+import type { MessageKey } from '../platform/i18n/index.js';
+import { isBackendUnavailable } from '../platform/unavailable.js';
 import { AppError } from './errors.js';
 
 function classify(error: FastifyError | AppError | Error): AppError {

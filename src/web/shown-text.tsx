@@ -1,4 +1,4 @@
-import { splitControlChars } from '../control-chars.js';
+import { splitControlChars } from '../platform/control-chars.js';
 
 /**
  * Text someone else controls, shown so that it cannot reorder or split what is around it:

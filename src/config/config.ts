@@ -7,8 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { isCrashPoint, type CrashPoint } from './platform/crash.js';
-import { isMailAddress } from './platform/mail-address.js';
+import { isCrashPoint, type CrashPoint } from './crash-points.js';
+import { isMailAddress } from './mail-address.js';
 
 export type Mode = 'demo' | 'test' | 'production';
 

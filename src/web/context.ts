@@ -5,9 +5,9 @@
 import type {} from '@fastify/cookie';
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Config } from '../../config.js';
-import type { Principal, Session, SessionManager } from '../../identity/sessions.js';
-import { DEFAULT_LANG, isLang, langFromAcceptLanguage, messages, type Lang, type Messages } from '../i18n/index.js';
+import type { Config } from '../config/config.js';
+import type { Principal, Session, SessionManager } from '../identity/sessions.js';
+import { DEFAULT_LANG, isLang, langFromAcceptLanguage, messages, type Lang, type Messages } from '../platform/i18n/index.js';
 import { AppError } from './errors.js';
 
 export const LANG_COOKIE = 'kw_lang';

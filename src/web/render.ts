@@ -1,10 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
-import type { Config } from '../../config.js';
-import type { SessionManager } from '../../identity/sessions.js';
-import type { SiteInfo } from '../../login/plan-file.js';
-import { csrfToken } from '../http/context.js';
+import type { Config } from '../config/config.js';
+import type { SessionManager } from '../identity/sessions.js';
+import type { SiteInfo } from '../platform/site.js';
+import { csrfToken } from './context.js';
 import type { PageContext } from './layout.js';
 
 export interface ViewDeps {

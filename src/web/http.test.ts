@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../../test/support/app.js';
-import { loggerOptions } from '../logging.js';
+import { startTestApp, type TestApp } from '../../test/support/app.js';
+import { loggerOptions } from '../platform/logging.js';
 
 let t: TestApp;
 const logLines: string[] = [];
