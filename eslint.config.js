@@ -2,6 +2,42 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const PRODUCT_ONLY = {
+  paths: [
+    { name: 'vitest', message: 'test tooling stays out of the product' },
+    { name: 'playwright-core', message: 'test tooling stays out of the product' },
+  ],
+  patterns: [
+    { group: ['**/devtools/**', '**/devtools'], message: 'devtools/ (test servers, demo) is not part of the product' },
+    { group: ['**/test/**', '../test', '../../test'], message: 'test/ support is not part of the product' },
+  ],
+};
+const FEATURES = ['accounts', 'admin', 'audit', 'bankid', 'card', 'cases', 'crash', 'fuzz', 'info', 'login', 'officer', 'organisation', 'reports', 'security', 'signing'];
+const COMPOSITION = ['app', 'app.js', 'messages', 'messages.js', 'serve', 'serve.js', 'main', 'main.js'];
+/** What each floor must not import: every floor above it. */
+const FLOORS = [
+  { files: 'src/config/**', above: ['platform', 'identity', 'web', ...FEATURES] },
+  { files: 'src/platform/**', above: ['identity', 'web', ...FEATURES] },
+  { files: 'src/identity/**', above: ['web', ...FEATURES] },
+  { files: 'src/web/**', above: FEATURES },
+];
+const TEST_FILES = ['src/**/*.test.ts', 'src/**/*.test.tsx', 'src/security/fixture.ts', 'src/security/route-table.ts'];
+
+function floorRules() {
+  const upward = (folders) => ({
+    group: [...folders.flatMap((f) => [`**/${f}/**`, `../${f}`, `../../${f}`]), ...COMPOSITION.map((f) => `**/src/${f}`), ...COMPOSITION.map((f) => `../${f}`), ...COMPOSITION.map((f) => `../../${f}`)],
+    message: 'this import points up a floor (ARCHITECTURE.md): move the shared part down, or invert the dependency',
+  });
+  return [
+    { files: ['src/**/*.ts', 'src/**/*.tsx'], ignores: TEST_FILES, rules: { 'no-restricted-imports': ['error', PRODUCT_ONLY] } },
+    ...FLOORS.map((floor) => ({
+      files: [`${floor.files}/*.ts`, `${floor.files}/*.tsx`].map((g) => g.replace('/**/*', '/**/*')),
+      ignores: TEST_FILES,
+      rules: { 'no-restricted-imports': ['error', { paths: PRODUCT_ONLY.paths, patterns: [...PRODUCT_ONLY.patterns, upward(floor.above)] }] },
+    })),
+  ];
+}
+
 export default tseslint.config(
   { ignores: ['dist/', 'data/', 'node_modules/', 'static/vendor/'] },
   js.configs.recommended,
@@ -28,25 +64,8 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.test.ts', '**/*.test.tsx', 'test/**/*.ts', 'bench/**/*.ts'], rules: { '@typescript-eslint/no-non-null-assertion': 'off' } },
-  {
-    // The product never imports the test servers, the demo, the test support or test tools:
-    // the production build (tsconfig.build.json) holds none of them.
-    files: ['src/**/*.ts', 'src/**/*.tsx'],
-    ignores: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'src/security/fixture.ts', 'src/security/route-table.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            { name: 'vitest', message: 'test tooling stays out of the product' },
-            { name: 'playwright-core', message: 'test tooling stays out of the product' },
-          ],
-          patterns: [
-            { group: ['**/devtools/**', '**/devtools'], message: 'devtools/ (test servers, demo) is not part of the product' },
-            { group: ['**/test/**', '../test', '../../test'], message: 'test/ support is not part of the product' },
-          ],
-        },
-      ],
-    },
-  },
+  // Floors (ARCHITECTURE.md): config → platform → identity → web → features → app → serve/main.
+  // Each floor imports only from its own floor and below; no product file imports the test
+  // servers, the demo, the test support or test tools (the production build has none of them).
+  ...floorRules(),
 );

@@ -2,6 +2,7 @@
  * The composition root: builds every service from the config and the given dependencies
  * (tests pass a clock, a database, a logger), and registers the plugins and features.
  */
+import './messages.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';

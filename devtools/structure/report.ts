@@ -37,6 +37,7 @@ export const FLOORS: Record<string, number> = {
   'app.tsx': 5,
   'main.ts': 6,
   'serve.ts': 6,
+  'messages.ts': 5,
 };
 
 const isTest = (file: string) => /\.(test|fuzz\.test)\.tsx?$/.test(file) || file.endsWith('security/fixture.ts') || file.endsWith('security/route-table.ts');

@@ -555,3 +555,8 @@ export const adminEn = {
   'admin.audit.error.toBeforeFrom': 'The "to" date cannot be before the "from" date.',
   'admin.audit.error.event': 'Choose an event from the list.',
 } satisfies CatalogOf<typeof adminSv>;
+
+declare module '../platform/i18n/index.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- adds this feature's keys
+  interface MessageCatalog extends CatalogOf<typeof adminSv> {}
+}

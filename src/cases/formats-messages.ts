@@ -95,3 +95,8 @@ export const formatsEn = {
   'attachment.error.name_invalid':
     'The file name cannot be used. Please give the file a name with a file extension, for example contract.pdf, and try again.',
 } satisfies CatalogOf<typeof formatsSv>;
+
+declare module '../platform/i18n/index.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- adds this feature's keys
+  interface MessageCatalog extends CatalogOf<typeof formatsSv> {}
+}

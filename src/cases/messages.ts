@@ -414,3 +414,8 @@ export const casesEn = {
   'register.empty': 'None yet.',
   'register.error.classification': 'Write an ML category (ML1–ML22) or an entry such as 5A002.a.',
 } satisfies CatalogOf<typeof casesSv>;
+
+declare module '../platform/i18n/index.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- adds this feature's keys
+  interface MessageCatalog extends CatalogOf<typeof casesSv> {}
+}

@@ -66,3 +66,8 @@ export const receiptEn = {
 
 /** The labels the receipt needs; the full catalog of a request (`request.t`) is one. */
 export type ReceiptLabels = CatalogOf<typeof receiptSv>;
+
+declare module '../platform/i18n/index.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- adds this feature's keys
+  interface MessageCatalog extends CatalogOf<typeof receiptSv> {}
+}

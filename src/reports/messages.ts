@@ -282,3 +282,8 @@ export const reportsEn = {
   'reports.mail.regards': 'Kind regards',
   'reports.mail.noReply': 'This message was sent automatically by Kundwebben. Replies are not read.',
 } satisfies CatalogOf<typeof reportsSv>;
+
+declare module '../platform/i18n/index.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- adds this feature's keys
+  interface MessageCatalog extends CatalogOf<typeof reportsSv> {}
+}

@@ -1,17 +1,8 @@
-import { adminEn } from '../../admin/messages.js';
-import { receiptEn } from '../../cases/receipt-messages.js';
-import { reportsEn } from '../../reports/messages.js';
-import { formatsEn } from '../../cases/formats-messages.js';
-import type { Messages } from './sv.js';
+import type { CatalogOf } from './catalog.js';
+import type { sv } from './sv.js';
 
 /** English: must cover every key of the Swedish source catalog. */
-import { casesEn } from '../../cases/messages.js';
 export const en = {
-  ...adminEn,
-  ...casesEn,
-  ...formatsEn,
-  ...receiptEn,
-  ...reportsEn,
   'lang.name': 'English',
   'lang.switchTo': 'På svenska',
   'lang.switchToLabel': 'Läs sidan på svenska',
@@ -377,7 +368,7 @@ export const en = {
   'import.refused': (p: { count: number }) => `${p.count} errors found. Nothing was imported.`,
   'import.done': (p: { persons: number; memberships: number }) =>
     `Import complete: ${p.persons} ${p.persons === 1 ? 'person' : 'people'} and ${p.memberships} organisation ${p.memberships === 1 ? 'membership' : 'memberships'}.`,
-} satisfies Messages;
+} satisfies CatalogOf<typeof sv>;
 
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);

@@ -2,15 +2,42 @@
  * Typed message catalogs: Swedish first (the source), English complete. `Lang` is the
  * closed set of languages; anything else is an error the user sees in their language.
  */
+import type { CatalogOf } from './catalog.js';
 import { en } from './en.js';
-import { sv, type MessageKey, type Messages } from './sv.js';
+import { sv } from './sv.js';
 
-export type { MessageKey, Messages };
 export const LANGS = ['sv', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
 export const DEFAULT_LANG: Lang = 'sv';
 
-const CATALOGS: Readonly<Record<Lang, Messages>> = { sv, en };
+/**
+ * Every key of the one catalog per language. The platform's own keys come from sv.ts; each
+ * feature adds its keys to this interface in its own messages module (declaration merging,
+ * `declare module '../platform/i18n/index.js' { interface MessageCatalog extends
+ * CatalogOf<typeof featureSv> {} }`) and its texts through `addMessages`, which the
+ * composition (src/messages.ts) calls. So the platform names no feature, and a key is
+ * still checked wherever it is used.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- features extend it
+export interface MessageCatalog extends CatalogOf<typeof sv> {}
+export type Messages = MessageCatalog;
+export type MessageKey = keyof Messages;
+
+type Texts = Record<string, unknown>;
+const CATALOGS: Readonly<Record<Lang, Texts>> = { sv: { ...sv }, en: { ...en } };
+
+/**
+ * Adds a feature's texts in both languages. A key another catalog defines differently is a
+ * programming error (thrown at start); adding the same catalog again changes nothing.
+ */
+export function addMessages(feature: string, catalogs: Readonly<Record<Lang, Texts>>): void {
+  for (const lang of LANGS) {
+    for (const [key, value] of Object.entries(catalogs[lang])) {
+      if (key in CATALOGS[lang] && CATALOGS[lang][key] !== value) throw new Error(`message key "${key}" (${feature}, ${lang}) is defined twice`);
+    }
+  }
+  for (const lang of LANGS) Object.assign(CATALOGS[lang], catalogs[lang]);
+}
 
 /** A message as text: calls the entry with `params` when it takes any. */
 export function format(t: Messages, key: MessageKey, params: Record<string, string | number> = {}): string {
@@ -23,7 +50,7 @@ export function isLang(value: unknown): value is Lang {
 }
 
 export function messages(lang: Lang): Messages {
-  return CATALOGS[lang];
+  return CATALOGS[lang] as unknown as Messages;
 }
 
 /** Picks sv or en from an Accept-Language header; Swedish unless English is preferred. */
