@@ -17,7 +17,7 @@ import { loadIssuersFile } from './card/issuers.js';
 import { advertisedCaPem, buildCardListener } from './card/listener.js';
 import { cardRoutes } from './card/routes.js';
 import { createCardLogin, type CardLogin } from './card/service.js';
-import { reverifyCardEvidence, type CardSignatureEvidence } from './card/cms.js';
+import { cardReverifier } from './card/cms.js';
 import { cardSignRoutes } from './card/sign-routes.js';
 import { createOcspClient, type OcspClient } from './card/ocsp.js';
 import { createSigning } from './signing/service.js';
@@ -30,9 +30,10 @@ import { loadCaseTypes, type CaseTypes } from './cases/types.js';
 import { CasesStartNotice } from './cases/views/start-notice.js';
 import { readFileSync } from 'node:fs';
 import { bankIdRoutes } from './bankid/routes.js';
-import { createBankIdClient, type BankIdClient, type CompletionData } from './bankid/rp-client.js';
+import { bankIdReverifier } from './bankid/reverify.js';
+import { createBankIdClient, type BankIdClient } from './bankid/rp-client.js';
 import { createBankIdService, type BankIdService } from './bankid/service.js';
-import { rootsFromPem, verifyBankIdCompletion } from './bankid/verify.js';
+import { rootsFromPem } from './bankid/verify.js';
 import { signingRoutes, type SignMethod } from './signing/routes.js';
 import { createAuditLog } from './audit/service.js';
 import type { Config } from './config/config.js';
@@ -133,19 +134,7 @@ export async function createServices(config: Config, deps: AppDeps = {}) {
     cardLogin = createCardLogin({ config, clock, store, audit, plan, ocsp, profiles: issuers });
     for (const method of cardLogin.methods()) {
       if (!providers.has(method)) providers.set(method, { id: method, startPath: `/login/card?method=${method}` });
-      signing.registerReverifier(method, {
-        reverify: (evidence) =>
-          Promise.resolve(
-            reverifyCardEvidence({
-              evidence: JSON.parse(evidence.evidence) as CardSignatureEvidence,
-              document: evidence.document,
-              digest: evidence.digest,
-              personnummer: evidence.signer_personnummer,
-              signedAt: new Date(evidence.signed_at),
-              profiles: issuers,
-            }),
-          ),
-      });
+      signing.registerReverifier(method, cardReverifier(issuers));
     }
   }
   let bankid: BankIdService | undefined;
@@ -173,28 +162,7 @@ export async function createServices(config: Config, deps: AppDeps = {}) {
       onOrderEnded: (kind, outcome) => metrics.bankidOrders.inc({ kind, outcome }),
     });
     if (!providers.has('bankid')) providers.set('bankid', { id: 'bankid', startPath: '/login/bankid' });
-    signing.registerReverifier('bankid', {
-      reverify: (evidence) => {
-        const proof = JSON.parse(evidence.evidence) as {
-          completionData: CompletionData;
-          userVisibleData: string | null;
-          userNonVisibleData: string | null;
-        };
-        const result = verifyBankIdCompletion({
-          completion: proof.completionData,
-          expectedVisibleData: proof.userVisibleData ?? undefined,
-          expectedNonVisibleData: proof.userNonVisibleData ?? undefined,
-          roots,
-          at: new Date(evidence.signed_at),
-        });
-        const bound = proof.userNonVisibleData !== null && Buffer.from(proof.userNonVisibleData, 'base64').toString('utf8').endsWith(`sha256=${evidence.digest}`);
-        return Promise.resolve(
-          result.ok
-            ? { ok: bound && result.personnummer === evidence.signer_personnummer, checks: { signature: true, chain: true, ocsp: true, signer: result.personnummer === evidence.signer_personnummer, bound } }
-            : { ok: false, code: result.code, checks: { signature: false }, detail: result.detail },
-        );
-      },
-    });
+    signing.registerReverifier('bankid', bankIdReverifier(roots));
   }
   const housekeeping = startHousekeeping({
     intervalSeconds: config.housekeepingSeconds,

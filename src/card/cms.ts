@@ -10,6 +10,7 @@ import { createHash, verify as cryptoVerify } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { SIGNATURE_HASH, ensurePkijsEngine, parseCertificate, toArrayBuffer, type ParsedCertificate } from '../platform/pki.js';
+import type { MethodReverifier } from '../signing/service.js';
 import type { IssuerProfile } from './issuers.js';
 import { OcspError, verifyOcspResponse, type OcspClient, type OcspResult } from './ocsp.js';
 import { mayIssueNext, personnummerOf, verifyCardCertificate, type CardErrorCode, type ValidCard } from './validate.js';
@@ -259,4 +260,21 @@ export function reverifyCardEvidence(input: {
   checks['signer'] = person?.ok === true && person.personnummer === input.personnummer;
   const ok = Object.values(checks).every(Boolean);
   return ok ? { ok, checks } : { ok, code: 'evidence_invalid', checks };
+}
+
+/** The card methods' re-verifier for `signing`: stored evidence checked against the issuer profiles. */
+export function cardReverifier(profiles: readonly IssuerProfile[]): MethodReverifier {
+  return {
+    reverify: (evidence) =>
+      Promise.resolve(
+        reverifyCardEvidence({
+          evidence: JSON.parse(evidence.evidence) as CardSignatureEvidence,
+          document: evidence.document,
+          digest: evidence.digest,
+          personnummer: evidence.signer_personnummer,
+          signedAt: new Date(evidence.signed_at),
+          profiles,
+        }),
+      ),
+  };
 }
