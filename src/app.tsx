@@ -25,6 +25,7 @@ import { createCases } from './cases/service.js';
 import { createRegister } from './cases/register.js';
 import { createReceiptCache } from './cases/receipt-cache.js';
 import { caseRoutes } from './cases/routes.js';
+import { officerRoutes } from './officer/routes.js';
 import { orgRoutes } from './cases/org-routes.js';
 import { loadCaseTypes, type CaseTypes } from './cases/types.js';
 import { CasesStartNotice } from './cases/views/start-notice.js';
@@ -328,6 +329,7 @@ export async function buildApp(
   }
   await app.register(signingRoutes, { ...viewDeps, signing: services.signing, signMethods });
   await app.register(caseRoutes, { ...viewDeps, clock: services.clock, accounts: services.accounts, cases: services.cases, receipts: services.receipts, signing: services.signing, register: services.register, audit: services.audit });
+  await app.register(officerRoutes, { ...viewDeps, cases: services.cases });
   await app.register(orgRoutes, { ...viewDeps, clock: services.clock, accounts: services.accounts, register: services.register });
   if (cardLogin) {
     await app.register(cardRoutes, { ...viewDeps, ...services, cardLogin });
