@@ -3,7 +3,7 @@
  * (shared/reference/domain.md). Loaded only in demo and test mode; production refuses
  * KW_DEMO_SEED.
  */
-import type { Register } from '../../src/cases/register.js';
+import type { Register } from '../../src/organisation/register.js';
 import type { Accounts } from '../../src/accounts/service.js';
 
 export const DEMO_ORGANISATIONS = [

@@ -32,7 +32,7 @@ import { receiptKey, type ReceiptCache } from './receipt-cache.js';
 import { CaseError, type AttachmentInfo, type CaseRow, type Cases, type FieldError } from './service.js';
 import { ATTACHMENTS_STEP, fieldSpec, type CaseData, type CaseTypeDef, type GroupField, type ScalarField, type StepDef } from './types.js';
 import { controlId, ErrorSummary, FieldInput, problemText } from './views/fields.js';
-import type { Register } from './register.js';
+import type { RegisterLookup } from './register-lookup.js';
 
 export interface CaseRoutesDeps extends ViewDeps {
   clock: Clock;
@@ -40,7 +40,7 @@ export interface CaseRoutesDeps extends ViewDeps {
   cases: Cases;
   receipts: ReceiptCache;
   signing: Signing;
-  register: Register;
+  register: RegisterLookup;
   audit: AuditLog;
 }
 

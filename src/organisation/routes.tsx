@@ -14,10 +14,10 @@ import { AppError } from '../web/errors.js';
 import type { Lang, MessageKey, Messages } from '../platform/i18n/index.js';
 import { Layout, Notice } from '../web/layout.js';
 import { pageContext, sendHtml, type ViewDeps } from '../web/render.js';
-import { countryName, parseFieldValue } from './formats.js';
+import { countryName, parseFieldValue } from '../cases/formats.js';
 import { RegisterError, type Register } from './register.js';
-import { ErrorSummary, problemText, ScalarInput } from './views/fields.js';
-import { fieldSpec, type ScalarField } from './types.js';
+import { ErrorSummary, problemText, ScalarInput } from '../cases/views/fields.js';
+import { fieldSpec, type ScalarField } from '../cases/types.js';
 import type { ComponentChildren } from 'preact';
 
 export interface OrgRoutesDeps extends ViewDeps {

@@ -9,19 +9,9 @@ import type { Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/index.js';
 import { isUniqueViolation } from '../platform/db/dialect.js';
 import type { MembershipRequestTable } from '../platform/db/schema.js';
+import type { Contact, Product } from '../cases/register-lookup.js';
 
-export interface Contact {
-  id: string;
-  name: string;
-  address: string;
-  country: string;
-}
-
-export interface Product {
-  id: string;
-  description: string;
-  classification: string;
-}
+export type { Contact, Product };
 
 export type MembershipRequest = MembershipRequestTable;
 
