@@ -1,77 +1,100 @@
 /**
- * BankID's recommended user messages (RFA) and when to show which, per the reference §6
- * (the mapping of ActiveLogin, BankID's sample code and Sweden Connect agree). Unknown
- * hintCodes and errorCodes are expected: pending → RFA21, failed or error → RFA22.
+ * The bankid feature's texts, Swedish first (the source) and English. Joined into the
+ * catalogs by the composition (src/messages.ts); the keys join the typed catalog below.
  */
-export const RFA_IDS = [
-  'RFA1',
-  'RFA2',
-  'RFA3',
-  'RFA4',
-  'RFA5',
-  'RFA6',
-  'RFA8',
-  'RFA9',
-  'RFA13',
-  'RFA15A',
-  'RFA15B',
-  'RFA16',
-  'RFA17A',
-  'RFA17B',
-  'RFA19',
-  'RFA20',
-  'RFA21',
-  'RFA22',
-  'RFA23',
-] as const;
-export type Rfa = (typeof RFA_IDS)[number];
+import type { CatalogOf } from '../platform/i18n/catalog.js';
 
-export type Flow = 'qr' | 'autostart';
+export const bankidSv = {
+  'bankid.RFA1': "Starta BankID-appen.",
+  'bankid.RFA2': "Du verkar inte ha BankID-appen. Installera den och skaffa ett BankID.",
+  'bankid.RFA3': "Åtgärden avbröts. Försök igen.",
+  'bankid.RFA4': "En identifiering eller underskrift pågår redan för ditt personnummer. Försök igen.",
+  'bankid.RFA5': "Något gick fel. Försök igen.",
+  'bankid.RFA6': "Åtgärden avbröts.",
+  'bankid.RFA8': "BankID-appen svarar inte. Kontrollera att den är startad och att du har internetanslutning. Försök sedan igen.",
+  'bankid.RFA9': "Skriv in din säkerhetskod i BankID-appen och välj Identifiera eller Skriv under.",
+  'bankid.RFA13': "Försöker starta BankID-appen.",
+  'bankid.RFA15A': "Söker efter BankID. Säkerställ att du har ett giltigt BankID på den här datorn. Om du har ett BankID på kort, sätt in kortet i kortläsaren.",
+  'bankid.RFA15B': "Söker efter BankID. Säkerställ att du har ett giltigt BankID på den här enheten.",
+  'bankid.RFA16': "Ditt BankID är för gammalt eller spärrat. Använd ett annat BankID eller skaffa ett nytt hos din bank.",
+  'bankid.RFA17A': "Du verkar inte ha BankID-appen/programmet. Installera den och skaffa ett BankID hos din bank.",
+  'bankid.RFA17B': "Misslyckades att läsa av QR-koden. Starta BankID-appen och läs av QR-koden.",
+  'bankid.RFA19': "Vill du använda BankID på den här datorn eller ett Mobilt BankID?",
+  'bankid.RFA20': "Vill du använda BankID på den här enheten eller på en annan enhet?",
+  'bankid.RFA21': "En identifiering eller underskrift pågår.",
+  'bankid.RFA22': "Något gick fel. Försök igen.",
+  'bankid.RFA23': "Fotografera och läs av din ID-handling med BankID-appen.",
 
-export function rfaForPending(hintCode: string | undefined, flow: Flow, mobile: boolean): Rfa {
-  switch (hintCode) {
-    case 'outstandingTransaction':
-      return flow === 'qr' ? 'RFA1' : 'RFA13';
-    case 'noClient':
-      return 'RFA1';
-    case 'started':
-      return mobile ? 'RFA15B' : 'RFA15A';
-    case 'userSign':
-      return 'RFA9';
-    case 'userMrtd':
-      return 'RFA23';
-    default:
-      return 'RFA21';
-  }
-}
+  'bankid.title': "Logga in med BankID",
+  'bankid.signTitle': "Underteckna med BankID",
+  'bankid.choose': "Välj var du har ditt BankID.",
+  'bankid.thisDevice': "BankID på den här enheten",
+  'bankid.otherDevice': "Mobilt BankID på en annan enhet",
+  'bankid.qrHeading': "Läs av QR-koden med BankID-appen",
+  'bankid.qrStep1': "Öppna BankID-appen i mobilen eller surfplattan.",
+  'bankid.qrStep2': "Tryck på QR-symbolen i appen.",
+  'bankid.qrStep3': "Rikta kameran mot QR-koden här. Koden byts varje sekund.",
+  'bankid.qrAlt': "QR-kod för BankID. Läs av den med BankID-appen på en annan enhet. Koden byts varje sekund.",
+  'bankid.launch': "Starta BankID-appen",
+  'bankid.launchHint': "Om appen inte startar: kontrollera att BankID-appen finns på den här enheten, eller välj Mobilt BankID på en annan enhet.",
+  'bankid.cancel': "Avbryt",
+  'bankid.retry': "Försök igen",
+  'bankid.update': "Uppdatera status",
+  'bankid.noJs': "Sidan uppdateras automatiskt. Om den inte gör det, välj Uppdatera status.",
+  'bankid.statusLabel': "Status",
+  'bankid.refusal.risk': "BankID bedömde att det här kan vara ett bedrägeriförsök och stoppade det. Om någon har bett dig att identifiera dig eller skriva under, avbryt och kontakta oss. Annars kan du försöka igen från din egen enhet.",
+  'bankid.refusal.device': "BankID-appen som godkände det här fanns inte på den här enheten, så det godtas inte av säkerhetsskäl. Försök igen, eller välj Mobilt BankID på en annan enhet.",
+  'bankid.refusal.verification': "Svaret från BankID kunde inte kontrolleras och godtogs inte. Försök igen.",
+  'bankid.cancelled': "Du avbröt. Du kan välja ett inloggningssätt igen.",
+  'bankid.expiredOrder': "Det finns ingen pågående BankID-åtgärd. Börja om.",
+};
 
-export function rfaForFailed(hintCode: string | undefined, flow: Flow): Rfa {
-  switch (hintCode) {
-    case 'cancelled':
-      return 'RFA3';
-    case 'userCancel':
-      return 'RFA6';
-    case 'expiredTransaction':
-      return 'RFA8';
-    case 'certificateErr':
-      return 'RFA16';
-    case 'startFailed':
-      return flow === 'qr' ? 'RFA17B' : 'RFA17A';
-    default:
-      return 'RFA22';
-  }
-}
+export const bankidEn = {
+  'bankid.RFA1': "Start your BankID app.",
+  'bankid.RFA2': "You don't seem to have the BankID app. Install the app and get a BankID.",
+  'bankid.RFA3': "The action was cancelled. Please try again.",
+  'bankid.RFA4': "An identification or signature is already in progress for your personal identity number. Please try again.",
+  'bankid.RFA5': "Something went wrong. Please try again.",
+  'bankid.RFA6': "The action was cancelled.",
+  'bankid.RFA8': "The BankID app is not responding. Please check that it's started and that you have internet access. Try again.",
+  'bankid.RFA9': "Enter your security code in the BankID app and select Identify or Sign.",
+  'bankid.RFA13': "Trying to start your BankID app.",
+  'bankid.RFA15A': "Searching for BankID. Make sure you have a valid BankID on this computer. If you have a BankID on card, please insert the card into your card reader.",
+  'bankid.RFA15B': "Searching for BankID. Make sure you have a valid BankID on this device.",
+  'bankid.RFA16': "Your BankID is blocked or too old. Please use another BankID or get a new one from your bank.",
+  'bankid.RFA17A': "You don't seem to have the BankID app/program. Please install it and get a BankID from your bank.",
+  'bankid.RFA17B': "Failed to scan the QR code. Start the BankID app and scan the QR code.",
+  'bankid.RFA19': "Would you like to use BankID on this computer, or a Mobile BankID?",
+  'bankid.RFA20': "Do you want to use BankID on this device or another device?",
+  'bankid.RFA21': "An identification or signing is in progress.",
+  'bankid.RFA22': "Something went wrong. Please try again.",
+  'bankid.RFA23': "Take a photo of, and scan, your ID document with the BankID app.",
 
-export function rfaForError(errorCode: string): Rfa {
-  switch (errorCode) {
-    case 'alreadyInProgress':
-      return 'RFA4';
-    case 'requestTimeout':
-    case 'maintenance':
-    case 'internalError':
-    case 'unavailable':
-      return 'RFA5';
-    default:
-      return 'RFA22';
-  }
+  'bankid.title': "Log in with BankID",
+  'bankid.signTitle': "Sign with BankID",
+  'bankid.choose': "Choose where you have your BankID.",
+  'bankid.thisDevice': "BankID on this device",
+  'bankid.otherDevice': "Mobile BankID on another device",
+  'bankid.qrHeading': "Scan the QR code with the BankID app",
+  'bankid.qrStep1': "Open the BankID app on your phone or tablet.",
+  'bankid.qrStep2': "Tap the QR symbol in the app.",
+  'bankid.qrStep3': "Point the camera at the QR code here. The code changes every second.",
+  'bankid.qrAlt': "QR code for BankID. Scan it with the BankID app on another device. The code changes every second.",
+  'bankid.launch': "Start the BankID app",
+  'bankid.launchHint': "If the app does not start: check that the BankID app is on this device, or choose Mobile BankID on another device.",
+  'bankid.cancel': "Cancel",
+  'bankid.retry': "Try again",
+  'bankid.update': "Update status",
+  'bankid.noJs': "The page updates automatically. If it does not, choose Update status.",
+  'bankid.statusLabel': "Status",
+  'bankid.refusal.risk': "BankID judged that this may be a fraud attempt and stopped it. If someone asked you to identify yourself or sign, cancel and contact us. Otherwise you can try again from your own device.",
+  'bankid.refusal.device': "The BankID app that approved this was not on this device, so for your security it is not accepted. Try again, or choose Mobile BankID on another device.",
+  'bankid.refusal.verification': "The answer from BankID could not be verified and was not accepted. Try again.",
+  'bankid.cancelled': "You cancelled. You can choose a login option again.",
+  'bankid.expiredOrder': "There is no BankID action in progress. Start again.",
+} satisfies CatalogOf<typeof bankidSv>;
+
+declare module '../platform/i18n/index.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- adds this feature's keys
+  interface MessageCatalog extends CatalogOf<typeof bankidSv> {}
 }

@@ -20,7 +20,7 @@ import { Layout, Notice, type PageContext } from '../web/layout.js';
 import { pageContext, sendHtml, type ViewDeps } from '../web/render.js';
 import { SigningError, signRequestForRoute, type Signing } from '../signing/service.js';
 import { launchUrl, platformOf } from './launch.js';
-import { rfaForError, type Flow } from './messages.js';
+import { rfaForError, type Flow } from './rfa.js';
 import { BankIdError } from './rp-client.js';
 import type { BankIdOrder, BankIdService } from './service.js';
 

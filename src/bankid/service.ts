@@ -12,7 +12,7 @@ import type { AuditLog } from '../audit/service.js';
 import type { Clock } from '../platform/clock.js';
 import type { TtlStore } from '../platform/store/port.js';
 import type { ParsedCertificate } from '../platform/pki.js';
-import { rfaForError, rfaForFailed, rfaForPending, type Flow, type Rfa } from './messages.js';
+import { rfaForError, rfaForFailed, rfaForPending, type Flow, type Rfa } from './rfa.js';
 import { qrData } from './qr.js';
 import { BankIdError, type BankIdClient, type CompletionData, type OrderRequest, type OrderResponse } from './rp-client.js';
 import { verifyBankIdCompletion } from './verify.js';

@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_NOW } from '../../test/support/app.js';
 import { fuzzRuns, fuzzTimeout } from '../../test/support/fuzz.js';
-import { rfaForError } from '../bankid/messages.js';
+import { rfaForError } from '../bankid/rfa.js';
 import { BankIdError, createBankIdClient, type BankIdClient, type CollectResponse } from '../bankid/rp-client.js';
 import { verifyBankIdCompletion } from '../bankid/verify.js';
 import { ManualClock } from '../platform/clock.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { messages } from '../platform/i18n/index.js';
-import { RFA_IDS, rfaForError, rfaForFailed, rfaForPending } from './messages.js';
+import { RFA_IDS, rfaForError, rfaForFailed, rfaForPending } from './rfa.js';
 
 describe('RFA messages', () => {
   it('map hintCodes as the reference says, per flow and device', () => {
