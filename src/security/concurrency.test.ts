@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS, type TestDatabase } from '../../test/support/databases.js';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { createMembershipRequests } from '../admin/requests.js';
+import { multipart } from './fixture.js';
 
 const TESTA = '198112289874'; // Nordvik, user
 const TOLVAN = '191212121212'; // Nordvik user, Skärgården org_admin
@@ -21,15 +22,6 @@ const CROWD = 20;
 interface Who {
   cookie: string;
   csrf: string;
-}
-
-function multipart(fields: Record<string, string>, file: { name: string; bytes: Buffer }) {
-  const boundary = `----kw${Math.random().toString(16).slice(2)}`;
-  const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  parts.push(Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="${file.name}"\r\ncontent-type: application/pdf\r\n\r\n`));
-  parts.push(file.bytes, Buffer.from(`\r\n--${boundary}--\r\n`));
-  return { payload: Buffer.concat(parts), contentType: 'multipart/form-data; boundary=' + boundary };
 }
 
 for (const kind of DATABASE_KINDS) {

@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS, type TestDatabase } from '../../test/support/databases.js';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
+import { multipart } from './fixture.js';
 
 const TESTA = '198112289874'; // Nordvik, user
 const KIM = '197010632391'; // Skärgården only
@@ -25,19 +26,6 @@ function pdf(tag: string, size = 200): Buffer {
   const head = `%PDF-1.4\n% ${tag}\n`;
   const tail = '1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n';
   return Buffer.from(head + `%${'x'.repeat(Math.max(0, size - head.length - tail.length - 2))}\n` + tail);
-}
-
-function multipart(csrf: string, name: string, bytes: Buffer) {
-  const boundary = `----kw${Math.random().toString(16).slice(2)}`;
-  return {
-    payload: Buffer.concat([
-      Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="_csrf"\r\n\r\n${csrf}\r\n`),
-      Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="${name}"\r\ncontent-type: application/pdf\r\n\r\n`),
-      bytes,
-      Buffer.from(`\r\n--${boundary}--\r\n`),
-    ]),
-    contentType: 'multipart/form-data; boundary=' + boundary,
-  };
 }
 
 for (const kind of DATABASE_KINDS) {
@@ -77,7 +65,7 @@ for (const kind of DATABASE_KINDS) {
         payload: new URLSearchParams({ _csrf: who.csrf, ...fields }).toString(),
       });
     const upload = (who: Who, id: string, bytes: Buffer, name = 'bilaga.pdf') => {
-      const body = multipart(who.csrf, name, bytes);
+      const body = multipart({ _csrf: who.csrf }, { name, bytes });
       return app.app.inject({ method: 'POST', url: `/cases/${id}/attachments`, headers: { cookie: who.cookie, 'content-type': body.contentType }, payload: body.payload });
     };
     const count = async (query: ReturnType<typeof sql<{ n: number | string }>>) => Number((await query.execute(t.db)).rows[0]?.n ?? 0);
