@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ORGANISATIONS, DEMO_PEOPLE } from '../../devtools/demo/seed.js';
 import { DATABASE_KINDS, type TestDatabase } from '../../test/support/databases.js';
-import { contentDisposition } from '../cases/routes.js';
+import { contentDisposition } from '../web/content-disposition.js';
 import type { Database } from '../platform/db/schema.js';
 import { CALLERS, form, multipart, pdf, startSecurityFixture, type Caller, type SecurityFixture, type Who } from './fixture.js';
 import { ROUTE_TABLE, sendProbe, splitKey } from './route-table.js';

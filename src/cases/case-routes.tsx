@@ -1,0 +1,217 @@
+/**
+ * A submitted case: its facts, the receipt and the signature check, the conversation with
+ * the agency (unread messages marked, then read), the details and attachments; for case
+ * officers, taking and closing the case.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { formatOrgnr } from '../accounts/orgnr.js';
+import { formatPersonalNumber } from '../identity/personnummer.js';
+import { formatDateTime } from '../login/plan-dates.js';
+import type { MessageKey, Messages } from '../platform/i18n/index.js';
+import { AppError } from '../web/errors.js';
+import { Layout, Notice } from '../web/layout.js';
+import { pageContext, sendHtml } from '../web/render.js';
+import { formatSize } from './display.js';
+import type { CaseAccess, CaseRoutesDeps, FoundCase } from './route-context.js';
+import { CaseError, type CaseRow } from './service.js';
+import { ATTACHMENTS_STEP } from './types.js';
+import { MessageForm } from './views/message-form.js';
+import { stepUrl } from './views/steps.js';
+import { AttachmentTable, Summary } from './views/summary.js';
+
+export function submittedCaseRoutes(app: FastifyInstance, deps: CaseRoutesDeps, access: CaseAccess): void {
+  const { cases } = deps;
+  const { caseFor } = access;
+  app.get<{ Params: { id: string } }>('/cases/:id', async (request, reply) => {
+    const found = await caseFor(request, request.params.id);
+    if (found.row.status === 'draft')
+      return reply.redirect(stepUrl(found.row, found.type.steps[0]?.id ?? ATTACHMENTS_STEP), 303);
+    return renderCase(deps, request, reply, found);
+  });
+
+  app.post<{ Params: { id: string }; Body: { status?: unknown } }>(
+    '/cases/:id/status',
+    async (request, reply) => {
+      const found = await caseFor(request, request.params.id);
+      if (found.access !== 'staff' || !found.principal.staff.includes('case_officer'))
+        throw new AppError('forbidden', 'only case officers change status');
+      const status = request.body.status;
+      if (status !== 'in_progress' && status !== 'closed')
+        throw new AppError('bad_request', 'unknown status');
+      try {
+        await cases.setStatus(found.row, status, found.principal.personnummer, request.ip);
+      } catch (err) {
+        if (err instanceof CaseError) throw new AppError('bad_request', err.message);
+        throw err;
+      }
+      return reply.redirect(`/cases/${found.row.id}?m=status`, 303);
+    },
+  );
+}
+
+async function renderCase(
+  deps: CaseRoutesDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  found: FoundCase,
+) {
+  const { cases, accounts, signing, site } = deps;
+  const { row, type, principal, access } = found;
+  const q = request.query as { m?: string };
+  // Independent reads in parallel: the page is read after every submission and message.
+  const [messages, readBefore, allAttachments, org, evidence, submitter, officer] = await Promise.all([
+    cases.messages(row.id),
+    cases.readMessageIds(row.id, principal.personnummer).then((ids) => new Set(ids)),
+    cases.attachments(row.id),
+    accounts.findOrganisation(row.orgnr),
+    row.evidence_id ? signing.evidence(row.evidence_id) : Promise.resolve(undefined),
+    row.submitted_by ? accounts.findPerson(row.submitted_by) : Promise.resolve(undefined),
+    row.officer ? accounts.findPerson(row.officer) : Promise.resolve(undefined),
+  ]);
+  const unreadIds = new Set<string>();
+  if (access === 'member') {
+    for (const m of messages) if (m.side === 'agency' && !readBefore.has(m.id)) unreadIds.add(m.id);
+  }
+  await cases.markRead(row.id, principal.personnummer);
+  const ctx = await pageContext(deps, request, reply);
+  const { t, lang } = ctx;
+  const attachments = allAttachments.filter((a) => a.messageId === null);
+  const people = new Map<string, string>();
+  if (row.submitted_by)
+    people.set(row.submitted_by, submitter?.name ?? formatPersonalNumber(row.submitted_by));
+  if (row.officer) people.set(row.officer, officer?.name ?? formatPersonalNumber(row.officer));
+  const notice =
+    q.m === 'submitted' && row.case_number
+      ? t['cases.submittedNotice']({ number: row.case_number })
+      : q.m === 'sent'
+        ? t['cases.messageSent']
+        : q.m === 'status'
+          ? t['cases.officer.statusChanged']
+          : undefined;
+  return sendHtml(
+    reply,
+    <Layout ctx={ctx} title={`${row.case_number ?? ''} ${cases.titleOf(type, row.data, lang)}`}>
+      <p class="kicker">{t['cases.viewLead']({ number: row.case_number ?? '' })}</p>
+      <h1>{cases.titleOf(type, row.data, lang)}</h1>
+      {notice ? (
+        <Notice kind="success">
+          <p>{notice}</p>
+        </Notice>
+      ) : null}
+      <dl class="facts">
+        <dt>{t['cases.col.number']}</dt>
+        <dd>{row.case_number ?? ''}</dd>
+        <dt>{t['cases.facts.type']}</dt>
+        <dd>{type.name[lang]}</dd>
+        <dt>{t['cases.facts.organisation']}</dt>
+        <dd>{org ? `${org.name} (${formatOrgnr(org.orgnr)})` : row.orgnr}</dd>
+        <dt>{t['cases.facts.status']}</dt>
+        <dd>{t[`cases.status.${row.status}`]}</dd>
+        <dt>{t['cases.facts.submittedAt']}</dt>
+        <dd>{row.submitted_at ? formatDateTime(lang, new Date(row.submitted_at), site.timeZone) : ''}</dd>
+        <dt>{t['cases.facts.submittedBy']}</dt>
+        <dd>{`${row.submitted_by ? (people.get(row.submitted_by) ?? '') : ''}${evidence ? ` – ${t[`method.${evidence.method}.name` as MessageKey] as string}` : ''}`}</dd>
+        {row.officer ? (
+          <>
+            <dt>{t['cases.facts.officer']}</dt>
+            <dd>{people.get(row.officer) ?? ''}</dd>
+          </>
+        ) : null}
+      </dl>
+      <p class="button-row">
+        <a class="button-primary" href={`/cases/${row.id}/receipt.pdf`} download>
+          {t['cases.receipt']}
+        </a>
+        <a class="button-secondary" href={`/cases/${row.id}/signature`}>
+          {t['cases.verify']}
+        </a>
+      </p>
+      {access === 'staff' ? <OfficerActions row={row} t={t} csrf={ctx.csrf ?? ''} /> : null}
+      <section aria-labelledby="msg-h">
+        <h2 id="msg-h">{t['cases.messagesTitle']}</h2>
+        {messages.length === 0 ? <p>{t['cases.noMessages']}</p> : null}
+        <ol class="messages">
+          {messages.map((m) => (
+            <li
+              key={m.id}
+              class={`message message-${m.side}`}
+              data-unread={unreadIds.has(m.id) ? 'true' : undefined}
+            >
+              <p class="message-meta">
+                {unreadIds.has(m.id) ? <strong class="badge">{`${t['cases.messageNew']} `}</strong> : null}
+                {m.side === 'agency'
+                  ? t['cases.messageFrom.agency']({ agency: site.agencyShort }) +
+                    (access === 'staff' && m.authorName ? ` (${m.authorName})` : '')
+                  : t['cases.messageFrom.organisation']({ name: m.authorName ?? '' })}
+                {` · ${formatDateTime(lang, new Date(m.createdAt), site.timeZone)}`}
+              </p>
+              <p class="message-body">{m.body}</p>
+              {m.attachments.map((a) => (
+                <p key={a.id}>
+                  <a href={`/cases/${row.id}/attachments/${a.id}`}>{a.fileName}</a>
+                  {` (${formatSize(a.size, lang)}, SHA-256 `}
+                  <code>{a.sha256}</code>)
+                </p>
+              ))}
+            </li>
+          ))}
+        </ol>
+        {row.status === 'closed' ? (
+          <p>{t['cases.messageClosed']}</p>
+        ) : (
+          <MessageForm row={row} t={t} csrf={ctx.csrf ?? ''} />
+        )}
+      </section>
+      <section aria-labelledby="details-h">
+        <h2 id="details-h">{t['cases.details']}</h2>
+        <Summary row={row} type={type} lang={lang} t={t} editable={false} />
+        <h2>{t['cases.attachmentsTitle']}</h2>
+        <AttachmentTable
+          t={t}
+          lang={lang}
+          row={row}
+          attachments={attachments}
+          csrf={ctx.csrf ?? ''}
+          removable={false}
+        />
+      </section>
+      {access === 'member' ? (
+        <form method="post" action="/cases">
+          <input type="hidden" name="_csrf" value={ctx.csrf ?? ''} />
+          <input type="hidden" name="copy" value={row.id} />
+          <button type="submit" class="button-secondary">
+            {t['cases.copyThis']}
+          </button>
+        </form>
+      ) : null}
+    </Layout>,
+  );
+}
+
+function OfficerActions(props: { row: CaseRow; t: Messages; csrf: string }) {
+  const { row, t } = props;
+  if (row.status === 'closed') return null;
+  return (
+    <section aria-labelledby="officer-h" class="officer-actions">
+      <h2 id="officer-h">{t['cases.officer.actions']}</h2>
+      <div class="button-row">
+        {row.status === 'submitted' ? (
+          <form method="post" action={`/cases/${row.id}/status`} class="inline-form">
+            <input type="hidden" name="_csrf" value={props.csrf} />
+            <input type="hidden" name="status" value="in_progress" />
+            <button type="submit" class="button-secondary">
+              {t['cases.officer.take']}
+            </button>
+          </form>
+        ) : null}
+        <form method="post" action={`/cases/${row.id}/status`} class="inline-form">
+          <input type="hidden" name="_csrf" value={props.csrf} />
+          <input type="hidden" name="status" value="closed" />
+          <button type="submit" class="button-secondary">
+            {t['cases.officer.close']}
+          </button>
+        </form>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,205 @@
+/**
+ * The cases of the organisation a person acts for: the list (drafts, submitted cases,
+ * messages), a new case or a copy of an earlier one, and deleting a draft.
+ */
+import type { FastifyInstance } from 'fastify';
+import { formatOrgnr } from '../accounts/orgnr.js';
+import type { Principal } from '../identity/sessions.js';
+import { formatDateTime } from '../login/plan-dates.js';
+import { requirePrincipal } from '../login/routes.js';
+import { AppError } from '../web/errors.js';
+import { Layout } from '../web/layout.js';
+import { pageContext, sendHtml } from '../web/render.js';
+import type { CaseAccess, CaseRoutesDeps } from './route-context.js';
+import { CaseError, type CaseRow } from './service.js';
+import { ATTACHMENTS_STEP } from './types.js';
+import { stepUrl } from './views/steps.js';
+
+export function listRoutes(app: FastifyInstance, deps: CaseRoutesDeps, access: CaseAccess): void {
+  const { cases, site } = deps;
+  const { actingOrg, caseFor, draftFor } = access;
+  app.get('/cases', async (request, reply) => {
+    const { principal } = requirePrincipal(request);
+    const org = await actingOrg(principal);
+    const ctx = await pageContext(deps, request, reply);
+    const { t, lang } = ctx;
+    if (!org) {
+      return sendHtml(
+        reply,
+        <Layout ctx={ctx} title={t['cases.title']}>
+          <h1>{t['cases.title']}</h1>
+          <p>
+            <a href="/start">{t['cases.chooseOrgFirst']}</a>
+          </p>
+        </Layout>,
+      );
+    }
+    const list = await cases.listForOrganisation(org.orgnr, principal.personnummer);
+    const drafts = list.filter((c) => c.status === 'draft');
+    const submitted = list.filter((c) => c.status !== 'draft' && c.kind === 'case');
+    const messages = list.filter((c) => c.status !== 'draft' && c.kind === 'message');
+    const when = (iso: string | null) => (iso ? formatDateTime(lang, new Date(iso), site.timeZone) : '');
+    const table = (rows: typeof list, caption: string, id: string, submittedCols: boolean) =>
+      rows.length === 0 ? (
+        <p>{t['cases.none']}</p>
+      ) : (
+        <div class="table-scroll">
+          <table aria-labelledby={id}>
+            <thead>
+              <tr>
+                <th scope="col">{t['cases.col.title']}</th>
+                {submittedCols ? <th scope="col">{t['cases.col.number']}</th> : null}
+                <th scope="col">{t['cases.col.status']}</th>
+                <th scope="col">{submittedCols ? t['cases.col.submitted'] : t['cases.col.updated']}</th>
+                {submittedCols ? <th scope="col">{t['cases.col.unread']}</th> : null}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((c) => (
+                <tr key={c.id}>
+                  <td>
+                    <a href={`/cases/${c.id}`}>{cases.titleOf(cases.typeOf(c), c.data, lang)}</a>
+                  </td>
+                  {submittedCols ? <td>{c.case_number ?? ''}</td> : null}
+                  <td>{t[`cases.status.${c.status}`]}</td>
+                  <td>{submittedCols ? when(c.submitted_at) : when(c.updated_at)}</td>
+                  {submittedCols ? (
+                    <td>{c.unread > 0 ? <strong>{t['cases.unread']({ count: c.unread })}</strong> : '0'}</td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <span class="visually-hidden">{caption}</span>
+        </div>
+      );
+    return sendHtml(
+      reply,
+      <Layout ctx={ctx} title={t['cases.title']}>
+        <h1>{t['cases.title']}</h1>
+        <p class="lead">{t['cases.lead']({ org: `${org.orgName} (${formatOrgnr(org.orgnr)})` })}</p>
+        <p>
+          <a class="button-primary" href="/cases/new">
+            {t['cases.new']}
+          </a>
+        </p>
+        <h2 id="drafts-h">{t['cases.drafts']}</h2>
+        {table(drafts, t['cases.drafts'], 'drafts-h', false)}
+        <h2 id="submitted-h">{t['cases.submitted']}</h2>
+        {table(submitted, t['cases.submitted'], 'submitted-h', true)}
+        <h2 id="messages-h">{t['cases.messagesHeading']}</h2>
+        {table(messages, t['cases.messagesHeading'], 'messages-h', true)}
+      </Layout>,
+    );
+  });
+
+  app.get('/cases/new', async (request, reply) => {
+    const { principal } = requirePrincipal(request);
+    const org = await actingOrg(principal);
+    if (!org) return reply.redirect('/cases', 303);
+    const ctx = await pageContext(deps, request, reply);
+    const { t, lang } = ctx;
+    const earlier = await cases.listForOrganisation(org.orgnr, principal.personnummer);
+    return sendHtml(
+      reply,
+      <Layout ctx={ctx} title={t['cases.newTitle']}>
+        <h1>{t['cases.newTitle']}</h1>
+        <p class="lead">{t['cases.newLead']}</p>
+        <form method="post" action="/cases">
+          <input type="hidden" name="_csrf" value={ctx.csrf ?? ''} />
+          <fieldset>
+            <legend>{t['cases.typeLegend']}</legend>
+            {cases.types.types.map((type, i) => (
+              <div class="radio-card" key={type.id}>
+                <input
+                  type="radio"
+                  name="type"
+                  id={`type-${type.id}`}
+                  value={type.id}
+                  checked={i === 0}
+                  aria-describedby={`type-${type.id}-desc`}
+                />
+                <label for={`type-${type.id}`}>{type.name[lang]}</label>
+                <p class="hint" id={`type-${type.id}-desc`}>
+                  {type.description[lang]}
+                </p>
+              </div>
+            ))}
+          </fieldset>
+          <button type="submit" class="button-primary">
+            {t['cases.create']}
+          </button>
+        </form>
+        <section aria-labelledby="copy-h">
+          <h2 id="copy-h">{t['cases.copyHeading']}</h2>
+          {earlier.length === 0 ? (
+            <p>{t['cases.noCopies']}</p>
+          ) : (
+            <form method="post" action="/cases">
+              <input type="hidden" name="_csrf" value={ctx.csrf ?? ''} />
+              <p id="copy-hint">{t['cases.copyLead']}</p>
+              <div class="field">
+                <label for="copy">{t['cases.copyField']}</label>
+                <select id="copy" name="copy" aria-describedby="copy-hint">
+                  {earlier.map((c) => (
+                    <option value={c.id} key={c.id}>
+                      {`${c.case_number ?? t['cases.status.draft']} – ${cases.titleOf(cases.typeOf(c), c.data, lang)}`}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <button type="submit" class="button-secondary">
+                {t['cases.copy']}
+              </button>
+            </form>
+          )}
+        </section>
+      </Layout>,
+    );
+  });
+
+  app.post<{ Body: { type?: unknown; copy?: unknown } }>('/cases', async (request, reply) => {
+    const { principal } = requirePrincipal(request);
+    const org = await actingOrg(principal);
+    if (!org) throw new AppError('forbidden', 'no acting organisation');
+    let row: CaseRow;
+    try {
+      row = await createFrom(principal, org.orgnr);
+    } catch (err) {
+      if (err instanceof CaseError && err.code === 'quota_exceeded')
+        throw new AppError('quota_exceeded', 'organisation draft limit');
+      throw err;
+    }
+    return reply.redirect(stepUrl(row, cases.typeOf(row).steps[0]?.id ?? ATTACHMENTS_STEP), 303);
+
+    async function createFrom(principal: Principal, orgnr: string): Promise<CaseRow> {
+      if (typeof request.body.copy === 'string') {
+        const source = await caseFor(request, request.body.copy);
+        if (source.access !== 'member' || source.row.orgnr !== orgnr)
+          throw new AppError('forbidden', 'copy of another organisation');
+        return cases.createDraft({
+          principal,
+          orgnr,
+          typeId: source.row.type_id,
+          copyOf: source.row,
+          ip: request.ip,
+        });
+      }
+      const typeId = request.body.type;
+      if (typeof typeId !== 'string' || !cases.types.get(typeId))
+        throw new AppError('bad_request', 'unknown case type');
+      return cases.createDraft({ principal, orgnr, typeId, ip: request.ip });
+    }
+  });
+
+  app.post<{ Params: { id: string } }>('/cases/:id/delete', async (request, reply) => {
+    const found = await draftFor(request, request.params.id);
+    try {
+      await cases.deleteDraft(found.row, found.principal.personnummer, request.ip);
+    } catch (err) {
+      if (err instanceof CaseError) throw new AppError('bad_request', err.message);
+      throw err;
+    }
+    return reply.redirect('/cases', 303);
+  });
+}

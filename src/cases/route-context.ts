@@ -1,0 +1,75 @@
+/**
+ * What every cases route gets: its dependencies, and the one access rule. A case belongs to
+ * its organisation. Its members see and (while a draft) change it; staff (case officers,
+ * admins) see submitted cases only — drafts are the company's. Everyone else gets 403,
+ * unknown ids 404.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { Accounts } from '../accounts/service.js';
+import type { AuditLog } from '../audit/service.js';
+import type { Principal } from '../identity/sessions.js';
+import type { Clock } from '../platform/clock.js';
+import { requirePrincipal } from '../login/routes.js';
+import { AppError } from '../web/errors.js';
+import type { ViewDeps } from '../web/render.js';
+import type { Signing } from '../signing/service.js';
+import type { ReceiptCache } from './receipt-cache.js';
+import type { RegisterLookup } from './register-lookup.js';
+import type { CaseRow, Cases } from './service.js';
+import type { CaseTypeDef } from './types.js';
+
+export interface CaseRoutesDeps extends ViewDeps {
+  clock: Clock;
+  accounts: Accounts;
+  cases: Cases;
+  receipts: ReceiptCache;
+  signing: Signing;
+  register: RegisterLookup;
+  audit: AuditLog;
+}
+
+export type Access = 'member' | 'staff';
+
+/** A case the requester may see, with how they see it. */
+export interface FoundCase {
+  row: CaseRow;
+  principal: Principal;
+  access: Access;
+  type: CaseTypeDef;
+}
+
+export type CaseAccess = ReturnType<typeof createCaseAccess>;
+
+export function createCaseAccess(deps: Pick<CaseRoutesDeps, 'cases' | 'accounts'>) {
+  const { cases, accounts } = deps;
+
+  /** The acting organisation of a company user, if they have chosen one. */
+  async function actingOrg(principal: Principal) {
+    if (!principal.orgnr) return undefined;
+    const memberships = await accounts.memberships(principal.personnummer);
+    return memberships.find((m) => m.orgnr === principal.orgnr);
+  }
+
+  async function caseFor(request: FastifyRequest, id: string): Promise<FoundCase> {
+    const { principal } = requirePrincipal(request);
+    const row = await cases.find(id);
+    if (!row) throw new AppError('not_found', 'no such case');
+    const memberships = await accounts.memberships(principal.personnummer);
+    let access: Access | undefined;
+    if (memberships.some((m) => m.orgnr === row.orgnr)) access = 'member';
+    else if (principal.staff.length > 0 && row.status !== 'draft') access = 'staff';
+    if (!access) throw new AppError('forbidden', 'case of another organisation');
+    return { row, principal, access, type: cases.typeOf(row) };
+  }
+
+  async function draftFor(request: FastifyRequest, id: string) {
+    const found = await caseFor(request, id);
+    if (found.access !== 'member') throw new AppError('forbidden', 'only members edit drafts');
+    // A submitted case cannot be changed by anyone: every write to it is forbidden.
+    if (found.row.status !== 'draft' && request.method !== 'GET')
+      throw new AppError('forbidden', 'case already submitted');
+    return found;
+  }
+
+  return { actingOrg, caseFor, draftFor };
+}

@@ -1,0 +1,250 @@
+/**
+ * Review and submission: the whole draft with its digest, the signature request it starts
+ * (signing/ takes it from there), the receipt of a submitted case and the check of its
+ * signature.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { formatOrgnr } from '../accounts/orgnr.js';
+import type { Principal } from '../identity/sessions.js';
+import { formatPersonalNumber } from '../identity/personnummer.js';
+import { formatDateTime } from '../login/plan-dates.js';
+import type { MessageKey } from '../platform/i18n/index.js';
+import { CheckList, EvidenceFacts, groupedDigest } from '../signing/routes.js';
+import { contentDisposition } from '../web/content-disposition.js';
+import { AppError } from '../web/errors.js';
+import { Layout, Notice } from '../web/layout.js';
+import { pageContext, sendHtml } from '../web/render.js';
+import { formatSize, summarySections } from './display.js';
+import { renderReceiptPdf, type ReceiptInput } from './receipt.js';
+import { receiptKey } from './receipt-cache.js';
+import type { CaseAccess, CaseRoutesDeps } from './route-context.js';
+import { CaseError, type CaseRow } from './service.js';
+import { ATTACHMENTS_STEP, type CaseTypeDef } from './types.js';
+import { controlId, ErrorSummary } from './views/fields.js';
+import { fieldErrorText, pathLabel, StepNav, stepUrl } from './views/steps.js';
+import { AttachmentTable, Summary } from './views/summary.js';
+
+export function submissionRoutes(app: FastifyInstance, deps: CaseRoutesDeps, access: CaseAccess): void {
+  const { cases, accounts, signing, config, site } = deps;
+  const { caseFor, draftFor } = access;
+  app.get<{ Params: { id: string }; Querystring: { changed?: string } }>(
+    '/cases/:id/review',
+    async (request, reply) => {
+      const found = await draftFor(request, request.params.id);
+      if (found.row.status !== 'draft') return reply.redirect(`/cases/${found.row.id}`, 303);
+      return renderReview(deps, request, reply, found, { changed: request.query.changed === '1' });
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: { digest?: unknown } }>(
+    '/cases/:id/submit',
+    async (request, reply) => {
+      const found = await draftFor(request, request.params.id);
+      const { row, type, principal } = found;
+      if (row.status !== 'draft') return reply.redirect(`/cases/${row.id}`, 303);
+      const reviewed = typeof request.body.digest === 'string' ? request.body.digest : '';
+      const lang = request.lang;
+      const current = await cases.currentDocument(row, principal.personnummer);
+      const org = current.org;
+      const text = request.t['cases.signText']({
+        title: cases.titleOf(type, row.data, lang),
+        org: `${org.name} (${formatOrgnr(org.orgnr)})`,
+        agency: site.agencyShort,
+        attachments: current.attachments.filter((a) => a.messageId === null).length,
+        digest: current.digest,
+      });
+      let signId: string;
+      try {
+        signId = (await cases.startSubmission({ row, principal, reviewedDigest: reviewed, text, lang })).id;
+      } catch (err) {
+        if (err instanceof CaseError && (err.code === 'changed' || err.code === 'incomplete')) {
+          return renderReview(deps, request, reply, found, { changed: err.code === 'changed', status: 409 });
+        }
+        throw err;
+      }
+      return reply.redirect(`/sign/${signId}`, 303);
+    },
+  );
+
+  app.get<{ Params: { id: string } }>('/cases/:id/receipt.pdf', async (request, reply) => {
+    const found = await caseFor(request, request.params.id);
+    const { row, type } = found;
+    if (row.status === 'draft' || !row.evidence_id || !row.case_number)
+      throw new AppError('not_found', 'no receipt for a draft');
+    const evidence = await signing.evidence(row.evidence_id);
+    if (!evidence) throw new AppError('not_found', 'evidence missing');
+    const { t, lang } = request;
+    const org = await accounts.findOrganisation(row.orgnr);
+    const attachments = (await cases.attachments(row.id)).filter((a) => a.messageId === null);
+    const input: ReceiptInput = {
+      lang,
+      agencyName: site.agency[lang],
+      siteName: t['site.name'],
+      caseNumber: row.case_number,
+      caseTypeName: type.name[lang],
+      organisation: { name: org?.name ?? row.orgnr, orgnr: formatOrgnr(row.orgnr) },
+      submittedAt: formatDateTime(lang, new Date(row.submitted_at ?? evidence.signed_at), site.timeZone),
+      sections: summarySections(type, row.data, lang, t).map((s) => ({
+        title: s.title,
+        rows: s.rows.map((r) => ({ label: r.label, value: r.value })),
+      })),
+      attachments: attachments.map((a) => ({
+        name: a.fileName,
+        mediaType: a.mediaType,
+        size: formatSize(a.size, lang),
+        sha256: a.sha256,
+      })),
+      signature: {
+        signerName: evidence.signer_name ?? '',
+        signerId: formatPersonalNumber(evidence.signer_personnummer),
+        method: t[`method.${evidence.method}.name` as MessageKey] as string,
+        signedAt: formatDateTime(lang, new Date(evidence.signed_at), site.timeZone),
+        digest: evidence.digest,
+        verifyUrl: new URL(`/cases/${row.id}/signature`, config.http.publicUrl).toString(),
+      },
+      createdAt: new Date(evidence.signed_at),
+    };
+    // Only now, access decided: the same receipt for the same content, rendered once.
+    const key = receiptKey({ caseId: row.id, evidenceId: row.evidence_id, lang, content: input });
+    const pdf = await deps.receipts.get(key, () => renderReceiptPdf(input, t));
+    return reply
+      .header('content-type', 'application/pdf')
+      .header(
+        'content-disposition',
+        contentDisposition(`${lang === 'sv' ? 'kvitto' : 'receipt'}-${row.case_number}.pdf`),
+      )
+      .header('cache-control', 'private, no-store')
+      .header('x-content-type-options', 'nosniff')
+      .send(pdf);
+  });
+
+  app.get<{ Params: { id: string } }>('/cases/:id/signature', async (request, reply) => {
+    const found = await caseFor(request, request.params.id);
+    const { row } = found;
+    if (!row.evidence_id) throw new AppError('not_found', 'no signature for a draft');
+    const evidence = await signing.evidence(row.evidence_id);
+    if (!evidence) throw new AppError('not_found', 'evidence missing');
+    const result = await signing.reverify(evidence);
+    const digestMatches = evidence.digest === row.digest && evidence.subject === row.id;
+    const valid = result.ok && digestMatches;
+    if (request.headers.accept?.includes('application/json')) {
+      return reply.header('cache-control', 'no-store').send({
+        caseNumber: row.case_number,
+        method: evidence.method,
+        signedAt: evidence.signed_at,
+        digest: evidence.digest,
+        valid,
+        checks: { ...result.checks, case: digestMatches },
+        ...(result.code ? { code: result.code } : {}),
+      });
+    }
+    const ctx = await pageContext(deps, request, reply);
+    const { t, lang } = ctx;
+    return sendHtml(
+      reply,
+      <Layout ctx={ctx} title={t['cases.signatureTitle']}>
+        <h1>{t['cases.signatureTitle']}</h1>
+        <Notice kind={valid ? 'success' : 'error'}>
+          <p>{valid ? t['cases.signatureValid'] : t['cases.signatureInvalid']}</p>
+        </Notice>
+        <EvidenceFacts evidence={evidence} t={t} lang={lang} timeZone={site.timeZone}>
+          <dt>{t['cases.col.number']}</dt>
+          <dd>{row.case_number ?? ''}</dd>
+        </EvidenceFacts>
+        <CheckList checks={{ ...result.checks, case: digestMatches }} t={t} />
+        <p>
+          <a href={`/cases/${row.id}`}>{cases.titleOf(found.type, row.data, lang)}</a>
+        </p>
+      </Layout>,
+    );
+  });
+}
+
+async function renderReview(
+  deps: CaseRoutesDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  found: { row: CaseRow; type: CaseTypeDef; principal: Principal },
+  options: { changed?: boolean; status?: number } = {},
+) {
+  const { cases } = deps;
+  const { row, type, principal } = found;
+  const ctx = await pageContext(deps, request, reply);
+  const { t, lang } = ctx;
+  const current = await cases.currentDocument(row, principal.personnummer);
+  const attachments = current.attachments.filter((a) => a.messageId === null);
+  const errors = cases.validateAll(type, row, attachments, lang);
+  return sendHtml(
+    reply,
+    <Layout ctx={ctx} title={`${t['cases.reviewTitle']} – ${cases.titleOf(type, row.data, lang)}`}>
+      <p class="kicker">{type.name[lang]}</p>
+      <h1>{t['cases.reviewTitle']}</h1>
+      <StepNav row={row} type={type} current="review" lang={lang} t={t} />
+      {options.changed ? (
+        <Notice kind="error">
+          <p>{t['cases.changedSinceReview']}</p>
+        </Notice>
+      ) : null}
+      <ErrorSummary
+        t={t}
+        title={t['cases.incomplete']}
+        items={errors.map((e) => ({
+          href:
+            e.step === ATTACHMENTS_STEP
+              ? stepUrl(row, ATTACHMENTS_STEP)
+              : `${stepUrl(row, e.step)}#${controlId(e.path)}`,
+          text:
+            e.step === ATTACHMENTS_STEP
+              ? t['cases.attachmentsRequired']
+              : `${pathLabel(type, e.path, lang)}: ${fieldErrorText(
+                  type,
+                  type.steps.find((s) => s.id === e.step),
+                  e,
+                  lang,
+                  t,
+                )}`,
+        }))}
+      />
+      <p class="lead">{t['cases.reviewLead']}</p>
+      <dl class="facts">
+        <dt>{t['cases.facts.type']}</dt>
+        <dd>{type.name[lang]}</dd>
+        <dt>{t['cases.facts.organisation']}</dt>
+        <dd>{`${current.org.name} (${formatOrgnr(current.org.orgnr)})`}</dd>
+      </dl>
+      <Summary row={row} type={type} lang={lang} t={t} editable />
+      <section aria-labelledby="att-h">
+        <h2 id="att-h">{t['cases.attachmentsTitle']}</h2>
+        <AttachmentTable
+          t={t}
+          lang={lang}
+          row={row}
+          attachments={attachments}
+          csrf={ctx.csrf ?? ''}
+          removable={false}
+        />
+        <p>
+          <a href={stepUrl(row, ATTACHMENTS_STEP)}>
+            {t['cases.edit']({ step: t['cases.attachmentsTitle'] })}
+          </a>
+        </p>
+      </section>
+      {errors.length === 0 ? (
+        <form method="post" action={`/cases/${row.id}/submit`}>
+          <input type="hidden" name="_csrf" value={ctx.csrf ?? ''} />
+          <input type="hidden" name="digest" value={current.digest} />
+          <dl class="facts">
+            <dt>{t['cases.digest']}</dt>
+            <dd>
+              <code data-digest={current.digest}>{groupedDigest(current.digest)}</code>
+            </dd>
+          </dl>
+          <button type="submit" class="button-primary">
+            {t['cases.submit']}
+          </button>
+        </form>
+      ) : null}
+    </Layout>,
+    options.status ?? 200,
+  );
+}
