@@ -13,7 +13,7 @@ import {
   PAGE_SIZE,
   type AuditFormValues,
 } from './audit-search.js';
-import type { AdminDeps } from './routes.js';
+import type { AdminDeps } from './route-context.js';
 import { AuditPage } from './views/audit-page.js';
 
 type AuditQuerystring = Partial<Record<keyof AuditFormValues | 'page', unknown>>;

@@ -7,8 +7,8 @@ import type { FastifyInstance } from 'fastify';
 import { checkUsersCsv, importUsers } from '../accounts/import.js';
 import { AppError } from '../web/errors.js';
 import { pageContext, sendHtml } from '../web/render.js';
-import type { AdminDeps } from './routes.js';
-import { actorOf } from './routes.js';
+import type { AdminDeps } from './route-context.js';
+import { actorOf } from './route-context.js';
 import { field, type FormBody } from './validate.js';
 import { ImportPage } from './views/import-page.js';
 

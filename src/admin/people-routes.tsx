@@ -5,8 +5,8 @@ import { isCanonicalPersonalNumber } from '../identity/personnummer.js';
 import { AppError } from '../web/errors.js';
 import { pageContext, sendHtml } from '../web/render.js';
 import { createPeopleAdmin, parsePeopleQuery } from './people.js';
-import type { AdminDeps } from './routes.js';
-import { actorOf } from './routes.js';
+import type { AdminDeps } from './route-context.js';
+import { actorOf } from './route-context.js';
 import { field, text, type FieldError, type FormBody } from './validate.js';
 import {
   EMPTY_FORM,

@@ -3,8 +3,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../web/errors.js';
 import { pageContext, sendHtml } from '../web/render.js';
 import type { MembershipRequests } from './requests.js';
-import type { AdminDeps } from './routes.js';
-import { actorOf } from './routes.js';
+import type { AdminDeps } from './route-context.js';
+import { actorOf } from './route-context.js';
 import { field, type FieldError, type FormBody } from './validate.js';
 import { RequestsPage, type RequestsDone } from './views/requests-page.js';
 

@@ -6,23 +6,15 @@
  * CSRF check, so a POST by a non-admin is refused as forbidden whatever its token.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Accounts } from '../accounts/service.js';
-import type { AuditLog } from '../audit/service.js';
 import { timetable } from '../info/timetable.js';
-import type { Principal } from '../identity/sessions.js';
-import { type LoginMethodProvider } from '../login/methods.js';
 import { isMethodId, type MethodId } from '../identity/methods.js';
 import { localMidnight } from '../login/plan-dates.js';
-import type { RolloutPlan } from '../login/plan.js';
-import { requirePrincipal } from '../login/routes.js';
 import { loginMethodsAt } from '../login/views/login-page.js';
-import type { Clock } from '../platform/clock.js';
-import type { Db } from '../platform/db/index.js';
 import { AppError } from '../web/errors.js';
-import { pageContext, sendHtml, type ViewDeps } from '../web/render.js';
+import { pageContext, sendHtml } from '../web/render.js';
 import { auditRoutes } from './audit-routes.js';
+import { actorOf, requireAdmin, type AdminDeps } from './route-context.js';
 import { importRoutes } from './import-routes.js';
-import type { Actor } from './people.js';
 import { peopleRoutes } from './people-routes.js';
 import { checkPlanForm, currentValues, planFormValues, type PlanFormValues } from './plan-form.js';
 import { createMembershipRequests } from './requests.js';
@@ -30,28 +22,6 @@ import { requestRoutes } from './request-routes.js';
 import { isoDate, type FormBody } from './validate.js';
 import { AdminIndexPage } from './views/index-page.js';
 import { PlanPage, PreviewPage, type PlanEditState } from './views/plan-page.js';
-
-export interface AdminDeps extends ViewDeps {
-  clock: Clock;
-  db: Db;
-  plan: RolloutPlan;
-  accounts: Accounts;
-  audit: AuditLog;
-  providers: ReadonlyMap<MethodId, LoginMethodProvider>;
-}
-
-/** Throws unless a staff admin is logged in (401 nobody, 403 anyone else). */
-export function requireAdmin(request: FastifyRequest): Principal {
-  const { principal } = requirePrincipal(request);
-  if (!principal.staff.includes('admin'))
-    throw new AppError('forbidden', 'admin pages need the staff role admin');
-  return principal;
-}
-
-/** The logged-in admin as the actor of an audited change. */
-export function actorOf(request: FastifyRequest): Actor {
-  return { personnummer: requireAdmin(request).personnummer, ip: request.ip };
-}
 
 export async function adminRoutes(app: FastifyInstance, deps: AdminDeps): Promise<void> {
   const { clock, plan, providers, site } = deps;
