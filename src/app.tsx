@@ -28,7 +28,7 @@ import { caseRoutes } from './cases/routes.js';
 import { officerRoutes } from './officer/routes.js';
 import { orgRoutes } from './organisation/routes.js';
 import { loadCaseTypes, type CaseTypes } from './cases/types.js';
-import { CasesStartNotice } from './cases/views/start-notice.js';
+import { casesStartNotice } from './cases/views/start-notice.js';
 import { readFileSync } from 'node:fs';
 import { bankIdRoutes } from './bankid/routes.js';
 import { bankIdReverifier } from './bankid/reverify.js';
@@ -36,6 +36,7 @@ import { createBankIdClient, type BankIdClient } from './bankid/rp-client.js';
 import { createBankIdService, type BankIdService } from './bankid/service.js';
 import { rootsFromPem } from './bankid/verify.js';
 import { signingRoutes, type SignMethod } from './signing/routes.js';
+import { auditToMetrics } from './audit/metrics.js';
 import { createAuditLog } from './audit/service.js';
 import type { Config } from './config/config.js';
 import { createSessionManager } from './identity/sessions.js';
@@ -48,8 +49,7 @@ import type { MethodId } from './identity/methods.js';
 import { loadPlanFile, type PlanFile } from './login/plan-file.js';
 import { createRolloutPlan } from './login/plan.js';
 import { loginRoutes, type StartNotice } from './login/routes.js';
-import { cardExpiryWarning } from './card/expiry.js';
-import { ExpiryNotice } from './card/views/expiry-notice.js';
+import { cardExpiryStartNotice } from './card/views/expiry-notice.js';
 import { createLoginService } from './login/service.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import { createDatabase, migrateToLatest, type Db } from './platform/db/index.js';
@@ -101,14 +101,7 @@ export async function createServices(config: Config, deps: AppDeps = {}) {
   const lifecycle = { shuttingDown: false };
   const planFile = deps.planFile ?? loadPlanFile(config.rolloutPlanFile);
   const metrics = deps.metrics ?? createMetrics();
-  const audit = createAuditLog(db, clock, (event) => {
-    if (event.event === 'login' || event.event === 'login_failed') {
-      metrics.logins.inc({ method: event.subject ?? 'unknown', outcome: event.outcome });
-    } else if (event.event === 'signature_completed' || event.event === 'signature_failed') {
-      const method = typeof event.details?.['method'] === 'string' ? event.details['method'] : 'unknown';
-      metrics.signatureVerifications.inc({ method, result: event.outcome === 'success' ? 'valid' : 'refused' });
-    }
-  });
+  const audit = createAuditLog(db, clock, auditToMetrics(metrics));
   const accounts = createAccounts({ db, clock });
   const plan = createRolloutPlan({ db, clock, audit });
   await plan.seed(planFile.methods);
@@ -260,27 +253,10 @@ export async function buildApp(
     },
   });
 
-  const startNotices: StartNotice[] = [];
-  startNotices.push(async (request, principal) => {
-    if (!principal.orgnr) return null;
-    const summary = await services.cases.startSummary(principal.orgnr, principal.personnummer, request.lang);
-    return <CasesStartNotice summary={summary} t={request.t} />;
-  });
+  // The start page's notices, each from its feature: cases first, then the card's expiry.
+  const startNotices: StartNotice[] = [casesStartNotice(services.cases)];
   if (services.cardLogin) {
-    startNotices.push(async (request, principal) => {
-      const warning = await cardExpiryWarning({
-        db: services.db,
-        plan: services.plan,
-        now: services.clock.now(),
-        personnummer: principal.personnummer,
-        method: principal.method,
-        windowDays: config.card.expiryWarningDays,
-        otherMethodDays: config.card.expiryOtherMethodDays,
-      });
-      return warning ? (
-        <ExpiryNotice warning={warning} t={request.t} lang={request.lang} site={services.site} now={services.clock.now()} />
-      ) : null;
-    });
+    startNotices.push(cardExpiryStartNotice({ ...services, windowDays: config.card.expiryWarningDays, otherMethodDays: config.card.expiryOtherMethodDays }));
   }
   await app.register(loginRoutes, { ...viewDeps, ...services, startNotices });
   await app.register(healthRoutes, {

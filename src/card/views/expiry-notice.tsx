@@ -1,7 +1,11 @@
 import type { Lang, MessageKey, Messages } from '../../platform/i18n/index.js';
 import { describePlanDate, formatDate } from '../../login/plan-dates.js';
 import type { SiteInfo } from '../../platform/site.js';
-import type { ExpiryWarning } from '../expiry.js';
+import type { StartNotice } from '../../login/routes.js';
+import type { RolloutPlan } from '../../login/plan.js';
+import type { Clock } from '../../platform/clock.js';
+import type { Db } from '../../platform/db/index.js';
+import { cardExpiryWarning, type ExpiryWarning } from '../expiry.js';
 
 export function ExpiryNotice(props: { warning: ExpiryWarning; t: Messages; lang: Lang; site: SiteInfo; now: Date }) {
   const { warning, t, lang, site, now } = props;
@@ -25,4 +29,21 @@ export function ExpiryNotice(props: { warning: ExpiryWarning; t: Messages; lang:
       </p>
     </section>
   );
+}
+
+/** The start page's warning of a card that expires soon (see expiry.ts for when). */
+export function cardExpiryStartNotice(deps: { db: Db; plan: RolloutPlan; clock: Clock; site: SiteInfo; windowDays: number; otherMethodDays: number }): StartNotice {
+  return async (request, principal) => {
+    const now = deps.clock.now();
+    const warning = await cardExpiryWarning({
+      db: deps.db,
+      plan: deps.plan,
+      now,
+      personnummer: principal.personnummer,
+      method: principal.method,
+      windowDays: deps.windowDays,
+      otherMethodDays: deps.otherMethodDays,
+    });
+    return warning ? <ExpiryNotice warning={warning} t={request.t} lang={request.lang} site={deps.site} now={now} /> : null;
+  };
 }

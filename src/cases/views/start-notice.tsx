@@ -5,6 +5,8 @@
 import type { Messages } from '../../platform/i18n/index.js';
 import { Notice } from '../../web/layout.js';
 import type { CaseStatus } from '../../platform/db/schema.js';
+import type { StartNotice } from '../../login/routes.js';
+import type { Cases } from '../service.js';
 
 export interface CasesStartSummary {
   unread: number;
@@ -44,4 +46,13 @@ export function CasesStartNotice(props: { summary: CasesStartSummary; t: Message
       </p>
     </section>
   );
+}
+
+/** The start page's notice about the cases of the organisation a person acts for. */
+export function casesStartNotice(cases: Pick<Cases, 'startSummary'>): StartNotice {
+  return async (request, principal) => {
+    if (!principal.orgnr) return null;
+    const summary = await cases.startSummary(principal.orgnr, principal.personnummer, request.lang);
+    return <CasesStartNotice summary={summary} t={request.t} />;
+  };
 }
