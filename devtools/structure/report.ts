@@ -71,57 +71,9 @@ function resolveImport(from: string, spec: string): string | undefined {
   return base;
 }
 
-interface FunctionSize {
-  file: string;
-  name: string;
-  lines: number;
-}
-
-export function measure() {
-  const files = filesUnder(SRC);
-  const edges = new Map<string, Set<string>>();
-  const upward: { from: string; to: string }[] = [];
-  const outside: { from: string; to: string }[] = [];
-  const functions: FunctionSize[] = [];
-  const sizes: { file: string; lines: number }[] = [];
-  for (const file of files) {
-    const text = readFileSync(file, 'utf8');
-    sizes.push({ file: path.relative(ROOT, file), lines: text.split('\n').length });
-    const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
-    const from = placeOf(file);
-    const visit = (node: ts.Node): void => {
-      let spec: string | undefined;
-      if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) spec = node.moduleSpecifier.text;
-      if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) spec = node.arguments[0].text;
-      if (spec !== undefined) {
-        const target = resolveImport(file, spec);
-        if (target && !target.startsWith(SRC + path.sep)) outside.push({ from: path.relative(ROOT, file), to: path.relative(ROOT, target) });
-        else if (target) {
-          const to = placeOf(target);
-          if (to !== from) {
-            if (!edges.has(from)) edges.set(from, new Set());
-            edges.get(from)?.add(to);
-            if ((FLOORS[to] ?? 4) > (FLOORS[from] ?? 4)) upward.push({ from: path.relative(ROOT, file), to: path.relative(ROOT, target) });
-          }
-        }
-      }
-      if (ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node) || ts.isMethodDeclaration(node)) {
-        const start = source.getLineAndCharacterOfPosition(node.getStart()).line;
-        const end = source.getLineAndCharacterOfPosition(node.getEnd()).line;
-        const named = (node as { name?: ts.Node }).name;
-        let name = named ? named.getText() : '';
-        if (!name && ts.isVariableDeclaration(node.parent)) name = node.parent.name.getText();
-        if (!name && ts.isPropertyAssignment(node.parent)) name = node.parent.name.getText();
-        if (!name && ts.isCallExpression(node.parent)) name = `${node.parent.expression.getText().slice(0, 40)}(…)`;
-        functions.push({ file: path.relative(ROOT, file), name: name || '(anonymous)', lines: end - start + 1 });
-      }
-      ts.forEachChild(node, visit);
-    };
-    visit(source);
-  }
-
-  // Strongly connected components of the folder graph (Tarjan): each with more than one place is a cycle.
-  const places = [...new Set([...edges.keys(), ...[...edges.values()].flatMap((s) => [...s])])].sort();
+/** Strongly connected components with more than one node (Tarjan): each is an import cycle. */
+function cyclesOf(edges: ReadonlyMap<string, ReadonlySet<string>>): string[][] {
+  const nodes = [...new Set([...edges.keys(), ...[...edges.values()].flatMap((s) => [...s])])].sort();
   let index = 0;
   const stack: string[] = [];
   const on = new Set<string>();
@@ -152,13 +104,75 @@ export function measure() {
       if (component.length > 1) cycles.push(component.sort());
     }
   };
-  for (const p of places) if (!idx.has(p)) strong(p);
+  for (const n of nodes) if (!idx.has(n)) strong(n);
+  return cycles;
+}
+
+interface FunctionSize {
+  file: string;
+  name: string;
+  lines: number;
+}
+
+export function measure() {
+  const files = filesUnder(SRC);
+  const edges = new Map<string, Set<string>>();
+  const fileEdges = new Map<string, Set<string>>();
+  const upward: { from: string; to: string }[] = [];
+  const outside: { from: string; to: string }[] = [];
+  const functions: FunctionSize[] = [];
+  const sizes: { file: string; lines: number }[] = [];
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    sizes.push({ file: path.relative(ROOT, file), lines: text.split('\n').length });
+    const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+    const from = placeOf(file);
+    const visit = (node: ts.Node): void => {
+      let spec: string | undefined;
+      if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) spec = node.moduleSpecifier.text;
+      if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) spec = node.arguments[0].text;
+      if (spec !== undefined) {
+        const target = resolveImport(file, spec);
+        if (target && !target.startsWith(SRC + path.sep)) outside.push({ from: path.relative(ROOT, file), to: path.relative(ROOT, target) });
+        else if (target) {
+          if (!isTest(target)) {
+            if (!fileEdges.has(file)) fileEdges.set(file, new Set());
+            fileEdges.get(file)?.add(target);
+          }
+          const to = placeOf(target);
+          if (to !== from) {
+            if (!edges.has(from)) edges.set(from, new Set());
+            edges.get(from)?.add(to);
+            if ((FLOORS[to] ?? 4) > (FLOORS[from] ?? 4)) upward.push({ from: path.relative(ROOT, file), to: path.relative(ROOT, target) });
+          }
+        }
+      }
+      if (ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node) || ts.isMethodDeclaration(node)) {
+        const start = source.getLineAndCharacterOfPosition(node.getStart()).line;
+        const end = source.getLineAndCharacterOfPosition(node.getEnd()).line;
+        const named = (node as { name?: ts.Node }).name;
+        let name = named ? named.getText() : '';
+        if (!name && ts.isVariableDeclaration(node.parent)) name = node.parent.name.getText();
+        if (!name && ts.isPropertyAssignment(node.parent)) name = node.parent.name.getText();
+        if (!name && ts.isCallExpression(node.parent)) name = `${node.parent.expression.getText().slice(0, 40)}(…)`;
+        functions.push({ file: path.relative(ROOT, file), name: name || '(anonymous)', lines: end - start + 1 });
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+  }
+
+  // Cycles of the folder graph, and of the file graph (files that import each other, directly or round).
+  const places = [...new Set([...edges.keys(), ...[...edges.values()].flatMap((s) => [...s])])].sort();
+  const cycles = cyclesOf(edges);
+  const fileCycles = cyclesOf(fileEdges).map((c) => c.map((f) => path.relative(ROOT, f)));
   const mutual = places.flatMap((a) => [...(edges.get(a) ?? [])].filter((b) => a < b && edges.get(b)?.has(a)).map((b) => `${a} ⇄ ${b}`));
 
   return {
     files: files.length,
     lines: sizes.reduce((n, s) => n + s.lines, 0),
     folderCycles: cycles,
+    fileCycles,
     mutualImports: mutual,
     upwardImports: upward,
     importsOutsideSrc: outside,
@@ -177,6 +191,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const lines = [
       `production files in src/: ${m.files} (${m.lines} lines)`,
       `folder-level import cycles: ${m.folderCycles.length}${m.folderCycles.map((c) => `\n  ${c.length} folders: ${c.join(', ')}`).join('')}`,
+      `file-level import cycles: ${m.fileCycles.length}${m.fileCycles.map((c) => `\n  ${c.length} files: ${c.join(', ')}`).join('')}`,
       `folder pairs importing each other: ${m.mutualImports.length}${m.mutualImports.map((x) => `\n  ${x}`).join('')}`,
       `imports pointing up a floor: ${m.upwardImports.length}${m.upwardImports.map((u) => `\n  ${u.from} → ${u.to}`).join('')}`,
       `imports from outside src/ (devtools, test): ${m.importsOutsideSrc.length}${m.importsOutsideSrc.map((u) => `\n  ${u.from} → ${u.to}`).join('')}`,

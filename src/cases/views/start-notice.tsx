@@ -2,11 +2,10 @@
  * The start page's word about cases: unread messages from case officers, waiting drafts,
  * and the organisation's most recently changed cases.
  */
-import type { Messages } from '../../platform/i18n/index.js';
+import type { Lang, Messages } from '../../platform/i18n/index.js';
 import { Notice } from '../../web/layout.js';
 import type { CaseStatus } from '../../platform/db/schema.js';
 import type { StartNotice } from '../../login/routes.js';
-import type { Cases } from '../service.js';
 
 export interface CasesStartSummary {
   unread: number;
@@ -49,7 +48,7 @@ export function CasesStartNotice(props: { summary: CasesStartSummary; t: Message
 }
 
 /** The start page's notice about the cases of the organisation a person acts for. */
-export function casesStartNotice(cases: Pick<Cases, 'startSummary'>): StartNotice {
+export function casesStartNotice(cases: { startSummary(orgnr: string, reader: string, lang: Lang): Promise<CasesStartSummary> }): StartNotice {
   return async (request, principal) => {
     if (!principal.orgnr) return null;
     const summary = await cases.startSummary(principal.orgnr, principal.personnummer, request.lang);
