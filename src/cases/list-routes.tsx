@@ -5,7 +5,6 @@
 import type { FastifyInstance } from 'fastify';
 import { formatOrgnr } from '../accounts/orgnr.js';
 import type { Principal } from '../identity/sessions.js';
-import { formatDateTime } from '../login/plan-dates.js';
 import { requirePrincipal } from '../login/routes.js';
 import { AppError } from '../web/errors.js';
 import { Layout } from '../web/layout.js';
@@ -13,6 +12,7 @@ import { pageContext, sendHtml } from '../web/render.js';
 import type { CaseAccess, CaseRoutesDeps } from './route-context.js';
 import { CaseError, type CaseRow } from './service.js';
 import { ATTACHMENTS_STEP } from './types.js';
+import { CaseTable } from './views/case-table.js';
 import { stepUrl } from './views/steps.js';
 
 export function listRoutes(app: FastifyInstance, deps: CaseRoutesDeps, access: CaseAccess): void {
@@ -38,41 +38,10 @@ export function listRoutes(app: FastifyInstance, deps: CaseRoutesDeps, access: C
     const drafts = list.filter((c) => c.status === 'draft');
     const submitted = list.filter((c) => c.status !== 'draft' && c.kind === 'case');
     const messages = list.filter((c) => c.status !== 'draft' && c.kind === 'message');
-    const when = (iso: string | null) => (iso ? formatDateTime(lang, new Date(iso), site.timeZone) : '');
-    const table = (rows: typeof list, caption: string, id: string, submittedCols: boolean) =>
-      rows.length === 0 ? (
-        <p>{t['cases.none']}</p>
-      ) : (
-        <div class="table-scroll">
-          <table aria-labelledby={id}>
-            <thead>
-              <tr>
-                <th scope="col">{t['cases.col.title']}</th>
-                {submittedCols ? <th scope="col">{t['cases.col.number']}</th> : null}
-                <th scope="col">{t['cases.col.status']}</th>
-                <th scope="col">{submittedCols ? t['cases.col.submitted'] : t['cases.col.updated']}</th>
-                {submittedCols ? <th scope="col">{t['cases.col.unread']}</th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((c) => (
-                <tr key={c.id}>
-                  <td>
-                    <a href={`/cases/${c.id}`}>{cases.titleOf(cases.typeOf(c), c.data, lang)}</a>
-                  </td>
-                  {submittedCols ? <td>{c.case_number ?? ''}</td> : null}
-                  <td>{t[`cases.status.${c.status}`]}</td>
-                  <td>{submittedCols ? when(c.submitted_at) : when(c.updated_at)}</td>
-                  {submittedCols ? (
-                    <td>{c.unread > 0 ? <strong>{t['cases.unread']({ count: c.unread })}</strong> : '0'}</td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <span class="visually-hidden">{caption}</span>
-        </div>
-      );
+    const title = (c: CaseRow) => cases.titleOf(cases.typeOf(c), c.data, lang);
+    const table = (rows: typeof list, id: string, submittedCols: boolean) => (
+      <CaseTable rows={rows} labelledBy={id} submittedCols={submittedCols} titleOf={title} t={t} lang={lang} timeZone={site.timeZone} />
+    );
     return sendHtml(
       reply,
       <Layout ctx={ctx} title={t['cases.title']}>
@@ -84,11 +53,11 @@ export function listRoutes(app: FastifyInstance, deps: CaseRoutesDeps, access: C
           </a>
         </p>
         <h2 id="drafts-h">{t['cases.drafts']}</h2>
-        {table(drafts, t['cases.drafts'], 'drafts-h', false)}
+        {table(drafts, 'drafts-h', false)}
         <h2 id="submitted-h">{t['cases.submitted']}</h2>
-        {table(submitted, t['cases.submitted'], 'submitted-h', true)}
+        {table(submitted, 'submitted-h', true)}
         <h2 id="messages-h">{t['cases.messagesHeading']}</h2>
-        {table(messages, t['cases.messagesHeading'], 'messages-h', true)}
+        {table(messages, 'messages-h', true)}
       </Layout>,
     );
   });
