@@ -13,7 +13,7 @@ const CSS =
   'label,legend{display:block;font-weight:600;margin-top:1rem}textarea,select,input[type=text]{font:inherit;width:100%;box-sizing:border-box}' +
   'fieldset{border:1px solid #767676;margin-top:1rem}button{font:inherit;padding:.5rem 1rem;margin:1rem .5rem 0 0}' +
   '.uvd{background:#f2f4f7;border:1px solid #767676;padding:0 1rem}[role=alert]{color:#a00;font-weight:600}' +
-  '.note{color:#444}code{word-break:break-all}label.inline{display:inline;font-weight:normal;margin-left:.25rem}';
+  'p,li,dd{overflow-wrap:anywhere}.note{color:#444}code{word-break:break-all}label.inline{display:inline;font-weight:normal;margin-left:.25rem}';
 
 export function page(title: string, body: ComponentChildren): string {
   return `<!doctype html>${renderToString(

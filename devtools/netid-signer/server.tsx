@@ -98,7 +98,7 @@ export async function buildSigner(options: SignerOptions): Promise<FastifyInstan
           <meta charSet="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title>{`${title} – Net iD (simulerad)`}</title>
-          <style>{'body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;line-height:1.5}pre{white-space:pre-wrap;background:#f2f4f7;padding:1rem;border:1px solid #767676}label{display:block;font-weight:600;margin-top:1rem}button{font:inherit;padding:.5rem 1rem;margin:1rem .5rem 0 0}'}</style>
+          <style>{'body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;line-height:1.5}pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f2f4f7;padding:1rem;border:1px solid #767676}label{display:block;font-weight:600;margin-top:1rem}button{font:inherit;padding:.5rem 1rem;margin:1rem .5rem 0 0}'}</style>
         </head>
         <body>
           <main>

@@ -499,6 +499,12 @@ for (const kind of DATABASE_KINDS) {
       expect((await get(kim, '/register')).body).not.toContain('Armée de Terre');
       // Filling a case from the register.
       const id = await newCase(testa, 'export_military');
+      // Enter in a field presses the form's first submit button: on this step, with "Fyll i"
+      // in the form, that must still be "Nästa steg" (typed data was replaced by the register's).
+      const step = (await get(testa, `/cases/${id}/steps/parties`)).body;
+      const form = step.slice(step.indexOf(`<form method="post" action="/cases/${id}/steps/parties"`));
+      expect(/<button type="submit"[^>]*>/.exec(form)?.[0]).toMatch(/name="_action" value="next"/);
+      expect(form.indexOf('value="fill"')).toBeGreaterThan(form.indexOf('value="next"'));
       const contact = (await app.services.register.contacts(NORDVIK))[0]!;
       const res = await post(testa, `/cases/${id}/steps/parties`, { revision: String(await revisionOf(id)), _action: 'fill', fill_contact: contact.id, fill_role: 'end_user' });
       expect(res.statusCode).toBe(303);

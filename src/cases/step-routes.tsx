@@ -180,6 +180,13 @@ async function renderStep(
       <form method="post" action={stepUrl(row, step.id)} novalidate>
         <input type="hidden" name="_csrf" value={ctx.csrf ?? ''} />
         <input type="hidden" name="revision" value={String(row.revision)} />
+        {/* Enter in a text field presses a form's first submit button (HTML implicit
+            submission). That must be "Nästa steg", not "Fyll i" (which would replace typed
+            data with a register entry) or "Föregående steg": so a copy of it comes first,
+            out of sight and out of the tab order; people use the visible buttons below. */}
+        <button type="submit" name="_action" value="next" class="default-submit" tabIndex={-1} aria-hidden="true">
+          {t['cases.next']}
+        </button>
         {contacts.length > 0 ? (
           <fieldset class="register-fill">
             <legend>{t['cases.fillHeading']}</legend>

@@ -451,7 +451,11 @@ describe('a company user files a case in the browser', () => {
         const date = field(page, 'Kontraktets eller orderns datum');
         expect(await descriptionOf(date)).toBe('Skriv datumet som ÅÅÅÅ-MM-DD.');
         await date.fill('2026-10-15');
-        await nextStep(page, 'Bilagor');
+        // Enter in a text field goes on to the next step, like "Nästa steg" (it pressed
+        // "Föregående steg", the form's first button, and on the consignee step "Fyll i").
+        await date.press('Enter');
+        await expect.poll(() => h1(page)).toBe('Bilagor');
+        await checkA11y(page);
         expect(squash(await page.getByRole('main').innerText())).toContain('Minst en bilaga krävs.');
         const fileRow = await upload(page, 'slutanvändarintyg.pdf', file);
         expect(squash(await fileRow.innerText())).toContain(grouped(sha256(file)));

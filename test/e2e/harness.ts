@@ -1,15 +1,18 @@
 /**
  * The browser harness of the e2e journeys: the real app on a loopback listener, Chromium
- * (see chromium.ts) driven by playwright-core, axe-core run on every page a journey visits,
- * and a monitor that fails the journey on console errors, uncaught exceptions, Content
+ * (see chromium.ts) driven by playwright-core, axe-core run on every page a journey visits
+ * together with two checks axe cannot make (the page reflows at 320 CSS px, WCAG 1.4.10;
+ * no word inside a table cell is broken), and a monitor that fails the journey on console errors, uncaught exceptions, Content
  * Security Policy violations, HTML pages served without our CSP, and any request that would
  * leave the loopback app.
  *
  * Nothing here is skipped when Chromium is missing: a browser journey that silently does
  * not run proves nothing, so the harness fails loudly instead.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AxeResults, RunOptions } from 'axe-core';
 import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app.js';
@@ -290,6 +293,160 @@ export async function checkA11y(page: Page): Promise<void> {
   }, AXE_TAGS as string[]);
   pageMonitors.get(page)?.markScanned(url);
   if (violations.length > 0) throw new Error(formatViolations(url, violations));
+  await checkLayout(page);
+  await screenshotOnce(page);
+}
+
+/** Where the journeys put their screenshots (kept out of the repository by .gitignore). */
+export const SCREENSHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-results', 'screenshots');
+
+/** A file name for a page: its path with ids made generic ("cases-_-steps-parties"), and its heading. */
+function pageKey(url: string, heading = ''): string {
+  const { pathname } = new URL(url);
+  const generic = pathname
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '_')
+    .replace(/\/[A-Za-z0-9_-]{20,}/g, '/_')
+    .replace(/[^A-Za-z0-9_]+/g, '-')
+    .replace(/^-|-$/g, '');
+  const title = heading
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 40)
+    .toLowerCase();
+  return [generic || 'root', title].filter(Boolean).join('--');
+}
+
+const shot = new Set<string>();
+
+/**
+ * Every distinct page a journey scans (its path with ids made generic, and its heading) at
+ * 1280 and 390 px wide, once per run, to `test-results/screenshots/pages/`: what a person
+ * sees, for people to look at.
+ */
+async function screenshotOnce(page: Page): Promise<void> {
+  const heading = (await page.locator('h1').first().textContent({ timeout: 1000 }).catch(() => '')) ?? '';
+  const key = pageKey(page.url(), heading);
+  if (shot.has(key)) return;
+  shot.add(key);
+  const original = page.viewportSize();
+  mkdirSync(path.join(SCREENSHOTS, 'pages'), { recursive: true });
+  try {
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: original?.height ?? 900 });
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'pages', `${key}-${width}.png`), fullPage: true });
+    }
+  } finally {
+    if (original) await page.setViewportSize(original);
+  }
+}
+
+/** The width WCAG 1.4.10 asks content to reflow at without scrolling in two directions. */
+export const REFLOW_WIDTH = 320;
+
+/**
+ * Two checks of what a person sees that axe cannot make, at the journey's width and again
+ * at 320 CSS px: the page never scrolls sideways (a wide table may scroll inside its own
+ * `.table-scroll` box, WCAG 1.4.10's exception for data tables), and no word in a table cell
+ * is broken across lines ("Statu|s", "1970|1063-2391"). Breaks at spaces, hyphens and
+ * slashes are normal line breaks; checksums and ids in `<code>` may break anywhere.
+ */
+export async function checkLayout(page: Page): Promise<void> {
+  const url = page.url();
+  const original = page.viewportSize();
+  const problems: string[] = [];
+  const look = async (width: number) => {
+    const found = await page.evaluate(layoutProblemsInPage);
+    problems.push(...found.broken.map((b) => `at ${width} px a word is broken in a table cell: ${b}`));
+    if (found.overflow) problems.push(`at ${width} px the page scrolls sideways: ${found.overflow}`);
+    if (found.broken.length > 0 || found.overflow) {
+      // What the problem looks like, for the person who fixes it.
+      const file = path.join(SCREENSHOTS, 'layout-problems', `${pageKey(url)}-${width}.png`);
+      mkdirSync(path.dirname(file), { recursive: true });
+      await page.screenshot({ path: file, fullPage: true });
+    }
+  };
+  await look(original?.width ?? 0);
+  if (original && original.width !== REFLOW_WIDTH) {
+    await page.setViewportSize({ width: REFLOW_WIDTH, height: original.height });
+    try {
+      await look(REFLOW_WIDTH);
+    } finally {
+      await page.setViewportSize(original);
+    }
+  }
+  if (problems.length > 0) throw new Error(`Layout of ${url}:\n- ${[...new Set(problems)].join('\n- ')}`);
+}
+
+/** Runs in the page: words broken inside table cells, and what makes the page wider than the window. */
+function layoutProblemsInPage(): { broken: string[]; overflow: string | null } {
+  const describe = (el: Element): string => {
+    const id = el.id ? `#${el.id}` : '';
+    const cls = typeof el.className === 'string' && el.className.trim() ? `.${el.className.trim().split(/\s+/).join('.')}` : '';
+    return `${el.tagName.toLowerCase()}${id}${cls}`;
+  };
+  const hidden = (el: Element): boolean => {
+    for (let e: Element | null = el; e; e = e.parentElement) {
+      const style = getComputedStyle(e);
+      if (style.display === 'none' || style.visibility === 'hidden') return true;
+      const box = e.getBoundingClientRect();
+      if (style.position === 'absolute' && box.width <= 1 && box.height <= 1) return true;
+    }
+    return false;
+  };
+  const broken: string[] = [];
+  for (const cell of Array.from(document.querySelectorAll('td, th'))) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const parent = node.parentElement;
+      if (!parent || parent.closest('code, [data-break-anywhere]') || hidden(parent)) continue;
+      const text = node.textContent ?? '';
+      const words = /[^\s\-\u2010-\u2014/]{2,}/g;
+      for (let m = words.exec(text); m; m = words.exec(text)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const lines = new Set(Array.from(range.getClientRects()).filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+        if (lines.size > 1) broken.push(`"${m[0]}" in ${describe(cell)}`);
+      }
+    }
+  }
+  const root = document.documentElement;
+  let overflow: string | null = null;
+  if (root.scrollWidth > root.clientWidth + 1) {
+    // The innermost elements that stick out, leaving out those inside a box that scrolls on
+    // its own and itself fits.
+    // An element sticks out with its box, or with text that overflows its box (a long URL).
+    const sticksOut = (el: Element) =>
+      el.getBoundingClientRect().right > root.clientWidth + 1 ||
+      (el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0 && getComputedStyle(el).overflowX === 'visible');
+    const culprits: string[] = [];
+    for (const el of Array.from(document.body.querySelectorAll('*'))) {
+      if (!sticksOut(el) || el.getBoundingClientRect().width === 0) continue;
+      if (Array.from(el.children).some(sticksOut)) continue;
+      // An absolutely positioned element escapes a scrolling box unless something between
+      // them is positioned (a visually hidden caption in a wide table widens the page).
+      let contained = false;
+      let escaping = getComputedStyle(el).position === 'absolute';
+      for (let e = el.parentElement; e && e !== document.body; e = e.parentElement) {
+        const style = getComputedStyle(e);
+        const ox = style.overflowX;
+        if (!escaping && (ox === 'auto' || ox === 'scroll' || ox === 'hidden') && !sticksOut(e)) contained = true;
+        if (style.position !== 'static') escaping = false;
+      }
+      if (!contained) culprits.push(`${describe(el)} (right edge ${Math.round(el.getBoundingClientRect().right)} px)`);
+      if (culprits.length >= 5) break;
+    }
+    if (culprits.length === 0) {
+      const widest = Array.from(document.body.querySelectorAll('*'))
+        .map((el) => ({ el, right: el.getBoundingClientRect().right }))
+        .sort((a, b) => b.right - a.right)
+        .slice(0, 3);
+      culprits.push(...widest.map((w) => `${describe(w.el)} (right edge ${Math.round(w.right)} px)`));
+    }
+    overflow = `${root.scrollWidth} px wide in a ${root.clientWidth} px window; ${culprits.join(', ')}`;
+  }
+  return { broken, overflow };
 }
 
 // ---------------------------------------------------------------------------------------
