@@ -23,6 +23,13 @@ export interface MessageCatalog extends CatalogOf<typeof sv> {}
 export type Messages = MessageCatalog;
 export type MessageKey = keyof Messages;
 
+/**
+ * The keys whose entry is a plain text (no parameters): `t[key]` is then a `string`, with
+ * no cast. A template-literal key (`` `error.${code}` `` for a code of a closed union) is
+ * checked against it, so a code without its text fails typecheck.
+ */
+export type TextKey = { [K in MessageKey]: Messages[K] extends string ? K : never }[MessageKey];
+
 type Texts = Record<string, unknown>;
 const CATALOGS: Readonly<Record<Lang, Texts>> = { sv: { ...sv }, en: { ...en } };
 
