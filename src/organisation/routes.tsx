@@ -312,8 +312,8 @@ export async function orgRoutes(app: FastifyInstance, deps: OrgRoutesDeps): Prom
       });
     } catch (err) {
       if (err instanceof RegisterError) {
-        const key = err.code === 'duplicate' ? 'orgUsers.error.duplicate' : err.code === 'already' ? 'orgUsers.error.already' : 'orgUsers.error.notMember';
-        return renderUsers(request, reply, { ...(action === 'add' ? { parsed } : {}), error: t[key], status: 409 });
+        // Shown next to the form, which keeps what was typed: the error's own text and status.
+        return renderUsers(request, reply, { ...(action === 'add' ? { parsed } : {}), error: t[err.messageKey], status: err.status });
       }
       throw err;
     }

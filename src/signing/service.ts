@@ -13,6 +13,7 @@ import type { Clock } from '../platform/clock.js';
 import { crashPoint } from '../platform/crash.js';
 import type { Db } from '../platform/db/index.js';
 import type { Database, SignatureEvidenceTable } from '../platform/db/schema.js';
+import { PortalError, type ErrorMeanings } from '../platform/errors.js';
 import { AppError } from '../web/errors.js';
 import type { TtlStore } from '../platform/store/port.js';
 import { canonicalJson, sha256Hex, type CanonicalValue } from './canonical.js';
@@ -66,12 +67,25 @@ export interface MethodReverifier {
   reverify(evidence: SignatureEvidence): Promise<Reverification>;
 }
 
-export class SigningError extends Error {
-  readonly code: 'not_found' | 'not_yours' | 'already_completed' | 'digest_changed' | 'not_member';
-  constructor(code: SigningError['code'], detail: string) {
-    super(`${code}: ${detail}`);
+export type SigningErrorCode = 'not_found' | 'not_yours' | 'already_completed' | 'digest_changed' | 'not_member';
+
+/**
+ * A lapsed or unknown request is a 404 and another person's a 403, with the same texts as
+ * any page that is not there or not theirs. A signature the purpose's handler refused is
+ * told on the sign page, with these texts.
+ */
+const MEANINGS = {
+  not_found: { status: 404, message: 'error.not_found' },
+  not_yours: { status: 403, message: 'error.forbidden' },
+  already_completed: { status: 409, message: 'sign.error.already_completed' },
+  digest_changed: { status: 409, message: 'sign.error.digest_changed' },
+  not_member: { status: 403, message: 'sign.error.not_member' },
+} satisfies ErrorMeanings<SigningErrorCode>;
+
+export class SigningError extends PortalError<SigningErrorCode> {
+  constructor(code: SigningErrorCode, detail: string) {
+    super(code, MEANINGS[code], detail);
     this.name = 'SigningError';
-    this.code = code;
   }
 }
 

@@ -1,13 +1,15 @@
 /**
  * The one error handler: any error of the portal's base thrown from a route (AppError, a
- * class it has never heard of) is answered with its own status and its text
+ * feature's, a class it has never heard of) is answered with its own status and its text
  * in the visitor's language, as a page or as JSON when asked; the detail never reaches them.
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.js';
 import { testConfig } from '../config/config.js';
+import { RegisterError } from '../organisation/register.js';
 import { isPortalError, PortalError, type ErrorMeanings } from '../platform/errors.js';
+import { SigningError } from '../signing/service.js';
 import { AppError } from './errors.js';
 
 type ParcelCode = 'lost' | 'late';
@@ -32,6 +34,12 @@ beforeAll(async () => {
   ({ app } = await buildApp(testConfig()));
   app.get<{ Params: { code: ParcelCode } }>('/test/parcel/:code', async (request) => {
     throw new ParcelError(request.params.code, SECRET);
+  });
+  app.get('/test/signing', async () => {
+    throw new SigningError('not_member', SECRET);
+  });
+  app.get('/test/register', async () => {
+    throw new RegisterError('already', SECRET);
   });
   app.get('/test/plain', async () => {
     throw new Error(SECRET);
@@ -71,6 +79,15 @@ describe('an error of the portal’s base thrown from a route', () => {
     expect(english.json()).toMatchObject({ error: { code: 'late', message: 'The service is temporarily unavailable. Try again in a while.' } });
     expect(english.json()).toHaveProperty('error.reference');
     expect(english.body).not.toContain(SECRET);
+  });
+
+  it('a feature’s error is shown with the feature’s text', async () => {
+    const sv = await app.inject('/test/signing');
+    expect(sv.statusCode).toBe(403);
+    expect(sv.body).toContain('Du företräder inte längre organisationen som ärendet gäller');
+    const english = await app.inject({ url: '/test/register', headers: { ...json, ...en } });
+    expect(english.statusCode).toBe(409);
+    expect(english.json()).toEqual({ error: { code: 'already', message: 'The person is already a user of the organisation.' } });
   });
 
   it('AppError is one of them, as before: a 401 links to the login', async () => {
