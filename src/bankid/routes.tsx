@@ -20,7 +20,7 @@ import { Layout, Notice, type PageContext } from '../web/layout.js';
 import { pageContext, sendHtml, type ViewDeps } from '../web/render.js';
 import { SigningError, signRequestForRoute, type Signing } from '../signing/service.js';
 import { launchUrl, platformOf } from './launch.js';
-import { rfaForError, type Flow } from './rfa.js';
+import type { Flow } from './rfa.js';
 import { BankIdError } from './rp-client.js';
 import type { BankIdOrder, BankIdService } from './service.js';
 
@@ -160,9 +160,10 @@ export async function bankIdRoutes(app: FastifyInstance, deps: BankIdRoutesDeps)
         });
       } catch (err) {
         if (!(err instanceof BankIdError)) throw err;
-        request.log.warn({ errorCode: err.errorCode, status: err.httpStatus }, 'BankID refused to start an order');
+        request.log.warn({ code: err.code, detail: err.detail, status: err.httpStatus }, 'BankID refused to start an order');
+        // Told next to the choice, so the person can choose again: the error's own status and text.
         const ctx = await pageContext(deps, request, reply, { forms: true });
-        const message = ctx.t[`bankid.${rfaForError(err.errorCode)}` as MessageKey] as string;
+        const message = ctx.t[err.messageKey];
         return sendHtml(
           reply,
           choicePage(ctx, {
@@ -171,7 +172,7 @@ export async function bankIdRoutes(app: FastifyInstance, deps: BankIdRoutesDeps)
             ...(signRequestId ? { signRequestId } : {}),
             message,
           }),
-          err.errorCode === 'alreadyInProgress' ? 409 : 503,
+          err.status,
         );
       }
       session.data.flows = { ...session.data.flows, bankid: { orderId: order.id, kind, flow, signRequestId } satisfies BankIdFlow };

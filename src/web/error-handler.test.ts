@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.js';
+import { BankIdError } from '../bankid/rp-client.js';
 import { testConfig } from '../config/config.js';
 import { RegisterError } from '../organisation/register.js';
 import { isPortalError, PortalError, type ErrorMeanings } from '../platform/errors.js';
@@ -40,6 +41,9 @@ beforeAll(async () => {
   });
   app.get('/test/register', async () => {
     throw new RegisterError('already', SECRET);
+  });
+  app.get('/test/bankid', async () => {
+    throw BankIdError.fromAnswer(429, 'tooManyRequests', `<script>${SECRET}</script>`);
   });
   app.get('/test/plain', async () => {
     throw new Error(SECRET);
@@ -88,6 +92,17 @@ describe('an error of the portal’s base thrown from a route', () => {
     const english = await app.inject({ url: '/test/register', headers: { ...json, ...en } });
     expect(english.statusCode).toBe(409);
     expect(english.json()).toEqual({ error: { code: 'already', message: 'The person is already a user of the organisation.' } });
+  });
+
+  it('an errorCode BankID added later is `upstream`, told as RFA22, with nothing of BankID’s answer echoed', async () => {
+    const res = await app.inject({ url: '/test/bankid', headers: json });
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toMatchObject({ error: { code: 'upstream', message: 'Något gick fel. Försök igen.' } });
+    expect(res.body).not.toContain('tooManyRequests');
+    expect(res.body).not.toContain('script');
+    const page = await app.inject({ url: '/test/bankid', headers: en });
+    expect(page.body).toContain('Something went wrong. Please try again.');
+    expect(page.body).not.toContain(SECRET);
   });
 
   it('AppError is one of them, as before: a 401 links to the login', async () => {
