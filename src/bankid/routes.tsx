@@ -18,7 +18,8 @@ import { AppError } from '../web/errors.js';
 import type { MessageKey, Messages } from '../platform/i18n/index.js';
 import { Layout, Notice, type PageContext } from '../web/layout.js';
 import { pageContext, sendHtml, type ViewDeps } from '../web/render.js';
-import { SigningError, signRequestForRoute, type Signing } from '../signing/service.js';
+import { signatureFailed } from '../signing/failure.js';
+import { SigningError, type Signing } from '../signing/service.js';
 import { launchUrl, platformOf } from './launch.js';
 import type { Flow } from './rfa.js';
 import { BankIdError } from './rp-client.js';
@@ -105,7 +106,7 @@ export async function bankIdRoutes(app: FastifyInstance, deps: BankIdRoutesDeps)
   app.post<{ Params: { id: string } }>('/sign/:id/bankid', async (request, reply) => {
     const { principal } = requirePrincipal(request);
     await requireEnabled();
-    const signRequest = await signRequestForRoute(signing, request.params.id, principal.personnummer);
+    const signRequest = await signing.findFor(request.params.id, principal.personnummer);
     if (signRequest.state !== 'pending') return reply.redirect(`/sign/${request.params.id}`, 303);
     const ctx = await pageContext(deps, request, reply, { forms: true });
     return sendHtml(reply, choicePage(ctx, { title: ctx.t['bankid.signTitle'], kind: 'sign', signRequestId: request.params.id }));
@@ -129,7 +130,7 @@ export async function bankIdRoutes(app: FastifyInstance, deps: BankIdRoutesDeps)
       if (kind === 'sign') {
         const { principal } = requirePrincipal(request);
         if (typeof body.sign !== 'string') throw new AppError('bad_request', 'sign request missing');
-        const signRequest = await signRequestForRoute(signing, body.sign, principal.personnummer);
+        const signRequest = await signing.findFor(body.sign, principal.personnummer);
         if (signRequest.state !== 'pending') return reply.redirect(`/sign/${signRequest.id}`, 303);
         text = signRequest.text;
         nonVisible = `kundwebben-sign:v1;request=${signRequest.id};sha256=${signRequest.digest}`;
@@ -327,7 +328,7 @@ export async function bankIdRoutes(app: FastifyInstance, deps: BankIdRoutesDeps)
       });
     }
     const { principal } = requirePrincipal(request);
-    const signRequest = await signRequestForRoute(signing, order.signRequestId ?? '', principal.personnummer);
+    const signRequest = await signing.findFor(order.signRequestId ?? '', principal.personnummer);
     try {
       await signing.complete(signRequest, {
         method: 'bankid',
@@ -344,18 +345,8 @@ export async function bankIdRoutes(app: FastifyInstance, deps: BankIdRoutesDeps)
       });
     } catch (err) {
       if (!(err instanceof SigningError)) throw err;
-      const known = err.code === 'already_completed' || err.code === 'digest_changed' || err.code === 'not_member';
-      await signing.noteError(signRequest, known ? err.code : 'wrong_person');
-      if (err.code === 'digest_changed' || err.code === 'not_member') {
-        await deps.audit.record({
-          event: 'signature_failed',
-          outcome: 'failure',
-          actor: signRequest.personnummer,
-          subject: `${signRequest.purpose}:${signRequest.subject}`,
-          ip: request.ip,
-          details: { method: 'bankid', reason: err.code },
-        });
-      }
+      const outcome = await signatureFailed(deps, { request: signRequest, method: 'bankid', ip: request.ip, failure: { kind: 'rejected', error: err } });
+      return reply.redirect(outcome.page, 303);
     }
     return reply.redirect(`/sign/${signRequest.id}`, 303);
   });

@@ -11,7 +11,8 @@ import type { Lang, MessageKey, Messages } from '../platform/i18n/index.js';
 import type { ComponentChildren } from 'preact';
 import { Layout, Notice } from '../web/layout.js';
 import { pageContext, sendHtml, type ViewDeps } from '../web/render.js';
-import { signRequestForRoute, type SignatureEvidence, type Signing } from './service.js';
+import { shownRefusal } from './failure.js';
+import type { SignatureEvidence, Signing } from './service.js';
 
 /** A way to sign, offered on the sign page when its method is enabled. */
 export interface SignMethod {
@@ -35,11 +36,9 @@ export async function signingRoutes(
 ): Promise<void> {
   const { signing, site } = deps;
 
-  const requestFor = (id: string, personnummer: string) => signRequestForRoute(signing, id, personnummer);
-
   app.get<{ Params: { id: string } }>('/sign/:id', async (request, reply) => {
     const { principal } = requirePrincipal(request);
-    const signRequest = await requestFor(request.params.id, principal.personnummer);
+    const signRequest = await signing.findFor(request.params.id, principal.personnummer);
     const ctx = await pageContext(deps, request, reply);
     const { t, lang } = ctx;
     if (signRequest.state === 'completed' && signRequest.evidenceId) {
@@ -71,14 +70,14 @@ export async function signingRoutes(
     }
     const methods: SignMethod[] = [];
     for (const m of deps.signMethods) if (await m.isAvailable()) methods.push(m);
-    const errorKey = signRequest.lastError ? (`sign.error.${signRequest.lastError}` as MessageKey) : undefined;
+    const refusal = shownRefusal(signRequest.lastError);
     return sendHtml(
       reply,
       <Layout ctx={ctx} title={t['sign.title']}>
         <h1>{t['sign.title']}</h1>
-        {errorKey ? (
+        {refusal ? (
           <Notice kind="error">
-            <p>{(t[errorKey] as string | undefined) ?? t['sign.error.other']}</p>
+            <p>{t[refusal.message]}</p>
           </Notice>
         ) : null}
         <p class="lead">{t['sign.lead']}</p>
@@ -95,7 +94,7 @@ export async function signingRoutes(
         <section aria-labelledby="methods-heading">
           <h2 id="methods-heading">{t['sign.methodsHeading']}</h2>
           {methods.length === 0 ? <p>{t['sign.noMethod']}</p> : null}
-          {signRequest.lastError === 'digest_changed' || signRequest.lastError === 'not_member'
+          {refusal?.final
             ? null
             : methods.map((m) => (
                 <form method="post" action={m.startPath(signRequest.id)} class="method-card" key={m.id}>
@@ -116,7 +115,7 @@ export async function signingRoutes(
 
   app.get<{ Params: { id: string } }>('/sign/:id/status', { config: { touchSession: false } }, async (request, reply) => {
     const { principal } = requirePrincipal(request);
-    const signRequest = await requestFor(request.params.id, principal.personnummer);
+    const signRequest = await signing.findFor(request.params.id, principal.personnummer);
     return reply.header('cache-control', 'no-store').send({ state: signRequest.state, error: signRequest.lastError ?? null });
   });
 

@@ -14,7 +14,6 @@ import { crashPoint } from '../platform/crash.js';
 import type { Db } from '../platform/db/index.js';
 import type { Database, SignatureEvidenceTable } from '../platform/db/schema.js';
 import { PortalError, type ErrorMeanings } from '../platform/errors.js';
-import { AppError } from '../web/errors.js';
 import type { TtlStore } from '../platform/store/port.js';
 import { canonicalJson, sha256Hex, type CanonicalValue } from './canonical.js';
 
@@ -72,7 +71,7 @@ export type SigningErrorCode = 'not_found' | 'not_yours' | 'already_completed' |
 /**
  * A lapsed or unknown request is a 404 and another person's a 403, with the same texts as
  * any page that is not there or not theirs. A signature the purpose's handler refused is
- * told on the sign page, with these texts.
+ * told on the sign page (failure.ts), with these texts.
  */
 const MEANINGS = {
   not_found: { status: 404, message: 'error.not_found' },
@@ -86,19 +85,6 @@ export class SigningError extends PortalError<SigningErrorCode> {
   constructor(code: SigningErrorCode, detail: string) {
     super(code, MEANINGS[code], detail);
     this.name = 'SigningError';
-  }
-}
-
-/**
- * The sign request `id` of `personnummer`, for a route: a lapsed or unknown request is a
- * 404, another person's a 403.
- */
-export async function signRequestForRoute(signing: { findFor(id: string, personnummer: string): Promise<SignRequest> }, id: string, personnummer: string): Promise<SignRequest> {
-  try {
-    return await signing.findFor(id, personnummer);
-  } catch (err) {
-    if (err instanceof SigningError) throw new AppError(err.code === 'not_yours' ? 'forbidden' : 'not_found', err.message);
-    throw err;
   }
 }
 
