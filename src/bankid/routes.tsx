@@ -15,7 +15,7 @@ import type { RolloutPlan } from '../login/plan.js';
 import { completeLogin, requirePrincipal } from '../login/routes.js';
 import type { LoginService } from '../login/service.js';
 import { AppError } from '../web/errors.js';
-import type { MessageKey, Messages } from '../platform/i18n/index.js';
+import type { Messages } from '../platform/i18n/index.js';
 import { Layout, Notice, type PageContext } from '../web/layout.js';
 import { pageContext, sendHtml, type ViewDeps } from '../web/render.js';
 import { signatureFailed } from '../signing/failure.js';
@@ -51,9 +51,9 @@ function flowOf(request: FastifyRequest): BankIdFlow | undefined {
 
 function refusalText(t: Messages, order: Pick<BankIdOrder, 'refusal' | 'rfa'>): string {
   if (order.refusal === 'risk' || order.refusal === 'device' || order.refusal === 'verification') {
-    return t[`bankid.refusal.${order.refusal}` as MessageKey] as string;
+    return t[`bankid.refusal.${order.refusal}`];
   }
-  return t[`bankid.${order.rfa}` as MessageKey] as string;
+  return t[`bankid.${order.rfa}`];
 }
 
 export async function bankIdRoutes(app: FastifyInstance, deps: BankIdRoutesDeps): Promise<void> {
@@ -235,7 +235,7 @@ export async function bankIdRoutes(app: FastifyInstance, deps: BankIdRoutesDeps)
           ) : (
             <>
               <p class="bankid-status" role="status" aria-live="polite" id="bankid-status">
-                {t[`bankid.${view.rfa}` as MessageKey] as string}
+                {t[`bankid.${view.rfa}`]}
               </p>
               {flow.flow === 'qr' ? (
                 <section aria-labelledby="qr-heading" id="bankid-qr-section" hidden={view.qr === null}>
@@ -280,7 +280,7 @@ export async function bankIdRoutes(app: FastifyInstance, deps: BankIdRoutesDeps)
     const { order, view } = current;
     return reply.send({
       state: view.state,
-      message: view.state === 'failed' ? refusalText(request.t, order) : (request.t[`bankid.${view.rfa}` as MessageKey] as string),
+      message: view.state === 'failed' ? refusalText(request.t, order) : request.t[`bankid.${view.rfa}`],
       qr: view.qr !== null,
       // What the QR image shows this second (derived, time-limited; never the secret).
       qrData: view.qr,

@@ -5,9 +5,10 @@
 import type { FastifyInstance } from 'fastify';
 import { formatDateTime } from '../login/plan-dates.js';
 import { requirePrincipal } from '../login/routes.js';
+import { methodName } from '../identity/methods.js';
 import { formatPersonalNumber } from '../identity/personnummer.js';
 import { AppError } from '../web/errors.js';
-import type { Lang, MessageKey, Messages } from '../platform/i18n/index.js';
+import { textKey, type Lang, type Messages, type TextKey } from '../platform/i18n/index.js';
 import type { ComponentChildren } from 'preact';
 import { Layout, Notice } from '../web/layout.js';
 import { pageContext, sendHtml, type ViewDeps } from '../web/render.js';
@@ -19,8 +20,8 @@ export interface SignMethod {
   id: string;
   /** Whether the method can be used now (rollout plan, configuration). */
   isAvailable(): Promise<boolean>;
-  label: MessageKey;
-  note: MessageKey;
+  label: TextKey;
+  note: TextKey;
   /** POST target that starts signing request `id` with this method. */
   startPath(id: string): string;
 }
@@ -51,7 +52,7 @@ export async function signingRoutes(
             <p>
               {evidence
                 ? t['sign.done']({
-                    method: t[`method.${evidence.method}.name` as MessageKey] as string,
+                    method: methodName(t, evidence.method),
                     at: formatDateTime(lang, new Date(evidence.signed_at), site.timeZone),
                   })
                 : ''}
@@ -99,9 +100,9 @@ export async function signingRoutes(
             : methods.map((m) => (
                 <form method="post" action={m.startPath(signRequest.id)} class="method-card" key={m.id}>
                   <input type="hidden" name="_csrf" value={ctx.csrf ?? ''} />
-                  <p>{t[m.note] as string}</p>
+                  <p>{t[m.note]}</p>
                   <button type="submit" class="button-primary">
-                    {t[m.label] as string}
+                    {t[m.label]}
                   </button>
                 </form>
               ))}
@@ -166,7 +167,7 @@ export function EvidenceFacts(props: { evidence: SignatureEvidence; t: Messages;
       <dt>{t['evidence.signer']}</dt>
       <dd>{`${evidence.signer_name ?? ''} (${formatPersonalNumber(evidence.signer_personnummer)})`}</dd>
       <dt>{t['evidence.method']}</dt>
-      <dd>{t[`method.${evidence.method}.name` as MessageKey] as string}</dd>
+      <dd>{methodName(t, evidence.method)}</dd>
       <dt>{t['evidence.signedAt']}</dt>
       <dd>{formatDateTime(lang, new Date(evidence.signed_at), props.timeZone)}</dd>
       <dt>{t['evidence.digest']}</dt>
@@ -183,11 +184,14 @@ export function CheckList(props: { checks: Record<string, boolean>; t: Messages 
   const { t } = props;
   return (
     <ul class="checks">
-      {Object.entries(props.checks).map(([name, ok]) => (
-        <li key={name} data-check={name} data-ok={String(ok)}>
-          {`${(t[`evidence.check.${name}` as MessageKey] as string | undefined) ?? name}: ${ok ? t['evidence.yes'] : t['evidence.no']}`}
-        </li>
-      ))}
+      {Object.entries(props.checks).map(([name, ok]) => {
+        const key = textKey(t, `evidence.check.${name}`);
+        return (
+          <li key={name} data-check={name} data-ok={String(ok)}>
+            {`${key ? t[key] : name}: ${ok ? t['evidence.yes'] : t['evidence.no']}`}
+          </li>
+        );
+      })}
     </ul>
   );
 }

@@ -52,6 +52,18 @@ export function format(t: Messages, key: MessageKey, params: Record<string, stri
   return typeof entry === 'function' ? entry(params) : entry;
 }
 
+/**
+ * A key made at run time from stored data (a check's name, a method id read from the
+ * database), if the catalog holds a plain text under it; undefined otherwise.
+ */
+export function textKey(t: Messages, key: string): TextKey | undefined {
+  return isTextKey(t, key) ? key : undefined;
+}
+
+function isTextKey(t: Messages, key: string): key is TextKey {
+  return typeof (t as unknown as Record<string, unknown>)[key] === 'string';
+}
+
 export function isLang(value: unknown): value is Lang {
   return typeof value === 'string' && (LANGS as readonly string[]).includes(value);
 }
