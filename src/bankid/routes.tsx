@@ -15,12 +15,13 @@ import type { RolloutPlan } from '../login/plan.js';
 import { completeLogin, requirePrincipal } from '../login/routes.js';
 import type { LoginService } from '../login/service.js';
 import { AppError } from '../web/errors.js';
-import type { MessageKey, Messages } from '../platform/i18n/index.js';
+import type { Messages } from '../platform/i18n/index.js';
 import { Layout, Notice, type PageContext } from '../web/layout.js';
 import { pageContext, sendHtml, type ViewDeps } from '../web/render.js';
-import { SigningError, signRequestForRoute, type Signing } from '../signing/service.js';
+import { signatureFailed } from '../signing/failure.js';
+import { SigningError, type Signing } from '../signing/service.js';
 import { launchUrl, platformOf } from './launch.js';
-import { rfaForError, type Flow } from './rfa.js';
+import type { Flow } from './rfa.js';
 import { BankIdError } from './rp-client.js';
 import type { BankIdOrder, BankIdService } from './service.js';
 
@@ -50,9 +51,9 @@ function flowOf(request: FastifyRequest): BankIdFlow | undefined {
 
 function refusalText(t: Messages, order: Pick<BankIdOrder, 'refusal' | 'rfa'>): string {
   if (order.refusal === 'risk' || order.refusal === 'device' || order.refusal === 'verification') {
-    return t[`bankid.refusal.${order.refusal}` as MessageKey] as string;
+    return t[`bankid.refusal.${order.refusal}`];
   }
-  return t[`bankid.${order.rfa}` as MessageKey] as string;
+  return t[`bankid.${order.rfa}`];
 }
 
 export async function bankIdRoutes(app: FastifyInstance, deps: BankIdRoutesDeps): Promise<void> {
@@ -105,7 +106,7 @@ export async function bankIdRoutes(app: FastifyInstance, deps: BankIdRoutesDeps)
   app.post<{ Params: { id: string } }>('/sign/:id/bankid', async (request, reply) => {
     const { principal } = requirePrincipal(request);
     await requireEnabled();
-    const signRequest = await signRequestForRoute(signing, request.params.id, principal.personnummer);
+    const signRequest = await signing.findFor(request.params.id, principal.personnummer);
     if (signRequest.state !== 'pending') return reply.redirect(`/sign/${request.params.id}`, 303);
     const ctx = await pageContext(deps, request, reply, { forms: true });
     return sendHtml(reply, choicePage(ctx, { title: ctx.t['bankid.signTitle'], kind: 'sign', signRequestId: request.params.id }));
@@ -129,7 +130,7 @@ export async function bankIdRoutes(app: FastifyInstance, deps: BankIdRoutesDeps)
       if (kind === 'sign') {
         const { principal } = requirePrincipal(request);
         if (typeof body.sign !== 'string') throw new AppError('bad_request', 'sign request missing');
-        const signRequest = await signRequestForRoute(signing, body.sign, principal.personnummer);
+        const signRequest = await signing.findFor(body.sign, principal.personnummer);
         if (signRequest.state !== 'pending') return reply.redirect(`/sign/${signRequest.id}`, 303);
         text = signRequest.text;
         nonVisible = `kundwebben-sign:v1;request=${signRequest.id};sha256=${signRequest.digest}`;
@@ -160,9 +161,10 @@ export async function bankIdRoutes(app: FastifyInstance, deps: BankIdRoutesDeps)
         });
       } catch (err) {
         if (!(err instanceof BankIdError)) throw err;
-        request.log.warn({ errorCode: err.errorCode, status: err.httpStatus }, 'BankID refused to start an order');
+        request.log.warn({ code: err.code, detail: err.detail, status: err.httpStatus }, 'BankID refused to start an order');
+        // Told next to the choice, so the person can choose again: the error's own status and text.
         const ctx = await pageContext(deps, request, reply, { forms: true });
-        const message = ctx.t[`bankid.${rfaForError(err.errorCode)}` as MessageKey] as string;
+        const message = ctx.t[err.messageKey];
         return sendHtml(
           reply,
           choicePage(ctx, {
@@ -171,7 +173,7 @@ export async function bankIdRoutes(app: FastifyInstance, deps: BankIdRoutesDeps)
             ...(signRequestId ? { signRequestId } : {}),
             message,
           }),
-          err.errorCode === 'alreadyInProgress' ? 409 : 503,
+          err.status,
         );
       }
       session.data.flows = { ...session.data.flows, bankid: { orderId: order.id, kind, flow, signRequestId } satisfies BankIdFlow };
@@ -233,7 +235,7 @@ export async function bankIdRoutes(app: FastifyInstance, deps: BankIdRoutesDeps)
           ) : (
             <>
               <p class="bankid-status" role="status" aria-live="polite" id="bankid-status">
-                {t[`bankid.${view.rfa}` as MessageKey] as string}
+                {t[`bankid.${view.rfa}`]}
               </p>
               {flow.flow === 'qr' ? (
                 <section aria-labelledby="qr-heading" id="bankid-qr-section" hidden={view.qr === null}>
@@ -278,7 +280,7 @@ export async function bankIdRoutes(app: FastifyInstance, deps: BankIdRoutesDeps)
     const { order, view } = current;
     return reply.send({
       state: view.state,
-      message: view.state === 'failed' ? refusalText(request.t, order) : (request.t[`bankid.${view.rfa}` as MessageKey] as string),
+      message: view.state === 'failed' ? refusalText(request.t, order) : request.t[`bankid.${view.rfa}`],
       qr: view.qr !== null,
       // What the QR image shows this second (derived, time-limited; never the secret).
       qrData: view.qr,
@@ -326,7 +328,7 @@ export async function bankIdRoutes(app: FastifyInstance, deps: BankIdRoutesDeps)
       });
     }
     const { principal } = requirePrincipal(request);
-    const signRequest = await signRequestForRoute(signing, order.signRequestId ?? '', principal.personnummer);
+    const signRequest = await signing.findFor(order.signRequestId ?? '', principal.personnummer);
     try {
       await signing.complete(signRequest, {
         method: 'bankid',
@@ -343,18 +345,8 @@ export async function bankIdRoutes(app: FastifyInstance, deps: BankIdRoutesDeps)
       });
     } catch (err) {
       if (!(err instanceof SigningError)) throw err;
-      const known = err.code === 'already_completed' || err.code === 'digest_changed' || err.code === 'not_member';
-      await signing.noteError(signRequest, known ? err.code : 'wrong_person');
-      if (err.code === 'digest_changed' || err.code === 'not_member') {
-        await deps.audit.record({
-          event: 'signature_failed',
-          outcome: 'failure',
-          actor: signRequest.personnummer,
-          subject: `${signRequest.purpose}:${signRequest.subject}`,
-          ip: request.ip,
-          details: { method: 'bankid', reason: err.code },
-        });
-      }
+      const outcome = await signatureFailed(deps, { request: signRequest, method: 'bankid', ip: request.ip, failure: { kind: 'rejected', error: err } });
+      return reply.redirect(outcome.page, 303);
     }
     return reply.redirect(`/sign/${signRequest.id}`, 303);
   });

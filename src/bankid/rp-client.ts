@@ -4,27 +4,63 @@
  * `Content-Type: application/json` exactly. Retries only `maintenance` (the one error
  * BankID allows retrying), and a circuit breaker turns repeated failures into an immediate
  * "unavailable" instead of making users wait. Unknown response fields are ignored; unknown
- * hintCodes and errorCodes pass through for the message mapping to handle.
+ * hintCodes pass through for the message mapping to handle, and unknown errorCodes become
+ * the one code `upstream` (keeping the code as given for the log).
  */
 import { Agent, request } from 'undici';
 import type { Clock } from '../platform/clock.js';
+import { PortalError, type ErrorMeaning } from '../platform/errors.js';
+import { rfaForError } from './rfa.js';
+
+/** The errorCodes of the RP API v6.0 (reference §3). */
+export const BANKID_API_ERROR_CODES = [
+  'alreadyInProgress',
+  'invalidParameters',
+  'unauthorized',
+  'notFound',
+  'methodNotAllowed',
+  'requestTimeout',
+  'unsupportedMediaType',
+  'internalError',
+  'maintenance',
+] as const;
+type ApiErrorCode = (typeof BANKID_API_ERROR_CODES)[number];
 
 /**
- * An error answer from BankID — alreadyInProgress, invalidParameters, unauthorized,
- * notFound, methodNotAllowed, requestTimeout, unsupportedMediaType, internalError,
- * maintenance, or one BankID adds later (kept as given) — or our own `unavailable`
- * (transport, timeout, open circuit) or `malformed` (an answer we cannot read).
+ * BankID's errorCodes, and ours: `unavailable` (transport, timeout, open circuit),
+ * `malformed` (an answer we cannot read) and `upstream` (an errorCode BankID added later,
+ * or an error answer without one; the code as given is in `upstreamCode` and the detail).
  */
-export class BankIdError extends Error {
-  readonly errorCode: string;
+export type BankIdErrorCode = ApiErrorCode | 'unavailable' | 'malformed' | 'upstream';
+
+function isApiErrorCode(value: string): value is ApiErrorCode {
+  return (BANKID_API_ERROR_CODES as readonly string[]).includes(value);
+}
+
+/** The person is told BankID's message for the code (RFA4, RFA5 or RFA22); one already in progress is a conflict. */
+function meaning(code: BankIdErrorCode): ErrorMeaning {
+  return { status: code === 'alreadyInProgress' ? 409 : 503, message: `bankid.${rfaForError(code)}` };
+}
+
+/** An error answer from BankID, or our own `unavailable` or `malformed`. */
+export class BankIdError extends PortalError<BankIdErrorCode> {
+  /** BankID's HTTP status (not ours: that is `status`); null when no answer came. */
   readonly httpStatus: number | null;
-  readonly details: string;
-  constructor(errorCode: string, httpStatus: number | null, details: string) {
-    super(`BankID ${errorCode}${httpStatus ? ` (HTTP ${httpStatus})` : ''}: ${details}`);
+  /** BankID's errorCode as given (for the log); null for our own codes and an answer without one. */
+  readonly upstreamCode: string | null;
+
+  constructor(code: BankIdErrorCode, httpStatus: number | null, detail: string, upstreamCode: string | null = null) {
+    super(code, meaning(code), detail, { logMessage: `BankID ${upstreamCode ?? code}${httpStatus ? ` (HTTP ${httpStatus})` : ''}: ${detail}` });
     this.name = 'BankIdError';
-    this.errorCode = errorCode;
     this.httpStatus = httpStatus;
-    this.details = details;
+    this.upstreamCode = upstreamCode;
+  }
+
+  /** BankID's error answer: a code it documents keeps its name, any other is `upstream`. */
+  static fromAnswer(httpStatus: number, errorCode: string | undefined, details: string): BankIdError {
+    if (errorCode !== undefined && isApiErrorCode(errorCode)) return new BankIdError(errorCode, httpStatus, details, errorCode);
+    const given = errorCode === undefined ? 'no errorCode' : `errorCode ${JSON.stringify(errorCode)}`;
+    return new BankIdError('upstream', httpStatus, `${given}: ${details}`, errorCode ?? null);
   }
 }
 
@@ -188,14 +224,14 @@ export function createBankIdClient(options: BankIdClientOptions) {
           return body;
         }
         const b = body as Record<string, unknown> | null;
-        const errorCode = b && isString(b['errorCode']) ? b['errorCode'] : `http${res.statusCode}`;
+        const errorCode = b && isString(b['errorCode']) ? b['errorCode'] : undefined;
         const details = b && isString(b['details']) ? b['details'] : '';
-        throw new BankIdError(errorCode, res.statusCode, details);
+        throw BankIdError.fromAnswer(res.statusCode, errorCode, details);
       } catch (err) {
         const error =
           err instanceof BankIdError ? err : new BankIdError('unavailable', null, err instanceof Error ? err.message : String(err));
-        const serverSide = error.errorCode === 'unavailable' || error.errorCode === 'malformed' || (error.httpStatus ?? 0) >= 500;
-        if (error.errorCode === 'maintenance' && attempt < 2) {
+        const serverSide = error.code === 'unavailable' || error.code === 'malformed' || (error.httpStatus ?? 0) >= 500;
+        if (error.code === 'maintenance' && attempt < 2) {
           // The only error BankID lets an RP retry without telling the user.
           await new Promise((resolve) => setTimeout(resolve, 150 * (attempt + 1)));
           continue;

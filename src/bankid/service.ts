@@ -96,7 +96,7 @@ export function createBankIdService(deps: {
   return {
     stats,
 
-    /** Starts an order; throws BankIdError (with its errorCode) when BankID refuses. */
+    /** Starts an order; throws BankIdError (with its code) when BankID refuses. */
     async start(input: {
       kind: OrderKind;
       flow: Flow;
@@ -131,7 +131,7 @@ export function createBankIdService(deps: {
           input.kind === 'sign' && visibleData ? await client.sign({ ...body, userVisibleData: visibleData }) : await client.auth(body);
       } catch (err) {
         // An order BankID would not start ended too: counted like one that failed later.
-        if (err instanceof BankIdError) deps.onOrderEnded?.(input.kind, err.errorCode);
+        if (err instanceof BankIdError) deps.onOrderEnded?.(input.kind, err.code);
         throw err;
       }
       const order: BankIdOrder = {
@@ -240,8 +240,8 @@ export function createBankIdService(deps: {
         } catch (err) {
           if (!(err instanceof BankIdError)) throw err;
           order.state = 'failed';
-          order.rfa = rfaForError(err.errorCode === 'invalidParameters' ? 'invalidParameters' : err.errorCode);
-          order.refusal = err.errorCode;
+          order.rfa = rfaForError(err.code);
+          order.refusal = err.code;
         }
         await save(order);
         if (order.state !== 'pending') deps.onOrderEnded?.(order.kind, order.state === 'complete' ? 'complete' : (order.refusal ?? order.hintCode ?? 'failed'));

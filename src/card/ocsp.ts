@@ -9,6 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import type { Clock } from '../platform/clock.js';
+import { PortalError, type ErrorMeaning } from '../platform/errors.js';
 import type { TtlStore } from '../platform/store/port.js';
 import {
   OID,
@@ -32,12 +33,20 @@ export type OcspErrorCode =
   | 'stale'
   | 'nonce_mismatch';
 
-export class OcspError extends Error {
-  readonly code: OcspErrorCode;
+/**
+ * Whatever went wrong, the card cannot be checked now and nobody is let in with it: told as
+ * "cannot check with the issuer, try again in a while". The responder unreachable is 503;
+ * an answer we cannot accept is 502 (a bad gateway). Callers mostly turn it into a refusal
+ * of their own (card login, card and BankID signatures); one that escapes is shown so.
+ */
+function meaning(code: OcspErrorCode): ErrorMeaning {
+  return { status: code === 'unreachable' || code === 'http_error' ? 503 : 502, message: 'card.error.ocsp_unavailable' };
+}
+
+export class OcspError extends PortalError<OcspErrorCode> {
   constructor(code: OcspErrorCode, detail: string) {
-    super(`OCSP ${code}: ${detail}`);
+    super(code, meaning(code), detail, { logMessage: `OCSP ${code}: ${detail}` });
     this.name = 'OcspError';
-    this.code = code;
   }
 }
 

@@ -12,7 +12,6 @@ import { completeLogin } from '../login/routes.js';
 import type { LoginService } from '../login/service.js';
 import { setSessionCookie } from '../web/context.js';
 import { AppError } from '../web/errors.js';
-import type { MessageKey } from '../platform/i18n/index.js';
 import { Layout } from '../web/layout.js';
 import { pageContext, sendHtml, type ViewDeps } from '../web/render.js';
 import { CARD_FAILURE_CODES, isCardState, newCardState, type CardFailureCode, type CardLogin } from './service.js';
@@ -55,7 +54,7 @@ export async function cardRoutes(
       reply,
       <Layout ctx={ctx} title={t['card.title']}>
         <h1>{t['card.title']}</h1>
-        <p class="lead">{t['card.lead']({ method: t[`method.${method ?? 'telia_card'}.name` as MessageKey] as string })}</p>
+        <p class="lead">{t['card.lead']({ method: t[`method.${method ?? 'telia_card'}.name`] })}</p>
         <h2>{t['card.before']}</h2>
         <ol class="steps">
           <li>{t['card.step1']}</li>
@@ -113,7 +112,7 @@ export async function cardRoutes(
       <Layout ctx={ctx} title={t['card.failed.title']}>
         <h1>{t['card.failed.title']}</h1>
         <div class="notice notice-error" role="alert" data-code={code}>
-          <p>{t[`card.error.${code}` as MessageKey] as string}</p>
+          <p>{t[`card.error.${code}`]}</p>
         </div>
         <p>
           <a class="button-primary" href="/login/card">

@@ -16,8 +16,9 @@ import { AppError } from '../web/errors.js';
 import { Layout } from '../web/layout.js';
 import { pageContext, sendHtml, type ViewDeps } from '../web/render.js';
 import type { TtlStore } from '../platform/store/port.js';
+import { signatureFailed, type DeclinedCode } from '../signing/failure.js';
 import { groupedDigest } from '../signing/routes.js';
-import { SigningError, signRequestForRoute, type Signing } from '../signing/service.js';
+import { SigningError, type Signing } from '../signing/service.js';
 import { verifyCardSignature } from './cms.js';
 import type { CardLogin } from './service.js';
 
@@ -25,7 +26,8 @@ interface BridgeJob {
   requestId: string;
 }
 
-const CLIENT_ERRORS = ['no_signing_certificate', 'cancelled'] as const;
+/** What Net iD may answer instead of a signature. */
+const CLIENT_ERRORS: readonly DeclinedCode[] = ['no_signing_certificate', 'cancelled'];
 
 export async function cardSignRoutes(
   app: FastifyInstance,
@@ -46,7 +48,7 @@ export async function cardSignRoutes(
 
   app.post<{ Params: { id: string } }>('/sign/:id/card', async (request, reply) => {
     const { principal } = requirePrincipal(request);
-    const signRequest = await signRequestForRoute(signing, request.params.id, principal.personnummer);
+    const signRequest = await signing.findFor(request.params.id, principal.personnummer);
     if (signRequest.state !== 'pending') return reply.redirect(`/sign/${signRequest.id}`, 303);
     const enabled = await Promise.all(cardLogin.methods().map((m) => plan.isEnabled(m)));
     if (!signerUrl || !enabled.some(Boolean)) throw new AppError('method_not_enabled', 'card signing unavailable');
@@ -117,8 +119,10 @@ export async function cardSignRoutes(
       const signRequest = job ? await signing.find(job.requestId) : undefined;
       if (!signRequest) return reply.status(404).send({ error: 'not_found' });
       if (signRequest.state !== 'pending') return reply.status(409).send({ error: 'already_completed' });
+      const failed = { signing, audit };
+      const context = { request: signRequest, method: 'card', ip: request.ip };
       if (clientError) {
-        await signing.noteError(signRequest, clientError);
+        await signatureFailed(failed, { ...context, failure: { kind: 'declined', code: clientError } });
         return reply.send({ status: 'noted' });
       }
       if (typeof body?.cms !== 'string') return reply.status(400).send({ error: 'bad_request' });
@@ -137,16 +141,8 @@ export async function cardSignRoutes(
         return { ok: false as const, code: 'cms_malformed' as const, detail: (err as Error).message };
       });
       if (!result.ok) {
-        await signing.noteError(signRequest, result.code);
-        await audit.record({
-          event: 'signature_failed',
-          outcome: 'failure',
-          actor: signRequest.personnummer,
-          subject: `${signRequest.purpose}:${signRequest.subject}`,
-          ip: request.ip,
-          details: { method: 'card', reason: result.code, detail: result.detail },
-        });
-        return reply.status(422).send({ error: result.code });
+        const outcome = await signatureFailed(failed, { ...context, failure: { kind: 'refused', code: result.code, detail: result.detail } });
+        return reply.status(outcome.status).send({ error: outcome.code });
       }
       let evidenceId: string;
       try {
@@ -162,20 +158,8 @@ export async function cardSignRoutes(
         if (!(err instanceof SigningError)) throw err;
         // The feature refused the signature (e.g. the case changed after review): the
         // evidence was not kept; the sign page tells the person why.
-        if (err.code === 'digest_changed' || err.code === 'not_member') {
-          await signing.noteError(signRequest, err.code);
-          await audit.record({
-            event: 'signature_failed',
-            outcome: 'failure',
-            actor: signRequest.personnummer,
-            subject: `${signRequest.purpose}:${signRequest.subject}`,
-            ip: request.ip,
-            details: { method: 'card', reason: err.code },
-          });
-          return reply.status(err.code === 'not_member' ? 403 : 409).send({ error: err.code });
-        }
-        if (err.code !== 'already_completed') throw err;
-        return reply.status(409).send({ error: 'already_completed' });
+        const outcome = await signatureFailed(failed, { ...context, failure: { kind: 'rejected', error: err } });
+        return reply.status(outcome.status).send({ error: outcome.code });
       }
       return reply.send({ status: 'completed', evidenceId });
     },

@@ -186,7 +186,12 @@ export interface Config {
   readonly crashAt: CrashPoint | undefined;
 }
 
-/** Thrown when settings are missing or unsafe; `problems` lists every one of them. */
+/**
+ * Thrown when settings are missing or unsafe; `problems` lists every one of them. A plain
+ * startup error, not the portal's error base (platform/errors.ts, a floor above this one):
+ * it stops the process before any request is served (main.ts prints it), so it has no HTTP
+ * status and no text for a web user.
+ */
 export class ConfigError extends Error {
   readonly problems: readonly string[];
   constructor(problems: readonly string[]) {

@@ -2,7 +2,7 @@
  * The timetable derived from the rollout plan: what the Kundwebbinfo page, the JSON feed
  * and the iCalendar feed all show. One derivation, three renderings.
  */
-import { messages, type Lang, type MessageKey } from '../platform/i18n/index.js';
+import { messages, type Lang, type TextKey } from '../platform/i18n/index.js';
 import type { MethodId } from '../identity/methods.js';
 import { dateTimeFormat, describePlanDate, describePlanDateLong } from '../login/plan-dates.js';
 import type { Localised, SiteInfo } from '../platform/site.js';
@@ -20,8 +20,8 @@ export interface TimetableEntry {
 }
 
 export function methodName(id: MethodId): Localised {
-  const key = `method.${id}.name` as MessageKey;
-  return { sv: messages('sv')[key] as string, en: messages('en')[key] as string };
+  const key: TextKey = `method.${id}.name`;
+  return { sv: messages('sv')[key], en: messages('en')[key] };
 }
 
 export function timetable(methods: readonly PlannedMethod[], now: Date): TimetableEntry[] {

@@ -9,18 +9,26 @@ import type { Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/index.js';
 import { isUniqueViolation } from '../platform/db/dialect.js';
 import type { MembershipRequestTable } from '../platform/db/schema.js';
+import { PortalError, type ErrorMeanings } from '../platform/errors.js';
 import type { Contact, Product } from '../cases/register-lookup.js';
 
 export type { Contact, Product };
 
 export type MembershipRequest = MembershipRequestTable;
 
-export class RegisterError extends Error {
-  readonly code: 'duplicate' | 'already' | 'not_member';
-  constructor(code: RegisterError['code'], detail: string) {
-    super(`${code}: ${detail}`);
+export type RegisterErrorCode = 'duplicate' | 'already' | 'not_member';
+
+/** A request that cannot be made now: shown next to the form on the users page. */
+const MEANINGS = {
+  duplicate: { status: 409, message: 'orgUsers.error.duplicate' },
+  already: { status: 409, message: 'orgUsers.error.already' },
+  not_member: { status: 409, message: 'orgUsers.error.notMember' },
+} satisfies ErrorMeanings<RegisterErrorCode>;
+
+export class RegisterError extends PortalError<RegisterErrorCode> {
+  constructor(code: RegisterErrorCode, detail: string) {
+    super(code, MEANINGS[code], detail);
     this.name = 'RegisterError';
-    this.code = code;
   }
 }
 

@@ -11,7 +11,7 @@ import type { Principal } from '../identity/sessions.js';
 import type { Clock } from '../platform/clock.js';
 import { requirePrincipal } from '../login/routes.js';
 import { AppError } from '../web/errors.js';
-import type { Lang, MessageKey, Messages } from '../platform/i18n/index.js';
+import type { Lang, Messages } from '../platform/i18n/index.js';
 import { Layout, Notice } from '../web/layout.js';
 import { pageContext, sendHtml, type ViewDeps } from '../web/render.js';
 import { countryName, parseFieldValue } from '../cases/formats.js';
@@ -226,7 +226,7 @@ export async function orgRoutes(app: FastifyInstance, deps: OrgRoutesDeps): Prom
                 <tr key={m.personnummer}>
                   <td>{m.name}</td>
                   <td>{formatPersonalNumber(m.personnummer)}</td>
-                  <td>{t[`start.role.${m.role}` as MessageKey] as string}</td>
+                  <td>{t[`start.role.${m.role}`]}</td>
                   {org.isAdmin ? (
                     <td>
                       {m.personnummer !== org.principal.personnummer ? (
@@ -312,8 +312,8 @@ export async function orgRoutes(app: FastifyInstance, deps: OrgRoutesDeps): Prom
       });
     } catch (err) {
       if (err instanceof RegisterError) {
-        const key = err.code === 'duplicate' ? 'orgUsers.error.duplicate' : err.code === 'already' ? 'orgUsers.error.already' : 'orgUsers.error.notMember';
-        return renderUsers(request, reply, { ...(action === 'add' ? { parsed } : {}), error: t[key], status: 409 });
+        // Shown next to the form, which keeps what was typed: the error's own text and status.
+        return renderUsers(request, reply, { ...(action === 'add' ? { parsed } : {}), error: t[err.messageKey], status: err.status });
       }
       throw err;
     }

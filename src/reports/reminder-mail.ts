@@ -8,7 +8,7 @@ import type { MethodId } from '../identity/methods.js';
 import { describePlanDate, describePlanDateLong, formatDate } from '../login/plan-dates.js';
 import type { SiteInfo } from '../platform/site.js';
 import { statusAt, type PlannedMethod } from '../login/plan.js';
-import { messages, type Lang, type MessageKey } from '../platform/i18n/index.js';
+import { messages, type Lang } from '../platform/i18n/index.js';
 
 /** The line between the Swedish text and the English one. */
 export const MAIL_DIVIDER = '-'.repeat(40);
@@ -40,7 +40,7 @@ function body(lang: Lang, input: Parameters<typeof composeReminder>[0]): string 
   const { reasons, methods, now, site, publicUrl } = input;
   const t = messages(lang);
   const tz = site.timeZone;
-  const name = (id: MethodId) => t[`method.${id}.name` as MessageKey] as string;
+  const name = (id: MethodId) => t[`method.${id}.name`];
   const when = (m: PlannedMethod) => describePlanDate(lang, m.enabledFrom, m.announceAs, now, tz);
   const bullet = (line: string) => `- ${line}`;
 

@@ -5,21 +5,23 @@
 import type { FastifyInstance } from 'fastify';
 import { formatDateTime } from '../login/plan-dates.js';
 import { requirePrincipal } from '../login/routes.js';
+import { methodName } from '../identity/methods.js';
 import { formatPersonalNumber } from '../identity/personnummer.js';
 import { AppError } from '../web/errors.js';
-import type { Lang, MessageKey, Messages } from '../platform/i18n/index.js';
+import { textKey, type Lang, type Messages, type TextKey } from '../platform/i18n/index.js';
 import type { ComponentChildren } from 'preact';
 import { Layout, Notice } from '../web/layout.js';
 import { pageContext, sendHtml, type ViewDeps } from '../web/render.js';
-import { signRequestForRoute, type SignatureEvidence, type Signing } from './service.js';
+import { shownRefusal } from './failure.js';
+import type { SignatureEvidence, Signing } from './service.js';
 
 /** A way to sign, offered on the sign page when its method is enabled. */
 export interface SignMethod {
   id: string;
   /** Whether the method can be used now (rollout plan, configuration). */
   isAvailable(): Promise<boolean>;
-  label: MessageKey;
-  note: MessageKey;
+  label: TextKey;
+  note: TextKey;
   /** POST target that starts signing request `id` with this method. */
   startPath(id: string): string;
 }
@@ -35,11 +37,9 @@ export async function signingRoutes(
 ): Promise<void> {
   const { signing, site } = deps;
 
-  const requestFor = (id: string, personnummer: string) => signRequestForRoute(signing, id, personnummer);
-
   app.get<{ Params: { id: string } }>('/sign/:id', async (request, reply) => {
     const { principal } = requirePrincipal(request);
-    const signRequest = await requestFor(request.params.id, principal.personnummer);
+    const signRequest = await signing.findFor(request.params.id, principal.personnummer);
     const ctx = await pageContext(deps, request, reply);
     const { t, lang } = ctx;
     if (signRequest.state === 'completed' && signRequest.evidenceId) {
@@ -52,7 +52,7 @@ export async function signingRoutes(
             <p>
               {evidence
                 ? t['sign.done']({
-                    method: t[`method.${evidence.method}.name` as MessageKey] as string,
+                    method: methodName(t, evidence.method),
                     at: formatDateTime(lang, new Date(evidence.signed_at), site.timeZone),
                   })
                 : ''}
@@ -71,14 +71,14 @@ export async function signingRoutes(
     }
     const methods: SignMethod[] = [];
     for (const m of deps.signMethods) if (await m.isAvailable()) methods.push(m);
-    const errorKey = signRequest.lastError ? (`sign.error.${signRequest.lastError}` as MessageKey) : undefined;
+    const refusal = shownRefusal(signRequest.lastError);
     return sendHtml(
       reply,
       <Layout ctx={ctx} title={t['sign.title']}>
         <h1>{t['sign.title']}</h1>
-        {errorKey ? (
+        {refusal ? (
           <Notice kind="error">
-            <p>{(t[errorKey] as string | undefined) ?? t['sign.error.other']}</p>
+            <p>{t[refusal.message]}</p>
           </Notice>
         ) : null}
         <p class="lead">{t['sign.lead']}</p>
@@ -95,14 +95,14 @@ export async function signingRoutes(
         <section aria-labelledby="methods-heading">
           <h2 id="methods-heading">{t['sign.methodsHeading']}</h2>
           {methods.length === 0 ? <p>{t['sign.noMethod']}</p> : null}
-          {signRequest.lastError === 'digest_changed' || signRequest.lastError === 'not_member'
+          {refusal?.final
             ? null
             : methods.map((m) => (
                 <form method="post" action={m.startPath(signRequest.id)} class="method-card" key={m.id}>
                   <input type="hidden" name="_csrf" value={ctx.csrf ?? ''} />
-                  <p>{t[m.note] as string}</p>
+                  <p>{t[m.note]}</p>
                   <button type="submit" class="button-primary">
-                    {t[m.label] as string}
+                    {t[m.label]}
                   </button>
                 </form>
               ))}
@@ -116,7 +116,7 @@ export async function signingRoutes(
 
   app.get<{ Params: { id: string } }>('/sign/:id/status', { config: { touchSession: false } }, async (request, reply) => {
     const { principal } = requirePrincipal(request);
-    const signRequest = await requestFor(request.params.id, principal.personnummer);
+    const signRequest = await signing.findFor(request.params.id, principal.personnummer);
     return reply.header('cache-control', 'no-store').send({ state: signRequest.state, error: signRequest.lastError ?? null });
   });
 
@@ -167,7 +167,7 @@ export function EvidenceFacts(props: { evidence: SignatureEvidence; t: Messages;
       <dt>{t['evidence.signer']}</dt>
       <dd>{`${evidence.signer_name ?? ''} (${formatPersonalNumber(evidence.signer_personnummer)})`}</dd>
       <dt>{t['evidence.method']}</dt>
-      <dd>{t[`method.${evidence.method}.name` as MessageKey] as string}</dd>
+      <dd>{methodName(t, evidence.method)}</dd>
       <dt>{t['evidence.signedAt']}</dt>
       <dd>{formatDateTime(lang, new Date(evidence.signed_at), props.timeZone)}</dd>
       <dt>{t['evidence.digest']}</dt>
@@ -184,11 +184,14 @@ export function CheckList(props: { checks: Record<string, boolean>; t: Messages 
   const { t } = props;
   return (
     <ul class="checks">
-      {Object.entries(props.checks).map(([name, ok]) => (
-        <li key={name} data-check={name} data-ok={String(ok)}>
-          {`${(t[`evidence.check.${name}` as MessageKey] as string | undefined) ?? name}: ${ok ? t['evidence.yes'] : t['evidence.no']}`}
-        </li>
-      ))}
+      {Object.entries(props.checks).map(([name, ok]) => {
+        const key = textKey(t, `evidence.check.${name}`);
+        return (
+          <li key={name} data-check={name} data-ok={String(ok)}>
+            {`${key ? t[key] : name}: ${ok ? t['evidence.yes'] : t['evidence.no']}`}
+          </li>
+        );
+      })}
     </ul>
   );
 }

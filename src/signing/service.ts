@@ -13,7 +13,7 @@ import type { Clock } from '../platform/clock.js';
 import { crashPoint } from '../platform/crash.js';
 import type { Db } from '../platform/db/index.js';
 import type { Database, SignatureEvidenceTable } from '../platform/db/schema.js';
-import { AppError } from '../web/errors.js';
+import { PortalError, type ErrorMeanings } from '../platform/errors.js';
 import type { TtlStore } from '../platform/store/port.js';
 import { canonicalJson, sha256Hex, type CanonicalValue } from './canonical.js';
 
@@ -66,25 +66,25 @@ export interface MethodReverifier {
   reverify(evidence: SignatureEvidence): Promise<Reverification>;
 }
 
-export class SigningError extends Error {
-  readonly code: 'not_found' | 'not_yours' | 'already_completed' | 'digest_changed' | 'not_member';
-  constructor(code: SigningError['code'], detail: string) {
-    super(`${code}: ${detail}`);
-    this.name = 'SigningError';
-    this.code = code;
-  }
-}
+export type SigningErrorCode = 'not_found' | 'not_yours' | 'already_completed' | 'digest_changed' | 'not_member';
 
 /**
- * The sign request `id` of `personnummer`, for a route: a lapsed or unknown request is a
- * 404, another person's a 403.
+ * A lapsed or unknown request is a 404 and another person's a 403, with the same texts as
+ * any page that is not there or not theirs. A signature the purpose's handler refused is
+ * told on the sign page (failure.ts), with these texts.
  */
-export async function signRequestForRoute(signing: { findFor(id: string, personnummer: string): Promise<SignRequest> }, id: string, personnummer: string): Promise<SignRequest> {
-  try {
-    return await signing.findFor(id, personnummer);
-  } catch (err) {
-    if (err instanceof SigningError) throw new AppError(err.code === 'not_yours' ? 'forbidden' : 'not_found', err.message);
-    throw err;
+const MEANINGS = {
+  not_found: { status: 404, message: 'error.not_found' },
+  not_yours: { status: 403, message: 'error.forbidden' },
+  already_completed: { status: 409, message: 'sign.error.already_completed' },
+  digest_changed: { status: 409, message: 'sign.error.digest_changed' },
+  not_member: { status: 403, message: 'sign.error.not_member' },
+} satisfies ErrorMeanings<SigningErrorCode>;
+
+export class SigningError extends PortalError<SigningErrorCode> {
+  constructor(code: SigningErrorCode, detail: string) {
+    super(code, MEANINGS[code], detail);
+    this.name = 'SigningError';
   }
 }
 

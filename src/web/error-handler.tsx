@@ -1,17 +1,19 @@
 /**
  * Errors become responses in one place: an accessible HTML page in the user's language,
- * or JSON when the client asks for it. 5xx are logged with their stack; nothing internal
- * reaches the user.
+ * or JSON when the client asks for it. Any error of the portal's base (`PortalError`:
+ * `AppError` and every feature's error) is shown with its own status and text; Fastify's
+ * errors are classified into `AppError`s; anything else is a 500. 5xx are logged with their
+ * stack; nothing internal reaches the user.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Layout } from './layout.js';
 import { pageContext, sendHtml, type ViewDeps } from './render.js';
-import type { MessageKey } from '../platform/i18n/index.js';
+import { isPortalError, type PortalError } from '../platform/errors.js';
 import { isBackendUnavailable } from '../platform/unavailable.js';
 import { AppError } from './errors.js';
 
-function classify(error: FastifyError | AppError | Error): AppError {
-  if (error instanceof AppError) return error;
+function classify(error: FastifyError | Error): PortalError {
+  if (isPortalError(error)) return error;
   const fe = error as FastifyError;
   switch (fe.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -42,14 +44,14 @@ export async function sendError(
   deps: ViewDeps,
   request: FastifyRequest,
   reply: FastifyReply,
-  error: AppError,
+  error: PortalError,
 ): Promise<FastifyReply> {
   const t = request.t;
-  const message = t[`error.${error.code}` as MessageKey] as string;
+  const message = t[error.messageKey];
   const wantsJson =
     request.headers.accept?.includes('application/json') === true && !request.headers.accept.includes('text/html');
-  if (error.code === 'rate_limited') reply.header('retry-after', '60');
-  if (error.code === 'unavailable') reply.header('retry-after', '5');
+  if (error.status === 429) reply.header('retry-after', '60');
+  if (error.status === 503) reply.header('retry-after', '5');
   if (wantsJson) {
     return reply.status(error.status).header('cache-control', 'no-store').send({
       error: { code: error.code, message, ...(error.status >= 500 ? { reference: request.id } : {}) },
@@ -65,7 +67,7 @@ export async function sendError(
       </div>
       {error.status >= 500 ? <p>{t['error.reference']({ id: request.id })}</p> : null}
       <p>
-        {error.code === 'session_expired' || error.code === 'unauthenticated' ? (
+        {error.status === 401 ? (
           <a href="/login">{t['layout.nav.login']}</a>
         ) : (
           <a href="/">{t['error.back']}</a>
@@ -78,14 +80,14 @@ export async function sendError(
 
 export function installErrorHandling(app: FastifyInstance, deps: ViewDeps): void {
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
-    const appError = classify(error);
-    if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.info({ code: appError.code, detail: appError.detail }, 'request refused');
+    const refusal = classify(error);
+    if (refusal.status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ kind: refusal.name, code: refusal.code, detail: refusal.detail }, 'request refused');
     if (request.t === null) {
       // Failed before the context hook ran (e.g. a malformed URL): answer plainly.
-      return reply.status(appError.status).type('text/plain; charset=utf-8').send(appError.code);
+      return reply.status(refusal.status).type('text/plain; charset=utf-8').send(refusal.code);
     }
-    return sendError(deps, request, reply, appError);
+    return sendError(deps, request, reply, refusal);
   });
   app.setNotFoundHandler(async (request, reply) => sendError(deps, request, reply, new AppError('not_found', request.url)));
 }

@@ -1,7 +1,10 @@
 /**
- * One closed set of HTTP-level error codes and one base class. `code` picks the message the
- * user sees (in their language); `detail` is for the log only.
+ * The HTTP-level errors every route may throw (not found, forbidden, CSRF, …): `AppError`,
+ * the portal's error base (platform/errors.ts) with its own closed set of codes. Each code's
+ * text is `error.<code>` in the platform catalog. Also: the check of local redirect targets.
  */
+import { PortalError, type ErrorMeaning } from '../platform/errors.js';
+
 export type AppErrorCode =
   | 'not_found'
   | 'method_not_allowed'
@@ -41,17 +44,14 @@ const STATUS: Record<AppErrorCode, number> = {
   unavailable: 503,
 };
 
-export class AppError extends Error {
-  readonly code: AppErrorCode;
-  readonly status: number;
-  /** Internal detail for the log; never shown to users. */
-  readonly detail: string | undefined;
+function meaning(code: AppErrorCode): ErrorMeaning {
+  return { status: STATUS[code], message: `error.${code}` };
+}
+
+export class AppError extends PortalError<AppErrorCode> {
   constructor(code: AppErrorCode, detail?: string, options?: { cause?: unknown }) {
-    super(detail ? `${code}: ${detail}` : code, options);
+    super(code, meaning(code), detail, options);
     this.name = 'AppError';
-    this.code = code;
-    this.status = STATUS[code];
-    this.detail = detail;
   }
 }
 

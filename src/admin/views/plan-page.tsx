@@ -5,7 +5,6 @@ import type { MethodId } from '../../identity/methods.js';
 import { ANNOUNCE_AS, describePlanDateLong, formatDate, formatDateTime } from '../../login/plan-dates.js';
 import { statusAt, type PlannedMethod } from '../../login/plan.js';
 import { LoginMethodList, type LoginMethodView } from '../../login/views/login-page.js';
-import type { MessageKey } from '../../platform/i18n/index.js';
 import type { PageContext } from '../../web/layout.js';
 import { NOTICE_MAX, type PlanFormValues } from '../plan-form.js';
 import type { FieldErrors } from '../validate.js';
@@ -18,7 +17,7 @@ export interface PlanEditState {
 }
 
 function methodName(ctx: PageContext, id: MethodId): string {
-  return ctx.t[`method.${id}.name` as MessageKey] as string;
+  return ctx.t[`method.${id}.name`];
 }
 
 export function PlanPage(props: {

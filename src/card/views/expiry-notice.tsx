@@ -1,4 +1,6 @@
-import type { Lang, MessageKey, Messages } from '../../platform/i18n/index.js';
+/** The notice on the start page that the person's ID card expires soon (or has), and what to do before it does. */
+import type { MethodId } from '../../identity/methods.js';
+import type { Lang, Messages } from '../../platform/i18n/index.js';
 import { describePlanDate, formatDate } from '../../login/plan-dates.js';
 import type { SiteInfo } from '../../platform/site.js';
 import type { StartNotice } from '../../login/routes.js';
@@ -9,7 +11,7 @@ import { cardExpiryWarning, type ExpiryWarning } from '../expiry.js';
 
 export function ExpiryNotice(props: { warning: ExpiryWarning; t: Messages; lang: Lang; site: SiteInfo; now: Date }) {
   const { warning, t, lang, site, now } = props;
-  const name = (id: string) => t[`method.${id}.name` as MessageKey] as string;
+  const name = (id: MethodId) => t[`method.${id}.name`];
   const when = (m: { enabledFrom: Date; announceAs: Parameters<typeof describePlanDate>[2] }) =>
     describePlanDate(lang, m.enabledFrom, m.announceAs, now, site.timeZone);
   return (

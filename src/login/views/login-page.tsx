@@ -1,3 +1,4 @@
+/** The login page: the methods the rollout plan enables now, each with what it needs, and those still to come. */
 import { Layout, Notice, type PageContext } from '../../web/layout.js';
 import type { MessageKey } from '../../platform/i18n/index.js';
 import type { LoginMethodProvider } from '../methods.js';
@@ -72,7 +73,7 @@ export function LoginMethodList(props: {
 }) {
   const { ctx, site, now } = props;
   const { t, lang } = ctx;
-  const name = (id: string) => t[`method.${id}.name` as MessageKey] as string;
+  const name = (id: MethodId) => t[`method.${id}.name`];
   const H = props.level === 3 ? 'h3' : 'h2';
   const HMethod = props.level === 3 ? 'h4' : 'h3';
   return (
@@ -84,7 +85,7 @@ export function LoginMethodList(props: {
           {props.enabled.map(({ method, startPath }) => (
             <li class="method-card" key={method.id} data-method={method.id}>
               <HMethod>{name(method.id)}</HMethod>
-              <p>{t[`method.${method.id}.needs` as MessageKey] as string}</p>
+              <p>{t[`method.${method.id}.needs`]}</p>
               {method.notice ? <p class="method-notice">{method.notice[lang]}</p> : null}
               {startPath ? (
                 <a class="button-primary" href={startPath}>
@@ -109,7 +110,7 @@ export function LoginMethodList(props: {
                     when: describePlanDate(lang, method.enabledFrom, method.announceAs, now, site.timeZone),
                   })}
                 </p>
-                <p>{t[`method.${method.id}.needs` as MessageKey] as string}</p>
+                <p>{t[`method.${method.id}.needs`]}</p>
               </li>
             ))}
           </ul>

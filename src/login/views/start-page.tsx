@@ -1,8 +1,8 @@
+/** The start page after login: who is logged in and how, the organisation they act for, and the choice of another. */
 import type { VNode } from 'preact';
 import type { Membership } from '../../accounts/service.js';
 import { formatOrgnr } from '../../accounts/orgnr.js';
 import { formatPersonalNumber } from '../../identity/personnummer.js';
-import type { MessageKey } from '../../platform/i18n/index.js';
 import { Layout, Notice, type PageContext } from '../../web/layout.js';
 import { formatDateTime } from '../plan-dates.js';
 
@@ -17,7 +17,7 @@ export function StartPage(props: {
   const principal = ctx.principal;
   if (!principal) return null;
   const acting = memberships.find((m) => m.orgnr === principal.orgnr);
-  const methodName = t[`method.${principal.method}.name` as MessageKey] as string;
+  const methodName = t[`method.${principal.method}.name`];
   return (
     <Layout ctx={ctx} title={t['start.title']}>
       <h1>{t['start.welcome']({ name: principal.name })}</h1>
@@ -56,7 +56,7 @@ export function StartPage(props: {
           <ul>
             {memberships.map((m) => (
               <li key={m.orgnr}>
-                {`${m.orgName} (${formatOrgnr(m.orgnr)}) – ${t[`start.role.${m.role}` as MessageKey] as string}`}
+                {`${m.orgName} (${formatOrgnr(m.orgnr)}) – ${t[`start.role.${m.role}`]}`}
               </li>
             ))}
           </ul>

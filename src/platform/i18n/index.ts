@@ -23,6 +23,13 @@ export interface MessageCatalog extends CatalogOf<typeof sv> {}
 export type Messages = MessageCatalog;
 export type MessageKey = keyof Messages;
 
+/**
+ * The keys whose entry is a plain text (no parameters): `t[key]` is then a `string`, with
+ * no cast. A template-literal key (`` `error.${code}` `` for a code of a closed union) is
+ * checked against it, so a code without its text fails typecheck.
+ */
+export type TextKey = { [K in MessageKey]: Messages[K] extends string ? K : never }[MessageKey];
+
 type Texts = Record<string, unknown>;
 const CATALOGS: Readonly<Record<Lang, Texts>> = { sv: { ...sv }, en: { ...en } };
 
@@ -43,6 +50,18 @@ export function addMessages(feature: string, catalogs: Readonly<Record<Lang, Tex
 export function format(t: Messages, key: MessageKey, params: Record<string, string | number> = {}): string {
   const entry = t[key] as string | ((p: Record<string, string | number>) => string);
   return typeof entry === 'function' ? entry(params) : entry;
+}
+
+/**
+ * A key made at run time from stored data (a check's name, a method id read from the
+ * database), if the catalog holds a plain text under it; undefined otherwise.
+ */
+export function textKey(t: Messages, key: string): TextKey | undefined {
+  return isTextKey(t, key) ? key : undefined;
+}
+
+function isTextKey(t: Messages, key: string): key is TextKey {
+  return typeof (t as unknown as Record<string, unknown>)[key] === 'string';
 }
 
 export function isLang(value: unknown): value is Lang {

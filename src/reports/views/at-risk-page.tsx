@@ -1,9 +1,10 @@
+/** The staff page of users at risk (a card that expires soon, no other method): the report's form, the chart, the lists and the reminders. */
 import { formatOrgnr } from '../../accounts/orgnr.js';
 import { formatPersonalNumber } from '../../identity/personnummer.js';
 import type { MethodId } from '../../identity/methods.js';
 import { describePlanDateLong, formatDate, localDate } from '../../login/plan-dates.js';
 import type { PlannedMethod } from '../../login/plan.js';
-import type { MessageKey, Messages } from '../../platform/i18n/index.js';
+import type { Messages } from '../../platform/i18n/index.js';
 import { Layout, type PageContext } from '../../web/layout.js';
 import type { AtRiskReport, ReportPerson } from '../at-risk.js';
 import type { LoginChartData } from '../login-chart.js';
@@ -137,7 +138,7 @@ function Report(props: { ctx: PageContext; raw: RawReportInput; view: AtRiskView
   const tz = site.timeZone;
   const { report } = view;
   const date = (d: Date) => formatDate(lang, d, tz);
-  const methodName = (id: MethodId) => t[`method.${id}.name` as MessageKey] as string;
+  const methodName = (id: MethodId) => t[`method.${id}.name`];
   const cutoffText = date(report.cutoff);
   const cutoffWhy =
     view.cutoffSource.kind === 'chosen'
@@ -342,5 +343,5 @@ function Organisations(props: { t: Messages; person: ReportPerson }) {
 function LastLogin(props: { t: Messages; person: ReportPerson; date: (d: Date) => string }) {
   const { t, person, date } = props;
   if (!person.lastLogin) return <>{t['reports.col.never']}</>;
-  return <>{t['reports.col.lastLoginWith']({ date: date(person.lastLogin.at), method: t[`method.${person.lastLogin.method}.name` as MessageKey] as string })}</>;
+  return <>{t['reports.col.lastLoginWith']({ date: date(person.lastLogin.at), method: t[`method.${person.lastLogin.method}.name`] })}</>;
 }

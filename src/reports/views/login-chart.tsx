@@ -5,7 +5,7 @@
  * least 3:1 contrast against the white background (text at least 4.5:1).
  */
 import type { MethodId } from '../../identity/methods.js';
-import type { Lang, MessageKey, Messages } from '../../platform/i18n/index.js';
+import type { Lang, Messages } from '../../platform/i18n/index.js';
 import type { LoginChartData } from '../login-chart.js';
 
 interface LineStyle {
@@ -61,8 +61,8 @@ export function LoginChart(props: { data: LoginChartData; t: Messages; lang: Lan
   const first = months[0];
   const last = months[months.length - 1];
   if (!first || !last) return null;
-  const name = (id: MethodId) => t[`method.${id}.name` as MessageKey] as string;
-  const short = (id: MethodId) => t[`reports.chart.short.${id}` as MessageKey] as string;
+  const name = (id: MethodId) => t[`method.${id}.name`];
+  const short = (id: MethodId) => t[`reports.chart.short.${id}`];
   const period = t['reports.chart.period']({
     from: `${monthName(t, first.month)} ${first.year}`,
     to: `${monthName(t, last.month)} ${last.year}`,
