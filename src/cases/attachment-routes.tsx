@@ -55,21 +55,19 @@ export function attachmentRoutes(app: FastifyInstance, deps: CaseRoutesDeps, acc
           ip: request.ip,
         });
       } catch (err) {
-        if (err instanceof CaseError && err.code === 'duplicate_attachment')
+        // Refusals of this upload are shown on the page, beside the file field.
+        if (
+          err instanceof CaseError &&
+          (err.code === 'duplicate_attachment' ||
+            err.code === 'too_many_attachments' ||
+            err.code === 'quota_exceeded')
+        )
           return renderAttachments(deps, request, reply, found, {
-            error: t['cases.attachment.error.duplicate'],
-            status: 422,
-          });
-        if (err instanceof CaseError && err.code === 'too_many_attachments') {
-          return renderAttachments(deps, request, reply, found, {
-            error: t['cases.attachment.error.too_many']({ max: config.cases.maxAttachments }),
-            status: 422,
-          });
-        }
-        if (err instanceof CaseError && err.code === 'quota_exceeded')
-          return renderAttachments(deps, request, reply, found, {
-            error: t['error.quota_exceeded'],
-            status: 409,
+            error:
+              err.code === 'too_many_attachments'
+                ? t['cases.attachment.error.too_many']({ max: config.cases.maxAttachments })
+                : t[err.messageKey],
+            status: err.code === 'quota_exceeded' ? 409 : 422,
           });
         throw err;
       }
@@ -84,13 +82,7 @@ export function attachmentRoutes(app: FastifyInstance, deps: CaseRoutesDeps, acc
       const found = await draftFor(request, request.params.id);
       const attachment = await cases.attachment(found.row.id, request.params.aid);
       if (!attachment || attachment.messageId !== null) throw new AppError('not_found', 'no such attachment');
-      try {
-        await cases.removeAttachment(found.row, attachment.id, found.principal.personnummer, request.ip);
-      } catch (err) {
-        if (err instanceof CaseError && err.code === 'not_draft')
-          throw new AppError('bad_request', 'not a draft');
-        throw err;
-      }
+      await cases.removeAttachment(found.row, attachment.id, found.principal.personnummer, request.ip);
       await putFlash(deps, request, found.row.id, { m: 'removed', name: attachment.fileName });
       return reply.redirect(stepUrl(found.row, ATTACHMENTS_STEP), 303);
     },

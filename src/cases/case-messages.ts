@@ -141,7 +141,7 @@ export function caseMessages(store: CaseStore, attachments: Pick<CaseAttachments
         .where('status', 'in', status === 'closed' ? ['submitted', 'in_progress'] : ['submitted'])
         .executeTakeFirst();
       if (Number(res.numUpdatedRows) !== 1)
-        throw new CaseError(row.status === 'closed' ? 'closed' : 'not_draft', 'status change not allowed');
+        throw new CaseError(row.status === 'closed' ? 'closed' : 'status_not_allowed', 'status change not allowed');
       await audit.record({
         event: 'case_status_changed',
         outcome: 'success',

@@ -5,15 +5,16 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatOrgnr } from '../accounts/orgnr.js';
+import { methodName } from '../identity/methods.js';
 import { formatPersonalNumber } from '../identity/personnummer.js';
 import { formatDateTime } from '../login/plan-dates.js';
-import type { MessageKey, Messages } from '../platform/i18n/index.js';
+import type { Messages } from '../platform/i18n/index.js';
 import { AppError } from '../web/errors.js';
 import { Layout, Notice } from '../web/layout.js';
 import { pageContext, sendHtml } from '../web/render.js';
 import { formatSize } from './display.js';
 import type { CaseAccess, CaseRoutesDeps, FoundCase } from './route-context.js';
-import { CaseError, type CaseRow } from './service.js';
+import type { CaseRow } from './service.js';
 import { ATTACHMENTS_STEP } from './types.js';
 import { MessageForm } from './views/message-form.js';
 import { stepUrl } from './views/steps.js';
@@ -38,12 +39,7 @@ export function submittedCaseRoutes(app: FastifyInstance, deps: CaseRoutesDeps, 
       const status = request.body.status;
       if (status !== 'in_progress' && status !== 'closed')
         throw new AppError('bad_request', 'unknown status');
-      try {
-        await cases.setStatus(found.row, status, found.principal.personnummer, request.ip);
-      } catch (err) {
-        if (err instanceof CaseError) throw new AppError('bad_request', err.message);
-        throw err;
-      }
+      await cases.setStatus(found.row, status, found.principal.personnummer, request.ip);
       return reply.redirect(`/cases/${found.row.id}?m=status`, 303);
     },
   );
@@ -110,7 +106,7 @@ async function renderCase(
         <dt>{t['cases.facts.submittedAt']}</dt>
         <dd>{row.submitted_at ? formatDateTime(lang, new Date(row.submitted_at), site.timeZone) : ''}</dd>
         <dt>{t['cases.facts.submittedBy']}</dt>
-        <dd>{`${row.submitted_by ? (people.get(row.submitted_by) ?? '') : ''}${evidence ? ` – ${t[`method.${evidence.method}.name` as MessageKey] as string}` : ''}`}</dd>
+        <dd>{`${row.submitted_by ? (people.get(row.submitted_by) ?? '') : ''}${evidence ? ` – ${methodName(t, evidence.method)}` : ''}`}</dd>
         {row.officer ? (
           <>
             <dt>{t['cases.facts.officer']}</dt>

@@ -445,6 +445,13 @@ for (const kind of DATABASE_KINDS) {
       expect((await post(hedda, `/cases/${id}/status`, { status: 'closed' })).statusCode).toBe(303);
       expect((await upload(testa, `/cases/${id}/messages`, undefined, { body: 'En till?' })).statusCode).toBe(400);
       expect((await get(testa, `/cases/${id}`)).body).toContain('tar inte emot fler meddelanden');
+      // A case error reaches the one error handler as itself: its status and its own text.
+      const reopen = await post(hedda, `/cases/${id}/status`, { status: 'in_progress' });
+      expect(reopen.statusCode).toBe(400);
+      expect(reopen.body).toContain('Ärendet är avslutat.');
+      const json = await app.app.inject({ method: 'POST', url: `/cases/${id}/status`, headers: { cookie: hedda.cookie, accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ _csrf: hedda.csrf, status: 'in_progress' }) });
+      expect(json.statusCode).toBe(400);
+      expect(json.json()).toMatchObject({ error: { code: 'closed', message: 'Ärendet är avslutat.' } });
     });
 
     it('copies an earlier case into a new draft without its attachments', async () => {

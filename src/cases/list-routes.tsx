@@ -10,7 +10,7 @@ import { AppError } from '../web/errors.js';
 import { Layout } from '../web/layout.js';
 import { pageContext, sendHtml } from '../web/render.js';
 import type { CaseAccess, CaseRoutesDeps } from './route-context.js';
-import { CaseError, type CaseRow } from './service.js';
+import type { CaseRow } from './service.js';
 import { ATTACHMENTS_STEP } from './types.js';
 import { CaseTable } from './views/case-table.js';
 import { stepUrl } from './views/steps.js';
@@ -40,7 +40,15 @@ export function listRoutes(app: FastifyInstance, deps: CaseRoutesDeps, access: C
     const messages = list.filter((c) => c.status !== 'draft' && c.kind === 'message');
     const title = (c: CaseRow) => cases.titleOf(cases.typeOf(c), c.data, lang);
     const table = (rows: typeof list, id: string, submittedCols: boolean) => (
-      <CaseTable rows={rows} labelledBy={id} submittedCols={submittedCols} titleOf={title} t={t} lang={lang} timeZone={site.timeZone} />
+      <CaseTable
+        rows={rows}
+        labelledBy={id}
+        submittedCols={submittedCols}
+        titleOf={title}
+        t={t}
+        lang={lang}
+        timeZone={site.timeZone}
+      />
     );
     return sendHtml(
       reply,
@@ -131,14 +139,7 @@ export function listRoutes(app: FastifyInstance, deps: CaseRoutesDeps, access: C
     const { principal } = requirePrincipal(request);
     const org = await actingOrg(principal);
     if (!org) throw new AppError('forbidden', 'no acting organisation');
-    let row: CaseRow;
-    try {
-      row = await createFrom(principal, org.orgnr);
-    } catch (err) {
-      if (err instanceof CaseError && err.code === 'quota_exceeded')
-        throw new AppError('quota_exceeded', 'organisation draft limit');
-      throw err;
-    }
+    const row = await createFrom(principal, org.orgnr);
     return reply.redirect(stepUrl(row, cases.typeOf(row).steps[0]?.id ?? ATTACHMENTS_STEP), 303);
 
     async function createFrom(principal: Principal, orgnr: string): Promise<CaseRow> {
@@ -163,12 +164,7 @@ export function listRoutes(app: FastifyInstance, deps: CaseRoutesDeps, access: C
 
   app.post<{ Params: { id: string } }>('/cases/:id/delete', async (request, reply) => {
     const found = await draftFor(request, request.params.id);
-    try {
-      await cases.deleteDraft(found.row, found.principal.personnummer, request.ip);
-    } catch (err) {
-      if (err instanceof CaseError) throw new AppError('bad_request', err.message);
-      throw err;
-    }
+    await cases.deleteDraft(found.row, found.principal.personnummer, request.ip);
     return reply.redirect('/cases', 303);
   });
 }

@@ -9,7 +9,6 @@ import { pageContext, sendHtml } from '../web/render.js';
 import { checkAttachment } from './file-types.js';
 import { parseFieldValue, type FieldSpec } from './formats.js';
 import type { CaseAccess, CaseRoutesDeps } from './route-context.js';
-import { CaseError } from './service.js';
 import { fileProblemText, readMultipart } from './upload.js';
 import { ErrorSummary, problemText } from './views/fields.js';
 import { MessageForm } from './views/message-form.js';
@@ -62,24 +61,14 @@ export function messageRoutes(app: FastifyInstance, deps: CaseRoutesDeps, access
           form.tooLarge ? 413 : 422,
         );
       }
-      try {
-        await cases.postMessage({
-          row,
-          side: access === 'staff' ? 'agency' : 'organisation',
-          author: principal.personnummer,
-          body: body.value,
-          ...(file ? { file } : {}),
-          ip: request.ip,
-        });
-      } catch (err) {
-        if (err instanceof CaseError && err.code === 'closed') throw new AppError('bad_request', 'closed');
-        if (
-          err instanceof CaseError &&
-          (err.code === 'duplicate_attachment' || err.code === 'too_many_attachments')
-        )
-          throw new AppError('bad_request', err.code);
-        throw err;
-      }
+      await cases.postMessage({
+        row,
+        side: access === 'staff' ? 'agency' : 'organisation',
+        author: principal.personnummer,
+        body: body.value,
+        ...(file ? { file } : {}),
+        ip: request.ip,
+      });
       return reply.redirect(`/cases/${row.id}?m=sent#msg-h`, 303);
     },
   );

@@ -163,6 +163,8 @@ export const casesSv = {
   'cases.error.not_draft': 'Ärendet är redan inskickat och kan inte ändras.',
   'cases.error.closed': 'Ärendet är avslutat.',
   'cases.error.status': 'Den statusändringen går inte att göra.',
+  'cases.error.incomplete': 'Ärendet är inte komplett. Granska det och rätta det som saknas innan du skickar in det.',
+  'cases.error.too_many_attachments': 'Ärendet har redan så många bilagor som tillåts.',
 
   'orgUsers.nav': 'Användare',
   'orgUsers.title': 'Hantera användare',
@@ -367,6 +369,8 @@ export const casesEn = {
   'cases.error.not_draft': 'The case is already submitted and cannot be changed.',
   'cases.error.closed': 'The case is closed.',
   'cases.error.status': 'That status change is not possible.',
+  'cases.error.incomplete': 'The case is not complete. Review it and correct what is missing before you submit it.',
+  'cases.error.too_many_attachments': 'The case already has as many attachments as allowed.',
 
   'orgUsers.nav': 'Users',
   'orgUsers.title': 'Manage users',

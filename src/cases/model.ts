@@ -6,6 +6,7 @@
  * assembles them.
  */
 import type { CaseFileTable } from '../platform/db/schema.js';
+import { PortalError, type ErrorMeanings } from '../platform/errors.js';
 import type { FieldProblem } from './formats.js';
 import type { CaseData } from './types.js';
 
@@ -46,21 +47,39 @@ export interface FieldError {
   problem: FieldProblem | 'group_min' | 'group_max';
 }
 
-export class CaseError extends Error {
-  readonly code:
-    | 'not_found'
-    | 'not_draft'
-    | 'closed'
-    | 'changed'
-    | 'incomplete'
-    | 'too_many_attachments'
-    | 'duplicate_attachment'
-    /** The organisation's limit of drafts, or of bytes in its drafts' attachments. */
-    | 'quota_exceeded';
-  constructor(code: CaseError['code'], detail: string) {
-    super(`${code}: ${detail}`);
+export type CaseErrorCode =
+  | 'not_found'
+  | 'not_draft'
+  | 'closed'
+  /** A case officer's status change that the case's status does not allow. */
+  | 'status_not_allowed'
+  | 'changed'
+  | 'incomplete'
+  | 'too_many_attachments'
+  | 'duplicate_attachment'
+  /** The organisation's limit of drafts, or of bytes in its drafts' attachments. */
+  | 'quota_exceeded';
+
+/**
+ * What each code means when nothing shows it inline (the step, attachments and review pages
+ * do, with more context): the status and the text the one error handler renders.
+ */
+const CASE_ERROR_MEANINGS = {
+  not_found: { status: 404, message: 'error.not_found' },
+  not_draft: { status: 400, message: 'cases.error.not_draft' },
+  closed: { status: 400, message: 'cases.error.closed' },
+  status_not_allowed: { status: 400, message: 'cases.error.status' },
+  changed: { status: 409, message: 'cases.changedSinceReview' },
+  incomplete: { status: 409, message: 'cases.error.incomplete' },
+  too_many_attachments: { status: 400, message: 'cases.error.too_many_attachments' },
+  duplicate_attachment: { status: 400, message: 'cases.attachment.error.duplicate' },
+  quota_exceeded: { status: 409, message: 'error.quota_exceeded' },
+} as const satisfies ErrorMeanings<CaseErrorCode>;
+
+export class CaseError extends PortalError<CaseErrorCode> {
+  constructor(code: CaseErrorCode, detail: string) {
+    super(code, CASE_ERROR_MEANINGS[code], detail);
     this.name = 'CaseError';
-    this.code = code;
   }
 }
 

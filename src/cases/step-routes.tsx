@@ -184,7 +184,14 @@ async function renderStep(
             submission). That must be "Nästa steg", not "Fyll i" (which would replace typed
             data with a register entry) or "Föregående steg": so a copy of it comes first,
             out of sight and out of the tab order; people use the visible buttons below. */}
-        <button type="submit" name="_action" value="next" class="default-submit" tabIndex={-1} aria-hidden="true">
+        <button
+          type="submit"
+          name="_action"
+          value="next"
+          class="default-submit"
+          tabIndex={-1}
+          aria-hidden="true"
+        >
           {t['cases.next']}
         </button>
         {contacts.length > 0 ? (

@@ -6,9 +6,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatOrgnr } from '../accounts/orgnr.js';
 import type { Principal } from '../identity/sessions.js';
+import { methodName } from '../identity/methods.js';
 import { formatPersonalNumber } from '../identity/personnummer.js';
 import { formatDateTime } from '../login/plan-dates.js';
-import type { MessageKey } from '../platform/i18n/index.js';
 import { CheckList, EvidenceFacts, groupedDigest } from '../signing/routes.js';
 import { contentDisposition } from '../web/content-disposition.js';
 import { AppError } from '../web/errors.js';
@@ -97,7 +97,7 @@ export function submissionRoutes(app: FastifyInstance, deps: CaseRoutesDeps, acc
       signature: {
         signerName: evidence.signer_name ?? '',
         signerId: formatPersonalNumber(evidence.signer_personnummer),
-        method: t[`method.${evidence.method}.name` as MessageKey] as string,
+        method: methodName(t, evidence.method),
         signedAt: formatDateTime(lang, new Date(evidence.signed_at), site.timeZone),
         digest: evidence.digest,
         verifyUrl: new URL(`/cases/${row.id}/signature`, config.http.publicUrl).toString(),

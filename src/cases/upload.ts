@@ -3,7 +3,7 @@
  * with its CSRF token, and the user's text for a file that was refused.
  */
 import type { FastifyRequest } from 'fastify';
-import type { MessageKey, Messages } from '../platform/i18n/index.js';
+import type { Messages } from '../platform/i18n/index.js';
 import { verifyCsrf } from '../web/context.js';
 import { AppError } from '../web/errors.js';
 import { attachmentMessageParams, type FileProblem } from './file-types.js';
@@ -49,7 +49,6 @@ export async function readMultipart(
 }
 
 export function fileProblemText(t: Messages, problem: FileProblem, maxBytes: number): string {
-  const entry = t[`attachment.error.${problem}` as MessageKey] as
-    string | ((p: Record<string, unknown>) => string);
+  const entry = t[`attachment.error.${problem}`];
   return typeof entry === 'function' ? entry(attachmentMessageParams(maxBytes)) : entry;
 }

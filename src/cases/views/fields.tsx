@@ -4,7 +4,7 @@
  * whose links move focus to the field (WCAG 3.3.1, 3.3.2, 1.3.1).
  */
 import type { ComponentChildren } from 'preact';
-import type { Lang, Messages, MessageKey } from '../../platform/i18n/index.js';
+import type { Lang, Messages } from '../../platform/i18n/index.js';
 import { countryOptions, currencyOptions, mlCategories, problemMessageParams, type FieldProblem, type FieldSpec } from '../formats.js';
 import type { FieldDef, GroupField, ScalarField } from '../types.js';
 
@@ -15,9 +15,10 @@ export function controlId(path: string): string {
 
 /** The user's message for a problem with a value, with the limits of the field's spec. */
 export function problemText(t: Messages, spec: FieldSpec, problem: FieldProblem, lang: Lang): string {
-  const entry = t[`field.error.${problem}` as MessageKey] as string | ((p: Record<string, string | number>) => string) | undefined;
-  if (typeof entry === 'function') return entry(problemMessageParams(spec, problem, lang));
-  return entry ?? problem;
+  // The key is checked against the catalog; each problem's text takes the limits its own
+  // problem has, which problemMessageParams gives for exactly that problem.
+  const entry = t[`field.error.${problem}`] as string | ((p: ReturnType<typeof problemMessageParams>) => string);
+  return typeof entry === 'function' ? entry(problemMessageParams(spec, problem, lang)) : entry;
 }
 
 export function ErrorSummary(props: { t: Messages; title: string; items: { href: string; text: string }[]; children?: ComponentChildren }) {
