@@ -10,6 +10,7 @@ import { requirePrincipal } from '../login/routes.js';
 import { AppError } from '../web/errors.js';
 import { Layout } from '../web/layout.js';
 import { pageContext, sendHtml, type ViewDeps } from '../web/render.js';
+import { TableScroll } from '../web/table-scroll.js';
 
 export async function officerRoutes(app: FastifyInstance, deps: ViewDeps & { cases: Cases }): Promise<void> {
   const { cases, site } = deps;
@@ -43,7 +44,7 @@ export async function officerRoutes(app: FastifyInstance, deps: ViewDeps & { cas
         {list.length === 0 ? (
           <p>{t['cases.officer.none']}</p>
         ) : (
-          <div class="table-scroll">
+          <TableScroll label={t['cases.officer.title']}>
             <table>
               <caption class="visually-hidden">{t['cases.officer.title']}</caption>
               <thead>
@@ -71,7 +72,7 @@ export async function officerRoutes(app: FastifyInstance, deps: ViewDeps & { cas
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         )}
       </Layout>,
     );

@@ -19,6 +19,7 @@ import { RegisterError, type Register } from './register.js';
 import { ErrorSummary, problemText, ScalarInput } from '../cases/views/fields.js';
 import { fieldSpec, type ScalarField } from '../cases/types.js';
 import type { ComponentChildren } from 'preact';
+import { TableScroll } from '../web/table-scroll.js';
 
 export interface OrgRoutesDeps extends ViewDeps {
   clock: Clock;
@@ -206,7 +207,7 @@ export async function orgRoutes(app: FastifyInstance, deps: OrgRoutesDeps): Prom
         <ErrorSummary t={t} title={t['cases.errorSummary']} items={summary}>
           <p>{t['cases.notSaved']}</p>
         </ErrorSummary>
-        <div class="table-scroll">
+        <TableScroll label={t['orgUsers.title']}>
           <table>
             <caption class="visually-hidden">{t['orgUsers.title']}</caption>
             <thead>
@@ -247,7 +248,7 @@ export async function orgRoutes(app: FastifyInstance, deps: OrgRoutesDeps): Prom
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
         <h2>{t['orgUsers.pendingHeading']}</h2>
         {pending.length === 0 ? (
           <p>{t['orgUsers.noPending']}</p>
@@ -348,7 +349,7 @@ function RegisterSection(props: {
       {props.rows.length === 0 ? (
         <p>{t['register.empty']}</p>
       ) : (
-        <div class="table-scroll">
+        <TableScroll labelledBy={headingId}>
           <table aria-labelledby={headingId}>
             <thead>
               <tr>
@@ -380,7 +381,7 @@ function RegisterSection(props: {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       <form method="post" action={`/register/${kind}s`} novalidate>
         <input type="hidden" name="_csrf" value={props.csrf} />

@@ -7,6 +7,7 @@ import { ShownText } from '../../web/shown-text.js';
 import type { AuditFormValues } from '../audit-search.js';
 import type { FieldErrors } from '../validate.js';
 import { AdminPage, ErrorSummary, SelectField, TextField } from './components.js';
+import { TableScroll } from '../../web/table-scroll.js';
 
 /** The search as a query string (without the page), for the CSV link and the page links. */
 export function auditQueryString(values: AuditFormValues, page?: number): string {
@@ -102,7 +103,7 @@ export function AuditPage(props: {
           {result.total === 0 ? (
             <p role="status">{t['admin.audit.none']}</p>
           ) : (
-            <div class="table-scroll">
+            <TableScroll label={t['admin.audit.caption']({ total: result.total, page: result.page, pages: result.pages })}>
               <table class="audit-table">
                 <caption>
                   {t['admin.audit.caption']({ total: result.total, page: result.page, pages: result.pages })}
@@ -151,7 +152,7 @@ export function AuditPage(props: {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           )}
           {result.pages > 1 ? (
             <nav aria-label={t['admin.audit.pages']}>

@@ -5,6 +5,7 @@ import { format } from '../../platform/i18n/index.js';
 import { Notice, type PageContext } from '../../web/layout.js';
 import type { FieldError } from '../validate.js';
 import { AdminPage, Csrf, Done, ErrorSummary, TextArea } from './components.js';
+import { TableScroll } from '../../web/table-scroll.js';
 
 export function ImportPage(props: {
   ctx: PageContext;
@@ -46,7 +47,7 @@ export function ImportPage(props: {
           <Notice kind="success">
             <p>{t['admin.import.ok']({ persons: result.persons, memberships: result.memberships })}</p>
           </Notice>
-          <div class="table-scroll">
+          <TableScroll label={t['admin.import.previewCaption']}>
             <table>
               <caption class="visually-hidden">{t['admin.import.previewCaption']}</caption>
               <thead>
@@ -72,7 +73,7 @@ export function ImportPage(props: {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         </section>
       ) : null}
       <form method="post" action="/admin/import" noValidate>

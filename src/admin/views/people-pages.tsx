@@ -6,6 +6,7 @@ import { formatPersonalNumber } from '../../identity/personnummer.js';
 import type { PageContext } from '../../web/layout.js';
 import type { FieldError, FieldErrors } from '../validate.js';
 import { AdminPage, Csrf, Done, ErrorSummary, SelectField, TextField } from './components.js';
+import { TableScroll } from '../../web/table-scroll.js';
 
 /** A form as typed and what was wrong with it. */
 export interface FormState {
@@ -81,7 +82,7 @@ export function PeopleSearchPage(props: {
       {results === undefined ? null : results.length === 0 ? (
         <p role="status">{t['admin.people.none']}</p>
       ) : (
-        <div class="table-scroll">
+        <TableScroll label={t['admin.people.results']({ count: results.length })}>
           <table>
             <caption>{t['admin.people.results']({ count: results.length })}</caption>
             <thead>
@@ -105,7 +106,7 @@ export function PeopleSearchPage(props: {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </AdminPage>
   );
@@ -257,7 +258,7 @@ export function PersonPage(props: {
         {memberships.length === 0 ? (
           <p>{t['admin.people.noMemberships']}</p>
         ) : (
-          <div class="table-scroll">
+          <TableScroll label={t['admin.people.membershipsCaption']}>
             <table>
               <caption>{t['admin.people.membershipsCaption']}</caption>
               <thead>
@@ -293,7 +294,7 @@ export function PersonPage(props: {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         )}
         <form method="post" action={`${base}/memberships`} aria-labelledby="add-membership" noValidate>
           <h3 id="add-membership">{t['admin.people.addMembership']}</h3>
@@ -378,7 +379,7 @@ export function OrganisationsPage(props: {
       {organisations.length === 0 ? (
         <p role="status">{t['admin.orgs.none']}</p>
       ) : (
-        <div class="table-scroll">
+        <TableScroll label={t['admin.orgs.caption']({ count: organisations.length })}>
           <table>
             <caption>{t['admin.orgs.caption']({ count: organisations.length })}</caption>
             <thead>
@@ -402,7 +403,7 @@ export function OrganisationsPage(props: {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       <section aria-labelledby="org-add" class="admin-card">
         <h2 id="org-add">{t['admin.orgs.add']}</h2>
@@ -498,7 +499,7 @@ export function OrganisationPage(props: {
         {members.length === 0 ? (
           <p>{t['admin.orgs.noMembers']}</p>
         ) : (
-          <div class="table-scroll">
+          <TableScroll label={t['admin.orgs.membersCaption']}>
             <table>
               <caption>{t['admin.orgs.membersCaption']}</caption>
               <thead>
@@ -524,7 +525,7 @@ export function OrganisationPage(props: {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         )}
       </section>
     </AdminPage>

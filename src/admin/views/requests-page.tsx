@@ -5,6 +5,7 @@ import { Notice, type PageContext } from '../../web/layout.js';
 import type { ExistingPerson, MembershipRequest } from '../requests.js';
 import type { FieldError } from '../validate.js';
 import { AdminPage, Csrf, Done, ErrorSummary, TextArea } from './components.js';
+import { TableScroll } from '../../web/table-scroll.js';
 
 export type RequestsDone = 'approved' | 'rejected';
 
@@ -109,7 +110,7 @@ export function RequestsPage(props: {
         {recent.length === 0 ? (
           <p>{t['admin.requests.noneRecent']}</p>
         ) : (
-          <div class="table-scroll">
+          <TableScroll label={t['admin.requests.recentCaption']}>
             <table>
               <caption>{t['admin.requests.recentCaption']}</caption>
               <thead>
@@ -135,7 +136,7 @@ export function RequestsPage(props: {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         )}
       </section>
     </AdminPage>

@@ -5,6 +5,7 @@
 import { formatDateTime } from '../../login/plan-dates.js';
 import type { Lang, Messages } from '../../platform/i18n/index.js';
 import type { CaseRow } from '../service.js';
+import { TableScroll } from '../../web/table-scroll.js';
 
 export function CaseTable<Row extends CaseRow & { unread: number }>(props: {
   rows: readonly Row[];
@@ -20,7 +21,7 @@ export function CaseTable<Row extends CaseRow & { unread: number }>(props: {
   if (rows.length === 0) return <p>{t['cases.none']}</p>;
   const when = (iso: string | null) => (iso ? formatDateTime(lang, new Date(iso), props.timeZone) : '');
   return (
-    <div class="table-scroll">
+    <TableScroll labelledBy={props.labelledBy}>
       <table aria-labelledby={props.labelledBy}>
         <thead>
           <tr>
@@ -45,6 +46,6 @@ export function CaseTable<Row extends CaseRow & { unread: number }>(props: {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

@@ -9,6 +9,7 @@ import { formatSize, summarySections } from '../display.js';
 import type { AttachmentInfo, CaseRow } from '../service.js';
 import type { CaseTypeDef } from '../types.js';
 import { stepUrl } from './steps.js';
+import { TableScroll } from '../../web/table-scroll.js';
 
 export function Summary(props: {
   row: CaseRow;
@@ -53,7 +54,7 @@ export function AttachmentTable(props: {
   const { t, lang, row, attachments } = props;
   if (attachments.length === 0) return <p>{t['cases.noAttachments']}</p>;
   return (
-    <div class="table-scroll">
+    <TableScroll label={t['cases.attachmentsTitle']}>
       <table>
         <caption class="visually-hidden">{t['cases.attachmentsTitle']}</caption>
         <thead>
@@ -98,6 +99,6 @@ export function AttachmentTable(props: {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

@@ -8,6 +8,7 @@ import { Layout, type PageContext } from '../../web/layout.js';
 import { describePlanDateLong, formatDate } from '../../login/plan-dates.js';
 import type { SiteInfo } from '../../platform/site.js';
 import { when, type TimetableEntry } from '../timetable.js';
+import { TableScroll } from '../../web/table-scroll.js';
 
 interface InfoProps {
   ctx: PageContext;
@@ -164,7 +165,7 @@ export function InfoTimetableSection(props: InfoProps & { level?: 2 | 3 }) {
   return (
     <section aria-labelledby="timetable-heading" class="info-section">
       <H id="timetable-heading">{t['info.timetable.heading']}</H>
-      <div class="table-scroll">
+      <TableScroll label={t['info.timetable.caption']}>
         <table class="timetable">
           <caption>{t['info.timetable.caption']}</caption>
           <thead>
@@ -202,7 +203,7 @@ export function InfoTimetableSection(props: InfoProps & { level?: 2 | 3 }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <p>
         {t['info.feeds']} <a href="/info/plan.json">{t['info.feeds.json']}</a>,{' '}
         <a href={`/info/plan.ics?lang=${lang}`}>{t['info.feeds.ics']}</a>.

@@ -11,6 +11,7 @@ import type { LoginChartData } from '../login-chart.js';
 import { REMINDER_INTERVAL_DAYS } from '../reminders.js';
 import { MAX_MONTHS, type FieldError, type RawReportInput, type ReportField } from '../schema.js';
 import { LoginChart } from './login-chart.js';
+import { TableScroll } from '../../web/table-scroll.js';
 
 export interface ReminderPreview {
   /** People on either list. */
@@ -169,7 +170,7 @@ function Report(props: { ctx: PageContext; raw: RawReportInput; view: AtRiskView
         {report.cardAtRisk.length === 0 ? (
           <p>{t['reports.card.none']}</p>
         ) : (
-          <div class="table-scroll">
+          <TableScroll label={t['reports.card.caption']({ count: report.cardAtRisk.length })}>
             <table data-table="card-at-risk">
               <caption>{t['reports.card.caption']({ count: report.cardAtRisk.length })}</caption>
               <thead>
@@ -202,7 +203,7 @@ function Report(props: { ctx: PageContext; raw: RawReportInput; view: AtRiskView
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         )}
       </section>
 
@@ -214,7 +215,7 @@ function Report(props: { ctx: PageContext; raw: RawReportInput; view: AtRiskView
             {report.notSinceChange.length === 0 ? (
               <p>{t['reports.since.none']}</p>
             ) : (
-              <div class="table-scroll">
+              <TableScroll label={t['reports.since.caption']({ count: report.notSinceChange.length })}>
                 <table data-table="not-since-change">
                   <caption>{t['reports.since.caption']({ count: report.notSinceChange.length })}</caption>
                   <thead>
@@ -240,7 +241,7 @@ function Report(props: { ctx: PageContext; raw: RawReportInput; view: AtRiskView
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableScroll>
             )}
           </>
         ) : (
@@ -253,7 +254,7 @@ function Report(props: { ctx: PageContext; raw: RawReportInput; view: AtRiskView
         {report.organisations.length === 0 && report.withoutOrganisation.people === 0 ? (
           <p>{t['reports.orgs.none']}</p>
         ) : (
-          <div class="table-scroll">
+          <TableScroll label={t['reports.orgs.caption']}>
             <table data-table="per-organisation">
               <caption>{t['reports.orgs.caption']}</caption>
               <thead>
@@ -283,7 +284,7 @@ function Report(props: { ctx: PageContext; raw: RawReportInput; view: AtRiskView
                 ) : null}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         )}
         <p>{t['reports.orgs.note']}</p>
       </section>

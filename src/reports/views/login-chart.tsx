@@ -7,6 +7,7 @@
 import type { MethodId } from '../../identity/methods.js';
 import type { Lang, Messages } from '../../platform/i18n/index.js';
 import type { LoginChartData } from '../login-chart.js';
+import { TableScroll } from '../../web/table-scroll.js';
 
 interface LineStyle {
   /** Contrast on white: #0b3d6b 11.9:1, #1d6b32 6.6:1, #a1161b 7.7:1. */
@@ -176,7 +177,7 @@ export function LoginChart(props: { data: LoginChartData; t: Messages; lang: Lan
           })}
         </svg>
       </figure>
-      <div class="table-scroll">
+      <TableScroll label={t['reports.chart.tableCaption']({ period })}>
         <table data-table="logins-per-month">
           <caption>{t['reports.chart.tableCaption']({ period })}</caption>
           <thead>
@@ -211,7 +212,7 @@ export function LoginChart(props: { data: LoginChartData; t: Messages; lang: Lan
             </tr>
           </tfoot>
         </table>
-      </div>
+      </TableScroll>
     </section>
   );
 }
