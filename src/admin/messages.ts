@@ -34,6 +34,7 @@ export const adminSv = {
   'admin.form.errorSummary': 'Det finns fel i formuläret',
   'admin.form.errorPrefix': 'Fel:',
   'admin.form.nothingSaved': 'Inget har sparats. Rätta felen och försök igen.',
+  'admin.form.fixAndTryAgain': 'Rätta felen och försök igen.',
   'admin.error.required': 'Fyll i fältet.',
   'admin.error.controlChars': 'Texten får inte innehålla radbrytningar, tabbar eller andra styrtecken.',
   'admin.error.tooLong': (p: { max: number; length: number }) =>
@@ -86,7 +87,7 @@ export const adminSv = {
   'admin.preview.intro':
     'Se hur inloggningssidan och Kundwebbinfo ser ut en viss dag med den sparade tidplanen.',
   'admin.preview.date': 'Datum',
-  'admin.preview.dateHint': 'Skriv ÅÅÅÅ-MM-DD.',
+  'admin.preview.dateHint': 'Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2027-09-15.',
   'admin.preview.submit': 'Förhandsvisa',
   'admin.preview.title': 'Förhandsvisning av tidplanen',
   'admin.preview.showing': (p: { date: string }) =>
@@ -259,7 +260,7 @@ export const adminSv = {
   'admin.audit.allEvents': 'Alla händelser',
   'admin.audit.from': 'Från och med',
   'admin.audit.to': 'Till och med',
-  'admin.audit.dateHint': 'Skriv ÅÅÅÅ-MM-DD.',
+  'admin.audit.dateHint': 'Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2027-09-15.',
   'admin.audit.submit': 'Sök',
   'admin.audit.csv': 'Ladda ned sökresultatet som CSV',
   'admin.audit.caption': (p: { total: number; page: number; pages: number }) =>
@@ -311,6 +312,7 @@ export const adminEn = {
   'admin.form.errorSummary': 'There is a problem with the form',
   'admin.form.errorPrefix': 'Error:',
   'admin.form.nothingSaved': 'Nothing has been saved. Correct the errors and try again.',
+  'admin.form.fixAndTryAgain': 'Correct the errors and try again.',
   'admin.error.required': 'Fill in this field.',
   'admin.error.controlChars': 'The text must not contain line breaks, tabs or other control characters.',
   'admin.error.tooLong': (p: { max: number; length: number }) =>
@@ -363,7 +365,7 @@ export const adminEn = {
   'admin.preview.intro':
     'See how the login page and Kundwebbinfo look on a given day with the saved timetable.',
   'admin.preview.date': 'Date',
-  'admin.preview.dateHint': 'Write YYYY-MM-DD.',
+  'admin.preview.dateHint': 'Write the date as YYYY-MM-DD, for example 2027-09-15.',
   'admin.preview.submit': 'Preview',
   'admin.preview.title': 'Preview of the timetable',
   'admin.preview.showing': (p: { date: string }) =>
@@ -533,7 +535,7 @@ export const adminEn = {
   'admin.audit.allEvents': 'All events',
   'admin.audit.from': 'From',
   'admin.audit.to': 'To (inclusive)',
-  'admin.audit.dateHint': 'Write YYYY-MM-DD.',
+  'admin.audit.dateHint': 'Write the date as YYYY-MM-DD, for example 2027-09-15.',
   'admin.audit.submit': 'Search',
   'admin.audit.csv': 'Download the search result as CSV',
   'admin.audit.caption': (p: { total: number; page: number; pages: number }) =>

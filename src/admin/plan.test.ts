@@ -254,6 +254,11 @@ for (const kind of DATABASE_KINDS) {
       expect(res.statusCode).toBe(400);
       expect(res.body).toContain('Ange ett datum som ÅÅÅÅ-MM-DD (år 2000–2099).');
       expect(res.body).not.toContain('id="preview-info"');
+      // A preview saves nothing, so its error does not say "Inget har sparats"; the date is
+      // typed as ÅÅÅÅ-MM-DD like every date of the portal, not in the browser's own format.
+      expect(res.body).toContain('Rätta felen och försök igen.');
+      expect(res.body).not.toContain('Inget har sparats');
+      expect(res.body).toMatch(/<input[^>]*id="preview-date"[^>]*type="text"|<input[^>]*type="text"[^>]*id="preview-date"/);
     });
   });
 }

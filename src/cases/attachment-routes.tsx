@@ -4,6 +4,7 @@
  * removal, kept in the session for one showing.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Lang, Messages } from '../platform/i18n/index.js';
 import { AppError } from '../web/errors.js';
 import { contentDisposition } from '../web/content-disposition.js';
 import { Layout, Notice } from '../web/layout.js';
@@ -14,7 +15,7 @@ import { CaseError, type CaseRow } from './service.js';
 import { ATTACHMENTS_STEP, type CaseTypeDef } from './types.js';
 import { fileProblemText, readMultipart } from './upload.js';
 import { ErrorSummary } from './views/fields.js';
-import { stepList, StepNav, stepUrl } from './views/steps.js';
+import { STEP_FORM, stepList, StepNav, stepUrl } from './views/steps.js';
 import { AttachmentTable } from './views/summary.js';
 
 export function attachmentRoutes(app: FastifyInstance, deps: CaseRoutesDeps, access: CaseAccess): void {
@@ -29,6 +30,10 @@ export function attachmentRoutes(app: FastifyInstance, deps: CaseRoutesDeps, acc
       const form = await readMultipart(request, deps);
       const { t } = request;
       if (found.row.status !== 'draft') throw new AppError('bad_request', 'not a draft');
+      // A step link or "Granska och underteckna" pressed on this page: a chosen file is
+      // uploaded first (a refusal keeps the person here, with the reason), then they go on.
+      const target = gotoTarget(found, form.fields['_action'], request.lang, t);
+      if (target && !form.file && !form.tooLarge) return reply.redirect(target, 303);
       if (form.tooLarge)
         return renderAttachments(deps, request, reply, found, {
           error: fileProblemText(t, 'too_large', maxBytes),
@@ -71,6 +76,7 @@ export function attachmentRoutes(app: FastifyInstance, deps: CaseRoutesDeps, acc
           });
         throw err;
       }
+      if (target) return reply.redirect(target, 303);
       await putFlash(deps, request, found.row.id, { m: 'uploaded', name: checked.fileName });
       return reply.redirect(stepUrl(found.row, ATTACHMENTS_STEP), 303);
     },
@@ -140,12 +146,13 @@ export async function renderAttachments(
   const params = attachmentMessageParams(maxBytes);
   const steps = stepList(type, lang, t);
   const last = type.steps[type.steps.length - 1];
+  const canUpload = attachments.length < config.cases.maxAttachments;
   return sendHtml(
     reply,
     <Layout ctx={ctx} title={`${t['cases.attachmentsTitle']} – ${cases.titleOf(type, row.data, lang)}`}>
       <p class="kicker">{`${type.name[lang]} · ${t['cases.stepOf']({ step: steps.length, steps: steps.length + 1 })}`}</p>
       <h1>{t['cases.attachmentsTitle']}</h1>
-      <StepNav row={row} type={type} current={ATTACHMENTS_STEP} lang={lang} t={t} />
+      <StepNav row={row} type={type} current={ATTACHMENTS_STEP} lang={lang} t={t} {...(canUpload ? { form: STEP_FORM } : {})} />
       {notice ? (
         <Notice kind="success">
           <p>{notice}</p>
@@ -168,8 +175,8 @@ export async function renderAttachments(
         csrf={ctx.csrf ?? ''}
         removable
       />
-      {attachments.length < config.cases.maxAttachments ? (
-        <form method="post" action={`/cases/${row.id}/attachments`} enctype="multipart/form-data">
+      {canUpload ? (
+        <form method="post" action={`/cases/${row.id}/attachments`} enctype="multipart/form-data" id={STEP_FORM}>
           <input type="hidden" name="_csrf" value={ctx.csrf ?? ''} />
           <div class={`field${options.error ? ' field-invalid' : ''}`}>
             <label for="f-file">{t['cases.attachmentField']}</label>
@@ -198,16 +205,30 @@ export async function renderAttachments(
           </button>
         </form>
       ) : null}
-      <div class="button-row">
-        {last ? (
-          <a class="button-secondary" href={stepUrl(row, last.id)}>
-            {t['cases.prev']}
+      {canUpload ? (
+        // Buttons of the upload form: a file chosen but not yet uploaded is not lost.
+        <div class="button-row">
+          {last ? (
+            <button type="submit" form={STEP_FORM} name="_action" value={`goto:${last.id}`} class="button-secondary">
+              {t['cases.prev']}
+            </button>
+          ) : null}
+          <button type="submit" form={STEP_FORM} name="_action" value="goto:review" class="button-primary">
+            {t['cases.toReview']}
+          </button>
+        </div>
+      ) : (
+        <div class="button-row">
+          {last ? (
+            <a class="button-secondary" href={stepUrl(row, last.id)}>
+              {t['cases.prev']}
+            </a>
+          ) : null}
+          <a class="button-primary" href={`/cases/${row.id}/review`}>
+            {t['cases.toReview']}
           </a>
-        ) : null}
-        <a class="button-primary" href={`/cases/${row.id}/review`}>
-          {t['cases.toReview']}
-        </a>
-      </div>
+        </div>
+      )}
     </Layout>,
     options.status ?? 200,
   );
@@ -237,4 +258,12 @@ function takeFlash(request: FastifyRequest, caseId: string): AttachmentFlash | u
   if (!flash || flash.caseId !== caseId) return undefined;
   delete request.session?.data.flows?.['attachmentNotice'];
   return flash;
+}
+
+/** Where a `goto:<step>` or `goto:review` action leads, if it names a step of this case. */
+function gotoTarget(found: { row: CaseRow; type: CaseTypeDef }, action: string | undefined, lang: Lang, t: Messages): string | undefined {
+  const goto = /^goto:([a-z0-9_]+)$/.exec(action ?? '')?.[1];
+  if (goto === 'review') return `/cases/${found.row.id}/review`;
+  if (goto && stepList(found.type, lang, t).some((s) => s.id === goto)) return stepUrl(found.row, goto);
+  return undefined;
 }

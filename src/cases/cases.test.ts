@@ -168,6 +168,35 @@ for (const kind of DATABASE_KINDS) {
       expect(en.body).toContain('Correct the following');
     });
 
+    it('leaving a step by its navigation saves what was typed first; on the attachments page a chosen file is uploaded first', async () => {
+      const id = await newCase(testa, 'export_military');
+      const step = (await get(testa, `/cases/${id}/steps/applicant`)).body;
+      // The other steps and review are buttons of the step's form, not links that drop input.
+      expect(step).toContain(`form="step-form" name="_action" value="goto:review"`);
+      const rev = await revisionOf(id);
+      const go = await post(testa, `/cases/${id}/steps/applicant`, { revision: String(rev), _action: 'goto:review', ...APPLICANT });
+      expect(go.statusCode).toBe(303);
+      expect(go.headers.location).toBe(`/cases/${id}/review`);
+      expect((await app.services.cases.find(id))!.data).toMatchObject({ contact_name: 'Testa Testsson' });
+      // A malformed value keeps the person on the step with the reason; nothing is saved.
+      const bad = await post(testa, `/cases/${id}/steps/applicant`, { revision: String(await revisionOf(id)), _action: 'goto:parties', ...APPLICANT, contact_email: 'x' });
+      expect(bad.statusCode).toBe(422);
+      // A target that is no step of this case is no way out: the step is shown again.
+      const odd = await post(testa, `/cases/${id}/steps/applicant`, { revision: String(await revisionOf(id)), _action: 'goto:elsewhere', ...APPLICANT });
+      expect(odd.headers.location).toBe(`/cases/${id}/steps/applicant`);
+
+      const chosen = await upload(testa, `/cases/${id}/attachments`, { name: 'vald.pdf', bytes: Buffer.concat([PDF, Buffer.from('vald')]) }, { _action: 'goto:review' });
+      expect(chosen.statusCode).toBe(303);
+      expect(chosen.headers.location).toBe(`/cases/${id}/review`);
+      expect((await app.services.cases.attachments(id)).map((a) => a.fileName)).toEqual(['vald.pdf']);
+      const none = await upload(testa, `/cases/${id}/attachments`, undefined, { _action: 'goto:destination' });
+      expect(none.headers.location).toBe(`/cases/${id}/steps/destination`);
+      // Dates are typed as ÅÅÅÅ-MM-DD in a text field, as the hint says, not in the browser's
+      // own date control (which showed 08/01/2027 beside "1 augusti 2027").
+      const destination = (await get(testa, `/cases/${id}/steps/destination`)).body;
+      expect(/<input[^>]*name="contract_date"[^>]*>/.exec(destination)?.[0]).toContain('type="text"');
+    });
+
     it('refuses a save from a stale revision instead of overwriting another person’s change', async () => {
       const id = await newCase(testa, 'other_case');
       const stale = await revisionOf(id);
@@ -508,10 +537,13 @@ for (const kind of DATABASE_KINDS) {
       const id = await newCase(testa, 'export_military');
       // Enter in a field presses the form's first submit button: on this step, with "Fyll i"
       // in the form, that must still be "Nästa steg" (typed data was replaced by the register's).
+      // The first is the first in document order among the form's own buttons and those
+      // outside it that name it (the step list's).
       const step = (await get(testa, `/cases/${id}/steps/parties`)).body;
-      const form = step.slice(step.indexOf(`<form method="post" action="/cases/${id}/steps/parties"`));
-      expect(/<button type="submit"[^>]*>/.exec(form)?.[0]).toMatch(/name="_action" value="next"/);
-      expect(form.indexOf('value="fill"')).toBeGreaterThan(form.indexOf('value="next"'));
+      const main = step.slice(step.indexOf('<main'));
+      expect(/<button type="submit"[^>]*>/.exec(main)?.[0]).toMatch(/form="step-form" name="_action" value="next"/);
+      expect(main.indexOf('value="fill"')).toBeGreaterThan(main.indexOf('value="next"'));
+      expect(main.indexOf('value="goto:')).toBeGreaterThan(main.indexOf('value="next"'));
       const contact = (await app.services.register.contacts(NORDVIK))[0]!;
       const res = await post(testa, `/cases/${id}/steps/parties`, { revision: String(await revisionOf(id)), _action: 'fill', fill_contact: contact.id, fill_role: 'end_user' });
       expect(res.statusCode).toBe(303);

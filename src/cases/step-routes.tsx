@@ -13,7 +13,7 @@ import type { CaseAccess, CaseRoutesDeps } from './route-context.js';
 import { CaseError, type CaseRow, type FieldError } from './service.js';
 import { ATTACHMENTS_STEP, type CaseData, type CaseTypeDef, type GroupField, type StepDef } from './types.js';
 import { controlId, ErrorSummary, FieldInput } from './views/fields.js';
-import { errorMap, pathLabel, stepList, StepNav, stepUrl } from './views/steps.js';
+import { errorMap, pathLabel, STEP_FORM, stepList, StepNav, stepUrl } from './views/steps.js';
 
 export function stepRoutes(app: FastifyInstance, deps: CaseRoutesDeps, access: CaseAccess): void {
   const { cases, register } = deps;
@@ -114,6 +114,10 @@ export function stepRoutes(app: FastifyInstance, deps: CaseRoutesDeps, access: C
       if (action === 'prev')
         return reply.redirect(stepUrl(row, steps[Math.max(0, index - 1)]?.id ?? step.id), 303);
       if (action === 'save') return reply.redirect(`${stepUrl(row, step.id)}?saved=1`, 303);
+      // A step link or "Granska och underteckna" pressed on a step: saved, then there.
+      const goto = /^goto:([a-z0-9_]+)$/.exec(action)?.[1];
+      if (goto === 'review') return reply.redirect(`/cases/${row.id}/review`, 303);
+      if (goto && steps.some((s) => s.id === goto)) return reply.redirect(stepUrl(row, goto), 303);
       return reply.redirect(`${stepUrl(row, step.id)}${anchor}`, 303);
     },
   );
@@ -154,7 +158,23 @@ async function renderStep(
     <Layout ctx={ctx} title={title}>
       <p class="kicker">{`${type.name[lang]} · ${t['cases.stepOf']({ step: index + 1, steps: steps.length + 1 })}`}</p>
       <h1>{step.title[lang]}</h1>
-      <StepNav row={row} type={type} current={step.id} lang={lang} t={t} />
+      {/* Enter in a text field presses the form's first submit button in document order
+          (HTML implicit submission). That must be "Nästa steg", not a step of the step list
+          above, "Fyll i" (which would replace typed data with a register entry) or
+          "Föregående steg": so a copy of it comes first, out of sight and out of the tab
+          order; people use the visible buttons. */}
+      <button
+        type="submit"
+        form={STEP_FORM}
+        name="_action"
+        value="next"
+        class="default-submit"
+        tabIndex={-1}
+        aria-hidden="true"
+      >
+        {t['cases.next']}
+      </button>
+      <StepNav row={row} type={type} current={step.id} lang={lang} t={t} form={STEP_FORM} />
       {options.changed ? (
         <Notice kind="error">
           <p>{t['cases.changedMeanwhile']}</p>
@@ -177,23 +197,9 @@ async function renderStep(
       </ErrorSummary>
       {step.intro ? <p class="lead">{step.intro[lang]}</p> : null}
       <p class="hint">{t['cases.requiredNote']}</p>
-      <form method="post" action={stepUrl(row, step.id)} novalidate>
+      <form method="post" action={stepUrl(row, step.id)} id={STEP_FORM} novalidate>
         <input type="hidden" name="_csrf" value={ctx.csrf ?? ''} />
         <input type="hidden" name="revision" value={String(row.revision)} />
-        {/* Enter in a text field presses a form's first submit button (HTML implicit
-            submission). That must be "Nästa steg", not "Fyll i" (which would replace typed
-            data with a register entry) or "Föregående steg": so a copy of it comes first,
-            out of sight and out of the tab order; people use the visible buttons below. */}
-        <button
-          type="submit"
-          name="_action"
-          value="next"
-          class="default-submit"
-          tabIndex={-1}
-          aria-hidden="true"
-        >
-          {t['cases.next']}
-        </button>
         {contacts.length > 0 ? (
           <fieldset class="register-fill">
             <legend>{t['cases.fillHeading']}</legend>

@@ -207,8 +207,9 @@ async function upload(page: Page, name: string, bytes: Buffer): Promise<Locator>
 
 /** From the attachments step to the review page. */
 async function toReview(page: Page): Promise<void> {
-  // The step list also links to the review; the primary button is the last of the two.
-  await page.getByRole('main').getByRole('link', { name: 'Granska och underteckna' }).last().click();
+  // The step list also leads to the review; the primary button is the last of the two. Both
+  // are buttons of the upload form, so a chosen file would be uploaded on the way.
+  await page.getByRole('main').getByRole('button', { name: 'Granska och underteckna' }).last().click();
   await page.waitForURL('**/review');
   expect(await h1(page)).toBe('Granska och underteckna');
   await checkA11y(page);
@@ -360,7 +361,7 @@ describe('a company user files a case in the browser', () => {
         const facts = await described(page.getByRole('main').locator('dl.facts').first());
         expect(facts).toMatchObject({ Ärendetyp: 'Övrigt ärende', Organisation: NORDVIK });
         expect(await described(page.getByRole('region', { name: 'Ärendet' }))).toEqual({ Ämne: subject, Beskrivning: squash(body) });
-        const attachments = page.getByRole('region', { name: 'Bilagor' });
+        const attachments = page.getByRole('region', { name: 'Bilagor' }).first();
         expect(squash(await attachments.innerText())).toContain('underlag.pdf');
         expect(squash(await attachments.innerText())).toContain(grouped(sha256(file)));
         // The body keeps its line break as the reader typed it.
@@ -443,7 +444,10 @@ describe('a company user files a case in the browser', () => {
         await field(page, 'Slutanvändarens adress').fill('Postboks 800 Postmottak\n2617 Lillehammer');
         await field(page, 'Slutanvändarens land').selectOption('NO');
         await field(page, 'Typ av slutanvändare').selectOption({ label: 'Försvarsmakt' });
-        await nextStep(page, 'Destination och användning');
+        // Leaving by the step list saves what was typed (it was a link that dropped it).
+        await page.getByRole('navigation', { name: 'Steg i ärendet' }).getByRole('button', { name: 'Destination och användning' }).click();
+        await expect.poll(() => h1(page)).toBe('Destination och användning');
+        await checkA11y(page);
 
         await field(page, 'Slutligt destinationsland').selectOption('NO');
         await field(page, 'Angiven slutanvändning').fill('Utbildning av förband.');
@@ -490,7 +494,7 @@ describe('a company user files a case in the browser', () => {
           'Kontrakt eller order (referens)': 'FLO-2026-0042',
           'Kontraktets eller orderns datum': '2026-10-15',
         });
-        expect(squash(await page.getByRole('region', { name: 'Bilagor' }).innerText())).toContain(grouped(sha256(file)));
+        expect(squash(await page.getByRole('region', { name: 'Bilagor' }).first().innerText())).toContain(grouped(sha256(file)));
 
         await submit(page, 'Forsvarets logistikkorganisasjon');
         await signWithCard(page, context, TOLVAN);
@@ -691,7 +695,7 @@ describe('stored markup in a case', () => {
         await field(page, 'Beskrivning').fill(body);
         await nextStep(page, 'Bilagor');
         // Back to the step: the values come back as typed, inside their controls.
-        await page.getByRole('main').getByRole('link', { name: 'Föregående steg' }).click();
+        await page.getByRole('main').getByRole('button', { name: 'Föregående steg' }).click();
         await expect.poll(() => h1(page)).toBe('Ärendet');
         expect(await field(page, 'Ämne').inputValue()).toBe(subject);
         expect(await field(page, 'Beskrivning').inputValue()).toBe(body);

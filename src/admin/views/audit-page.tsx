@@ -37,6 +37,7 @@ export function AuditPage(props: {
   return (
     <AdminPage ctx={ctx} title={t['admin.audit.title']}>
       <ErrorSummary
+        saves={false}
         ctx={ctx}
         items={[
           { id: 'audit-person', label: t['admin.audit.person'], error: errors['person'] },
@@ -73,7 +74,7 @@ export function AuditPage(props: {
           ctx={ctx}
           id="audit-from"
           name="from"
-          type="date"
+          type="text"
           label={t['admin.audit.from']}
           hint={t['admin.audit.dateHint']}
           value={values.from}
@@ -83,7 +84,7 @@ export function AuditPage(props: {
           ctx={ctx}
           id="audit-to"
           name="to"
-          type="date"
+          type="text"
           label={t['admin.audit.to']}
           hint={t['admin.audit.dateHint']}
           value={values.to}

@@ -54,7 +54,8 @@ export interface SummaryItem {
 }
 
 /** The problems of a refused form, each a link to its field; nothing when there are none. */
-export function ErrorSummary(props: { ctx: PageContext; items: readonly SummaryItem[] }) {
+/** `saves`: false on a form that only shows something (a search, a preview): nothing is ever saved there. */
+export function ErrorSummary(props: { ctx: PageContext; items: readonly SummaryItem[]; saves?: boolean }) {
   const { t } = props.ctx;
   const items = props.items.filter((i) => i.error !== undefined);
   if (items.length === 0) return null;
@@ -67,7 +68,7 @@ export function ErrorSummary(props: { ctx: PageContext; items: readonly SummaryI
       id="error-summary"
     >
       <h2 id="error-summary-title">{t['admin.form.errorSummary']}</h2>
-      <p>{t['admin.form.nothingSaved']}</p>
+      <p>{props.saves === false ? t['admin.form.fixAndTryAgain'] : t['admin.form.nothingSaved']}</p>
       <ul>
         {items.map((i) => (
           <li key={i.id}>

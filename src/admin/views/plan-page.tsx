@@ -175,7 +175,7 @@ function PreviewForm(props: { ctx: PageContext; value: string; error: FieldError
         ctx={ctx}
         id="preview-date"
         name="date"
-        type="date"
+        type="text"
         label={t['admin.preview.date']}
         value={props.value}
         required
@@ -211,6 +211,7 @@ export function PreviewPage(props: {
     >
       <ErrorSummary
         ctx={ctx}
+        saves={false}
         items={[{ id: 'preview-date', label: t['admin.preview.date'], error: props.errors['date'] }]}
       />
       <PreviewForm ctx={ctx} value={props.value} error={props.errors['date']} />

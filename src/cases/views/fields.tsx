@@ -132,7 +132,9 @@ const INPUT_ATTRS: Partial<Record<ScalarField['type'], Record<string, string>>> 
   email: { type: 'text', inputMode: 'email', autoComplete: 'email', spellcheck: 'false' },
   phone: { type: 'text', inputMode: 'tel', autoComplete: 'tel' },
   orgnr: { type: 'text', inputMode: 'numeric', class: 'input-short' },
-  date: { type: 'date', class: 'input-short' },
+  // Text, not the browser's date control: that shows its own format (08/01/2027), not the
+  // ÅÅÅÅ-MM-DD the hint asks for and the portal accepts everywhere.
+  date: { type: 'text', class: 'input-short', spellcheck: 'false', autoComplete: 'off' },
   integer: { type: 'text', inputMode: 'numeric', class: 'input-short' },
   amount: { type: 'text', inputMode: 'decimal', class: 'input-short' },
   annex1_entry: { type: 'text', class: 'input-short', spellcheck: 'false' },

@@ -24,32 +24,33 @@ export function stepList(type: CaseTypeDef, lang: Lang, t: Messages) {
   ];
 }
 
-export function StepNav(props: {
-  row: CaseRow;
-  type: CaseTypeDef;
-  current: string;
-  lang: Lang;
-  t: Messages;
-}) {
-  const steps = stepList(props.type, props.lang, props.t);
+/** The id of the form on a page whose step links save it first (see StepNav's `form`). */
+export const STEP_FORM = 'step-form';
+
+/**
+ * The steps of a draft, then review. On a page with a form (`form`, its id), the other steps
+ * are buttons of that form that save what was typed and then go there (`goto:<step>`), so
+ * leaving a step by its navigation never loses input; elsewhere they are plain links.
+ */
+export function StepNav(props: { row: CaseRow; type: CaseTypeDef; current: string; lang: Lang; t: Messages; form?: string }) {
+  const steps = [...stepList(props.type, props.lang, props.t), { id: 'review', title: props.t['cases.reviewTitle'] }];
+  const href = (id: string) => (id === 'review' ? `/cases/${props.row.id}/review` : stepUrl(props.row, id));
   return (
     <nav aria-label={props.t['cases.stepNav']} class="step-nav">
       <ol>
         {steps.map((s) => (
           <li key={s.id}>
-            <a href={stepUrl(props.row, s.id)} aria-current={s.id === props.current ? 'step' : undefined}>
-              {s.title}
-            </a>
+            {props.form && s.id !== props.current ? (
+              <button type="submit" form={props.form} name="_action" value={`goto:${s.id}`} class="link-button">
+                {s.title}
+              </button>
+            ) : (
+              <a href={href(s.id)} aria-current={s.id === props.current ? 'step' : undefined}>
+                {s.title}
+              </a>
+            )}
           </li>
         ))}
-        <li>
-          <a
-            href={`/cases/${props.row.id}/review`}
-            aria-current={props.current === 'review' ? 'step' : undefined}
-          >
-            {props.t['cases.reviewTitle']}
-          </a>
-        </li>
       </ol>
     </nav>
   );
