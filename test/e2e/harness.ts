@@ -310,6 +310,7 @@ function pageKey(url: string, heading = ''): string {
     .replace(/^-|-$/g, '');
   const title = heading
     .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
     .replace(/[^A-Za-z0-9]+/g, '-')
     .replace(/^-|-$/g, '')
     .slice(0, 40)
