@@ -39,7 +39,7 @@ import { signingRoutes, type SignMethod } from './signing/routes.js';
 import { auditToMetrics } from './audit/metrics.js';
 import { createAuditLog } from './audit/service.js';
 import type { Config } from './config/config.js';
-import { createSessionManager } from './identity/sessions.js';
+import { createSessionManager, storedPrincipal } from './identity/sessions.js';
 import { infoRoutes } from './info/routes.js';
 import { adminRoutes } from './admin/routes.js';
 import { createMail } from './reports/mail.js';
@@ -245,11 +245,11 @@ export async function buildApp(
       const [person, staff, memberships] = await Promise.all([
         accounts.findPerson(principal.personnummer),
         accounts.staffRoles(principal.personnummer),
-        principal.orgnr === null ? Promise.resolve([]) : accounts.memberships(principal.personnummer),
+        accounts.memberships(principal.personnummer),
       ]);
       if (!person?.active) return null;
-      const orgnr = principal.orgnr !== null && memberships.some((m) => m.orgnr === principal.orgnr) ? principal.orgnr : null;
-      return { ...principal, name: person.name, staff, orgnr };
+      const acting = principal.orgnr === null ? undefined : memberships.find((m) => m.orgnr === principal.orgnr);
+      return { ...storedPrincipal(principal), name: person.name, staff, orgnr: acting?.orgnr ?? null, ...(acting ? { orgName: acting.orgName } : {}), orgChoices: memberships.length };
     },
   });
 

@@ -87,7 +87,7 @@ describe('BankID login, other device (animated QR)', () => {
     const done = await pollUntil(cookie, (b) => b.next !== null);
     expect(done.next).toBe('/bankid/complete');
     const complete = await tb.t.app.inject({ url: '/bankid/complete', headers: { cookie } });
-    expect(complete.headers.location).toBe('/start');
+    expect(complete.headers.location).toBe('/start/organisation');
     const newCookie = cookieOf(complete.headers['set-cookie']) ?? '';
     expect(newCookie).not.toBe(cookie);
     const start = await tb.t.app.inject({ url: '/start', headers: { cookie: newCookie } });
@@ -161,7 +161,7 @@ describe('BankID login, this device (autostart)', () => {
     const scanned = tb.server.testApp.scan({ autoStartToken: token });
     await tb.server.testApp.complete({ orderRef: scanned.orderRef, personnummer: TOLVAN, deviceIp: '127.0.0.1' });
     await pollUntil(cookie, (b) => b.next !== null);
-    expect((await tb.t.app.inject({ url: '/bankid/complete', headers: { cookie } })).headers.location).toBe('/start');
+    expect((await tb.t.app.inject({ url: '/bankid/complete', headers: { cookie } })).headers.location).toBe('/start/organisation');
   });
 
   it('a relayed autostart link approved on another device does not log the relaying browser in', async () => {

@@ -146,7 +146,8 @@ async function cardOf(issuer: string) {
 async function expectAcceptedEverywhere(issuer: string, cas: number) {
   const card = await cardOf(issuer);
   const login = await cardLogin(card.login);
-  expect(login).toEqual({ failed: null, location: '/start' });
+  // Tolvan acts for two companies: a login ends at the choice of company.
+  expect(login).toEqual({ failed: null, location: '/start/organisation' });
   const { res } = await cardSign(card.signing, `KW-${issuer}`);
   expect(res.json()).toMatchObject({ status: 'completed' });
   const evidence = await tb.t.services.signing.evidence(res.json<{ evidenceId: string }>().evidenceId);

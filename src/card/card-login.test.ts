@@ -47,7 +47,7 @@ describe('card login', () => {
     const result = await cardLogin(tb.card('191212121212'));
     expect(result.failed).toBeNull();
     expect(result.back?.statusCode).toBe(303);
-    expect(result.back?.headers.location).toBe('/start');
+    expect(result.back?.headers.location).toBe('/start/organisation'); // Tolvan acts for two companies: the login ends at the choice of company
     const newCookie = String(result.back?.headers['set-cookie']).split(';')[0] ?? '';
     expect(newCookie).not.toBe(result.cookie); // a new session id at login
     const start = await tb.t.app.inject({ url: '/start', headers: { cookie: newCookie } });
@@ -72,7 +72,7 @@ describe('card login', () => {
     const location = new URL(res.location ?? '');
     const back = await tb.t.app.inject({ url: location.pathname + location.search, headers: { cookie } });
     expect(back.statusCode).toBe(303);
-    expect(back.headers.location).toBe('/start');
+    expect(back.headers.location).toBe('/start/organisation');
   });
 
   it('offers the card on the login page while its method is enabled', async () => {
@@ -259,7 +259,7 @@ describe('certificate forwarded by a reverse proxy', () => {
   it('accepts the certificate from a configured proxy (URL-encoded PEM, as nginx forwards it)', async () => {
     const result = await viaProxy(proxied, encodeURIComponent(tb.card('191212121212').cert));
     expect(result.failed).toBeNull();
-    expect(result.back?.headers.location).toBe('/start');
+    expect(result.back?.headers.location).toBe('/start/organisation');
   });
 
   it('a forged header from an address that is not a configured proxy is refused', async () => {

@@ -25,6 +25,17 @@ export interface Principal {
   /** The organisation the person acts for now, or null when they have to choose. */
   orgnr: string | null;
   staff: StaffRole[];
+  /**
+   * Read again on every request, never stored: the name of the organisation acted for (the
+   * header shows it), and how many the person may choose between.
+   */
+  orgName?: string;
+  orgChoices?: number;
+}
+
+/** What a session stores of a principal: without the values read again on every request. */
+export function storedPrincipal(p: Principal): Principal {
+  return { personnummer: p.personnummer, name: p.name, method: p.method, authAt: p.authAt, orgnr: p.orgnr, staff: p.staff };
 }
 
 export interface SessionData {

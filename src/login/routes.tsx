@@ -6,7 +6,7 @@ import type {} from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Accounts } from '../accounts/service.js';
 import type { Config } from '../config/config.js';
-import type { Principal, SessionManager } from '../identity/sessions.js';
+import { storedPrincipal, type Principal, type SessionManager } from '../identity/sessions.js';
 import type { VNode } from 'preact';
 import type { Clock } from '../platform/clock.js';
 import { clearSessionCookie, LANG_COOKIE, setSessionCookie } from '../web/context.js';
@@ -20,6 +20,7 @@ import type { SiteInfo } from '../platform/site.js';
 import type { RolloutPlan } from './plan.js';
 import type { LoginEvidence, LoginService } from './service.js';
 import { LoginPage, loginMethodsAt } from './views/login-page.js';
+import { ChooseOrganisationPage } from './views/choose-organisation-page.js';
 import { StartPage } from './views/start-page.js';
 
 export interface LoginRoutesDeps extends ViewDeps {
@@ -54,8 +55,8 @@ export function requirePrincipal(request: FastifyRequest) {
 
 /**
  * What a method provider (card, BankID) calls once it has proved a personal number:
- * logs the person in with a fresh session and sends them to the start page, or to the
- * "no account" page. Never creates an account.
+ * logs the person in with a fresh session and sends them to the start page (by the choice
+ * of company when they act for several), or to the "no account" page. Never creates an account.
  */
 export async function completeLogin(
   deps: Pick<LoginRoutesDeps, 'login' | 'sessions' | 'config'>,
@@ -73,7 +74,8 @@ export async function completeLogin(
     throw new AppError(result.reason === 'method_not_enabled' ? 'method_not_enabled' : 'bad_request', result.reason);
   }
   setSessionCookie(reply, deps.sessions, deps.config, result.session);
-  return reply.redirect('/start', 303);
+  // Several companies: the person says which one they act for before anything else.
+  return reply.redirect(result.chooseOrganisation ? '/start/organisation' : '/start', 303);
 }
 
 export async function loginRoutes(app: FastifyInstance, deps: LoginRoutesDeps): Promise<void> {
@@ -106,13 +108,27 @@ export async function loginRoutes(app: FastifyInstance, deps: LoginRoutesDeps): 
     return sendHtml(reply, <StartPage ctx={ctx} memberships={memberships} changedTo={changedTo} notices={notices} />);
   });
 
+  /** The choice of the company a person acts for: right after login when there are several, and "Byt företag". */
+  app.get('/start/organisation', async (request, reply) => {
+    const { principal } = requirePrincipal(request);
+    const memberships = await accounts.memberships(principal.personnummer);
+    if (memberships.length === 0) return reply.redirect('/start', 303);
+    const ctx = await pageContext(deps, request, reply);
+    return sendHtml(reply, <ChooseOrganisationPage ctx={ctx} memberships={memberships} />);
+  });
+
   app.post<{ Body: { orgnr?: unknown } }>('/start/organisation', async (request, reply) => {
     const { principal, session } = requirePrincipal(request);
     const orgnr = request.body?.orgnr;
-    if (typeof orgnr !== 'string' || !/^\d{10}$/.test(orgnr)) throw new AppError('bad_request', 'orgnr missing or malformed');
     const memberships = await accounts.memberships(principal.personnummer);
+    if (orgnr === undefined || orgnr === '') {
+      // Nothing chosen: the same page, with the error tied to the choice.
+      const ctx = await pageContext(deps, request, reply);
+      return sendHtml(reply, <ChooseOrganisationPage ctx={ctx} memberships={memberships} missing />, 422);
+    }
+    if (typeof orgnr !== 'string' || !/^\d{10}$/.test(orgnr)) throw new AppError('bad_request', 'orgnr missing or malformed');
     if (!memberships.some((m) => m.orgnr === orgnr)) throw new AppError('forbidden', 'not a member of that organisation');
-    session.data.principal = { ...principal, orgnr };
+    session.data.principal = { ...storedPrincipal(principal), orgnr };
     await sessions.save(session);
     return reply.redirect('/start?changed=1', 303);
   });

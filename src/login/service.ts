@@ -25,7 +25,8 @@ export interface LoginEvidence {
 
 export type LoginFailure = 'no_account' | 'method_not_enabled' | 'invalid_personnummer';
 
-export type LoginResult = { ok: true; session: Session; principal: Principal } | { ok: false; reason: LoginFailure };
+/** `chooseOrganisation`: the person acts for several companies and has to say which one. */
+export type LoginResult = { ok: true; session: Session; principal: Principal; chooseOrganisation: boolean } | { ok: false; reason: LoginFailure };
 
 export function createLoginService(deps: {
   db: Db;
@@ -100,7 +101,7 @@ export function createLoginService(deps: {
           ...(evidence.proof ? { proof: evidence.proof } : {}),
         },
       });
-      return { ok: true, session, principal };
+      return { ok: true, session, principal, chooseOrganisation: memberships.length > 1 };
     },
 
     async logout(session: Session, ip: string | null): Promise<void> {

@@ -239,7 +239,7 @@ describe('replayed completions', () => {
     const victim = await startOrder('qr');
     await scanQr(victim.cookie);
     await pollUntil(victim.cookie, (b) => b.next !== null);
-    expect((await call({ url: '/bankid/complete', cookie: victim.cookie })).headers.location).toBe('/start');
+    expect((await call({ url: '/bankid/complete', cookie: victim.cookie })).headers.location).toBe('/start/organisation');
     if (!recorded) throw new Error('no completion recorded');
 
     const attacker = await startOrder('qr');

@@ -175,7 +175,7 @@ describe('the bad-certificate matrix through the reverse-proxy header: refused w
   });
 
   it('while a good card through the same proxy logs in (the matrix is not refusing everything)', async () => {
-    expect(await cardLogin(proxy, forwarded(cardOf('good').auth.certPem))).toMatchObject({ failed: null, location: '/start' });
+    expect(await cardLogin(proxy, forwarded(cardOf('good').auth.certPem))).toMatchObject({ failed: null, location: '/start/organisation' });
   });
 });
 
@@ -184,7 +184,7 @@ describe('policy over real TLS', () => {
     const card = cardOf('otherPolicy');
     await expectRefused(strictTls, { client: { cert: card.auth.certPem, key: card.auth.keyPem } }, 'policy_not_accepted');
     const good = cardOf('good');
-    expect(await cardLogin(strictTls, { client: { cert: good.auth.certPem, key: good.auth.keyPem } })).toMatchObject({ failed: null, location: '/start' });
+    expect(await cardLogin(strictTls, { client: { cert: good.auth.certPem, key: good.auth.keyPem } })).toMatchObject({ failed: null, location: '/start/organisation' });
   });
 });
 

@@ -132,7 +132,7 @@ describe('BankID down', () => {
       const scanned = server.testApp.scan({ qr: (await poll(back.cookie)).qrData ?? '' });
       await server.testApp.complete({ orderRef: scanned.orderRef, personnummer: TOLVAN });
       expect(await poll(back.cookie)).toMatchObject({ next: '/bankid/complete' });
-      expect((await t.app.inject({ url: '/bankid/complete', headers: { cookie: back.cookie } })).headers.location).toBe('/start');
+      expect((await t.app.inject({ url: '/bankid/complete', headers: { cookie: back.cookie } })).headers.location).toBe('/start/organisation');
       expect((await t.app.inject('/health/ready')).json()).toMatchObject({ checks: { bankid: { ok: true } } });
       expect(await metric(t, 'kundwebben_dependency_up', { dependency: 'bankid' })).toBe(1);
       expect(await metric(t, 'kundwebben_bankid_orders_total', { kind: 'auth', outcome: 'complete' })).toBe(1);
@@ -176,7 +176,7 @@ describe('OCSP responder down', () => {
       expect(await metric(bed.t, 'kundwebben_logins_total', { method: 'telia_card', outcome: 'failure' })).toBe(1);
 
       responder = await startOcspResponder(bed.demo.pki, { port, clock: bed.clock });
-      expect(await cardLogin(bed)).toMatchObject({ failed: null, location: '/start' });
+      expect(await cardLogin(bed)).toMatchObject({ failed: null, location: '/start/organisation' });
       expect(await metric(bed.t, 'kundwebben_ocsp_lookups_total', { source: 'responder' })).toBe(1);
       expect(await metric(bed.t, 'kundwebben_logins_total', { method: 'telia_card', outcome: 'success' })).toBe(1);
     } finally {

@@ -92,6 +92,7 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteEntry>> = {
   'GET /login': { kind: 'public', probes: [{ url: at('/login'), expect: all(200) }] },
   'POST /logout': { kind: 'public', probes: [{ url: at('/logout'), expect: all(303) }] },
   'GET /start': { kind: 'login', probes: [{ url: at('/start'), expect: x(401, 200, 200, 200, 200) }] },
+  'GET /start/organisation': { kind: 'login', probes: [{ url: at('/start/organisation'), expect: x(401, 200, 200, 303, 303) }] },
   'POST /start/organisation': { kind: 'login', probes: [{ url: at('/start/organisation'), fields: { orgnr: '5590123450' }, expect: x(401, 403, 303, 403, 403) }] },
   'POST /session/extend': { kind: 'login', probes: [{ url: at('/session/extend'), expect: x(401, 303, 303, 303, 303) }] },
   'GET /session/remaining': { kind: 'public', probes: [{ url: at('/session/remaining'), expect: all(200) }] },

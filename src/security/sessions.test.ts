@@ -34,7 +34,7 @@ async function cardLogin(tb: CardTestbed, cookie: string | undefined) {
   expect(location.pathname).toBe('/login/card/return');
   const back = await tb.t.app.inject({ url: location.pathname + location.search, headers: { cookie: held } });
   expect(back.statusCode).toBe(303);
-  expect(back.headers.location).toBe('/start');
+  expect(back.headers.location).toBe('/start/organisation'); // Tolvan acts for two companies: the choice first
   return { held, back, fresh: setCookie(back.headers, tb.t.services.sessions.cookieName)?.pair ?? '' };
 }
 

@@ -93,7 +93,21 @@ export function Layout(props: { ctx: PageContext; title: string; children: Compo
             </nav>
             {principal && ctx.csrf ? (
               <div class="user-box">
-                <span>{t['layout.loggedInAs']({ name: principal.name })}</span>
+                <span>
+                  {t['layout.loggedInAs']({ name: principal.name })}
+                  {principal.orgName ? (
+                    <>
+                      {' '}
+                      <strong class="acting-org">{t['layout.actingFor']({ org: principal.orgName })}</strong>
+                    </>
+                  ) : null}
+                  {(principal.orgChoices ?? 0) > 1 ? (
+                    <>
+                      {' · '}
+                      <a href="/start/organisation">{principal.orgName ? t['layout.changeOrg'] : t['layout.chooseOrg']}</a>
+                    </>
+                  ) : null}
+                </span>
                 <form method="post" action="/logout" class="inline-form">
                   <input type="hidden" name="_csrf" value={ctx.csrf} />
                   <button type="submit" class="button-secondary">

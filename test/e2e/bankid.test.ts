@@ -12,6 +12,7 @@ import { ensureBankIdTestPki, startBankIdTestServer, type BankIdTestServer } fro
 import { TEST_NOW } from '../support/app.js';
 import { BANKID_PEOPLE } from '../support/bankid.js';
 import { checkA11y, expectStatus, startE2E, withPage, type E2E } from './harness.js';
+import { StartPage } from './pages.js';
 
 let e2e: E2E | undefined;
 let server: BankIdTestServer | undefined;
@@ -87,7 +88,10 @@ describe('BankID login in the browser', () => {
       await expect.poll(() => app.getByRole('status').first().textContent()).toBeTruthy();
       await checkA11y(app);
       await app.close();
-      await page.waitForURL('**/start', { timeout: 20_000 });
+      // Tolvan acts for two companies: the login ends at the choice of company.
+      await page.waitForURL('**/start/organisation', { timeout: 20_000 });
+      await checkA11y(page);
+      await new StartPage(page).chooseOrganisation('Nordvik Försvarsteknik AB (556677-8899)');
       await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Välkommen, Tolvan Tolvansson');
       await checkA11y(page);
     });

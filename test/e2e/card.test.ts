@@ -15,6 +15,7 @@ import { ManualClock } from '../../src/platform/clock.js';
 import { TEST_NOW } from '../support/app.js';
 import { CARD_PEOPLE, freePort, signerCards } from '../support/card.js';
 import { checkA11y, expectStatus, startE2E, withPage, type E2E } from './harness.js';
+import { StartPage } from './pages.js';
 
 let e2e: E2E;
 let demo: DemoPki;
@@ -85,7 +86,10 @@ describe('card login in the browser', () => {
         await expect.poll(() => page.url()).toContain('/login/card');
         await checkA11y(page);
         await page.getByRole('link', { name: 'Fortsätt till inloggning med ID-kort' }).click();
-        await page.waitForURL('**/start');
+        // Tolvan acts for two companies: the login ends at the choice of company.
+        await page.waitForURL('**/start/organisation');
+        await checkA11y(page);
+        await new StartPage(page).chooseOrganisation('Nordvik Försvarsteknik AB (556677-8899)');
         await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Välkommen, Tolvan Tolvansson');
         await checkA11y(page);
       },
@@ -145,7 +149,9 @@ describe('card login in the browser', () => {
         await page.goto('/login/card?method=telia_card');
         await checkA11y(page);
         await page.getByRole('link', { name: 'Fortsätt till inloggning med ID-kort' }).click();
-        await page.waitForURL('**/start');
+        await page.waitForURL('**/start/organisation');
+        await checkA11y(page);
+        await new StartPage(page).chooseOrganisation('Nordvik Försvarsteknik AB (556677-8899)');
         const warning = page.getByRole('region', { name: 'Ditt ID-kort går snart ut' });
         await expect.poll(() => warning.textContent()).toContain('1 februari 2027');
         await expect.poll(() => warning.textContent()).toContain('Det är innan inloggning med ID-kort från Skatteverket (AB Svenska Pass) införs');
@@ -164,7 +170,7 @@ describe('card signing in the browser', () => {
         await page.goto('/login/card?method=telia_card');
         await checkA11y(page);
         await page.getByRole('link', { name: 'Fortsätt till inloggning med ID-kort' }).click();
-        await page.waitForURL('**/start');
+        await page.waitForURL('**/start/organisation');
         await checkA11y(page);
         const request = await e2e.app.services.signing.create({
           personnummer: '191212121212',

@@ -399,7 +399,8 @@ describe('a company user files a case in the browser', () => {
         await page.goto('/login/card?method=telia_card');
         await checkA11y(page);
         await page.getByRole('link', { name: 'Fortsätt till inloggning med ID-kort' }).click();
-        await page.waitForURL('**/start');
+        // Two companies: the login ends at the choice of company, none chosen in advance.
+        await page.waitForURL('**/start/organisation');
         await checkA11y(page);
         await new StartPage(page).chooseOrganisation(NORDVIK);
         await checkA11y(page);

@@ -22,6 +22,7 @@ const TEXT = {
     timetableCaption: 'Inloggningssätt i Kundwebben och när de gäller',
     orgField: 'Företag',
     orgSubmit: 'Byt företag',
+    orgContinue: 'Fortsätt',
     logout: 'Logga ut',
     accessibility: 'Tillgänglighetsredogörelse',
   },
@@ -38,6 +39,7 @@ const TEXT = {
     timetableCaption: 'Login options in Kundwebben and when they apply',
     orgField: 'Company',
     orgSubmit: 'Change company',
+    orgContinue: 'Continue',
     logout: 'Log out',
     accessibility: 'Accessibility statement',
   },
@@ -164,19 +166,29 @@ export class StartPage extends BasePage {
   async goto(): Promise<Response | null> {
     return this.page.goto('/start');
   }
-  get orgSelect(): Locator {
-    return this.page.getByLabel(this.text.orgField, { exact: true });
+  /** The radio buttons of the choice of company (on /start/organisation). */
+  orgChoice(label: string): Locator {
+    return this.page.getByRole('radio', { name: label, exact: true });
   }
-  get changeOrgButton(): Locator {
-    return this.page.getByRole('button', { name: this.text.orgSubmit, exact: true });
+  get changeOrgLink(): Locator {
+    return this.page.getByRole('main').getByRole('link', { name: this.text.orgSubmit, exact: true });
   }
   get logoutButton(): Locator {
     return this.page.getByRole('banner').getByRole('button', { name: this.text.logout, exact: true });
   }
-  /** Chooses the organisation by its visible option text and submits the form. */
-  async chooseOrganisation(optionLabel: string): Promise<void> {
-    await this.orgSelect.selectOption({ label: optionLabel });
-    await Promise.all([this.page.waitForURL(/\/start\?changed=1$/), this.changeOrgButton.click()]);
+  /**
+   * On the choice of company (right after login, or through "Byt företag" from the start
+   * page): picks the company by its label and continues to the start page.
+   */
+  async chooseOrganisation(label: string): Promise<void> {
+    if (!new URL(this.page.url()).pathname.startsWith('/start/organisation')) {
+      await Promise.all([this.page.waitForURL('**/start/organisation'), this.changeOrgLink.click()]);
+    }
+    await this.orgChoice(label).check();
+    await Promise.all([
+      this.page.waitForURL(/\/start\?changed=1$/),
+      this.page.getByRole('button', { name: this.text.orgContinue, exact: true }).click(),
+    ]);
   }
   async logOut(): Promise<void> {
     await Promise.all([this.page.waitForURL(/\/login\?m=logged_out$/), this.logoutButton.click()]);

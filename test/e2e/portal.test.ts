@@ -259,12 +259,20 @@ describe('logged in', () => {
         await checkA11y(page);
         expect(await start.h1.innerText()).toBe('Välkommen, Tolvan Tolvansson');
         expect(await page.getByRole('banner').innerText()).toContain('Inloggad som Tolvan Tolvansson');
-        expect(await start.orgSelect.locator('option').allInnerTexts()).toEqual([
-          'Nordvik Försvarsteknik AB (556677-8899)',
-          'Skärgårdens Sensorer AB (559012-3450)',
-        ]);
-        // The hint is tied to the field for screen readers.
-        expect(await start.orgSelect.getAttribute('aria-describedby')).toBe('org-hint');
+        // No company is chosen for her: the start page asks, and the header offers the choice.
+        expect(await page.getByRole('banner').getByRole('link', { name: 'Välj företag' }).count()).toBe(1);
+        await Promise.all([page.waitForURL('**/start/organisation'), start.main.getByRole('link', { name: 'Välj vilket företag du företräder' }).click()]);
+        await checkA11y(page);
+        expect(await start.h1.innerText()).toBe('Välj företag');
+        const group = page.getByRole('group', { name: 'Välj vilket företag du företräder' });
+        expect(await group.getByRole('radio').count()).toBe(2);
+        // None is chosen in advance; continuing without a choice is refused with the reason.
+        expect(await page.getByRole('radio', { checked: true }).count()).toBe(0);
+        expectStatus(page, 422);
+        await page.getByRole('button', { name: 'Fortsätt' }).click();
+        await expect.poll(() => page.title()).toMatch(/^Fel: Välj företag/);
+        await checkA11y(page);
+        expect(await page.getByRole('alert').innerText()).toContain('Välj det företag du företräder.');
 
         await start.chooseOrganisation('Skärgårdens Sensorer AB (559012-3450)');
         await checkA11y(page);
@@ -272,7 +280,13 @@ describe('logged in', () => {
         expect(await start.main.innerText()).toContain(
           'Du företräder Skärgårdens Sensorer AB (559012-3450).',
         );
-        expect(await start.orgSelect.inputValue()).toBe('5590123450');
+        // The header says which company on every page, with the way to change it.
+        expect(await page.getByRole('banner').innerText()).toContain('för Skärgårdens Sensorer AB');
+        await page.goto('/cases');
+        await checkA11y(page);
+        expect(await page.getByRole('banner').innerText()).toContain('för Skärgårdens Sensorer AB');
+        await start.goto();
+        await checkA11y(page);
 
         await start.logOut();
         await checkA11y(page);

@@ -1,4 +1,4 @@
-/** The start page after login: who is logged in and how, the organisation they act for, and the choice of another. */
+/** The start page after login: who is logged in and how, the organisation they act for, and the way to choose another. */
 import type { VNode } from 'preact';
 import type { Membership } from '../../accounts/service.js';
 import { formatOrgnr } from '../../accounts/orgnr.js';
@@ -30,25 +30,18 @@ export function StartPage(props: {
       <p>{acting ? t['start.actingFor']({ org: `${acting.orgName} (${formatOrgnr(acting.orgnr)})` }) : null}</p>
       {memberships.length === 0 ? <p>{t['start.noOrg']}</p> : null}
       {principal.staff.length > 0 ? <p>{t['start.staff']}</p> : null}
-      {memberships.length > 1 && ctx.csrf ? (
-        <section aria-labelledby="choose-org">
-          <h2 id="choose-org">{t['start.chooseOrg']}</h2>
-          <form method="post" action="/start/organisation">
-            <input type="hidden" name="_csrf" value={ctx.csrf} />
-            <p id="org-hint">{t['start.chooseOrgHint']}</p>
-            <label for="orgnr">{t['start.orgField']}</label>
-            <select id="orgnr" name="orgnr" aria-describedby="org-hint">
-              {memberships.map((m) => (
-                <option value={m.orgnr} selected={m.orgnr === principal.orgnr} key={m.orgnr}>
-                  {`${m.orgName} (${formatOrgnr(m.orgnr)})`}
-                </option>
-              ))}
-            </select>
-            <button type="submit" class="button-primary">
-              {t['start.orgSubmit']}
-            </button>
-          </form>
-        </section>
+      {memberships.length > 1 ? (
+        acting ? (
+          <p>
+            <a href="/start/organisation">{t['start.changeOrgLink']}</a>
+          </p>
+        ) : (
+          <Notice kind="info">
+            <p>
+              <a href="/start/organisation">{t['start.chooseOrg']}</a>
+            </p>
+          </Notice>
+        )
       ) : null}
       {memberships.length > 0 ? (
         <section aria-labelledby="your-orgs">
