@@ -13,6 +13,7 @@ import { receiptEn, receiptSv } from './cases/receipt-messages.js';
 import { infoEn, infoSv } from './info/messages.js';
 import { loginEn, loginSv } from './login/messages.js';
 import { addMessages } from './platform/i18n/index.js';
+import { organisationEn, organisationSv } from './organisation/messages.js';
 import { reportsEn, reportsSv } from './reports/messages.js';
 import { signingEn, signingSv } from './signing/messages.js';
 
@@ -25,5 +26,6 @@ addMessages('cases/formats', { sv: formatsSv, en: formatsEn });
 addMessages('cases/receipt', { sv: receiptSv, en: receiptEn });
 addMessages('info', { sv: infoSv, en: infoEn });
 addMessages('login', { sv: loginSv, en: loginEn });
+addMessages('organisation', { sv: organisationSv, en: organisationEn });
 addMessages('reports', { sv: reportsSv, en: reportsEn });
 addMessages('signing', { sv: signingSv, en: signingEn });

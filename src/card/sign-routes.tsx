@@ -17,7 +17,7 @@ import { Layout } from '../web/layout.js';
 import { pageContext, sendHtml, type ViewDeps } from '../web/render.js';
 import type { TtlStore } from '../platform/store/port.js';
 import { signatureFailed, type DeclinedCode } from '../signing/failure.js';
-import { groupedDigest } from '../signing/routes.js';
+import { groupedDigest } from '../signing/views/digest.js';
 import { SigningError, type Signing } from '../signing/service.js';
 import { verifyCardSignature } from './cms.js';
 import type { CardLogin } from './service.js';

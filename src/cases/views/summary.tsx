@@ -4,7 +4,7 @@
  * and a remove button while it is a draft).
  */
 import type { Lang, Messages } from '../../platform/i18n/index.js';
-import { groupedDigest } from '../../signing/routes.js';
+import { groupedDigest } from '../../signing/views/digest.js';
 import { formatSize, summarySections } from '../display.js';
 import type { AttachmentInfo, CaseRow } from '../service.js';
 import type { CaseTypeDef } from '../types.js';

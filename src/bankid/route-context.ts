@@ -1,0 +1,54 @@
+/**
+ * What every BankID route gets: its dependencies, and the one access rule. An order is
+ * reached only through the session's BankID flow (`flowOf`), never by a name the browser
+ * sends, so the browser never sees an orderRef or the QR secret.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { AuditLog } from '../audit/service.js';
+import type { Config } from '../config/config.js';
+import type { Clock } from '../platform/clock.js';
+import type { SessionManager } from '../identity/sessions.js';
+import type { RolloutPlan } from '../login/plan.js';
+import type { LoginService } from '../login/service.js';
+import type { ViewDeps } from '../web/render.js';
+import type { Signing } from '../signing/service.js';
+import type { Flow } from './rfa.js';
+import type { BankIdService } from './service.js';
+
+export interface BankIdRoutesDeps extends ViewDeps {
+  config: Config;
+  sessions: SessionManager;
+  login: LoginService;
+  plan: RolloutPlan;
+  signing: Signing;
+  bankid: BankIdService;
+  clock: Clock;
+  audit: AuditLog;
+}
+
+/** The session's one BankID order: what it is for, and the sign request it signs. */
+export interface BankIdFlow {
+  orderId: string;
+  kind: 'auth' | 'sign';
+  flow: Flow;
+  signRequestId: string | null;
+}
+
+export function flowOf(request: FastifyRequest): BankIdFlow | undefined {
+  return request.session?.data.flows?.['bankid'] as BankIdFlow | undefined;
+}
+
+export type OrderAccess = ReturnType<typeof createOrderAccess>;
+
+export function createOrderAccess(deps: Pick<BankIdRoutesDeps, 'bankid'>) {
+  const { bankid } = deps;
+
+  /** The session's order as polled now (BankID's /collect at most every 2 s), if it has one. */
+  async function currentOrder(request: FastifyRequest) {
+    const flow = flowOf(request);
+    const polled = flow ? await bankid.poll(flow.orderId) : undefined;
+    return flow && polled ? { flow, ...polled } : undefined;
+  }
+
+  return { flowOf, currentOrder };
+}
