@@ -3,7 +3,7 @@
  * event and by local date range; a page at a time on screen, the whole result as CSV.
  */
 import type { AuditEvent } from '../audit/service.js';
-import { localMidnight } from '../login/plan-dates.js';
+import { localMidnight } from '../platform/dates.js';
 import { escapeControlChars } from '../platform/control-chars.js';
 import type { Db } from '../platform/db/index.js';
 import { collector, isoDate, personnummer, type Checked, type FieldErrors } from './validate.js';

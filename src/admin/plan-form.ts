@@ -5,13 +5,8 @@
  * offset is accepted too.
  */
 import type { Localised } from '../platform/site.js';
-import {
-  ANNOUNCE_AS,
-  dateTimeFormat,
-  localDate,
-  localMidnight,
-  type AnnounceAs,
-} from '../login/plan-dates.js';
+import { ANNOUNCE_AS, type AnnounceAs } from '../login/plan-dates.js';
+import { dateTimeFormat, localDate, localMidnight } from '../platform/dates.js';
 import type { PlanChange, PlannedMethod } from '../login/plan.js';
 import {
   collector,

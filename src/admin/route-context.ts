@@ -9,7 +9,7 @@ import type { Principal } from '../identity/sessions.js';
 import type { MethodId } from '../identity/methods.js';
 import type { LoginMethodProvider } from '../login/methods.js';
 import type { RolloutPlan } from '../login/plan.js';
-import { requirePrincipal } from '../login/routes.js';
+import { requirePrincipal } from '../web/guard.js';
 import type { Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/index.js';
 import { AppError } from '../web/errors.js';

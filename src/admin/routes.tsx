@@ -8,7 +8,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { timetable } from '../info/timetable.js';
 import { isMethodId, type MethodId } from '../identity/methods.js';
-import { localMidnight } from '../login/plan-dates.js';
+import { localMidnight } from '../platform/dates.js';
 import { loginMethodsAt } from '../login/views/login-page.js';
 import { AppError } from '../web/errors.js';
 import { pageContext, sendHtml } from '../web/render.js';

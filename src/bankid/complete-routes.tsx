@@ -4,7 +4,8 @@
  * signing.complete (a rejection through signatureFailed). Anything else waits.
  */
 import type { FastifyInstance } from 'fastify';
-import { completeLogin, requirePrincipal } from '../login/routes.js';
+import { completeLogin } from '../login/routes.js';
+import { requirePrincipal } from '../web/guard.js';
 import { signatureFailed } from '../signing/failure.js';
 import { SigningError } from '../signing/service.js';
 import type { BankIdRoutesDeps, OrderAccess } from './route-context.js';

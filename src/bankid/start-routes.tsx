@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { requirePrincipal } from '../login/routes.js';
+import { requirePrincipal } from '../web/guard.js';
 import { AppError } from '../web/errors.js';
 import { pageContext, sendHtml } from '../web/render.js';
 import { platformOf } from './launch.js';

@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AuditLog } from '../audit/service.js';
 import type { Config } from '../config/config.js';
 import type { RolloutPlan } from '../login/plan.js';
-import { requirePrincipal } from '../login/routes.js';
+import { requirePrincipal } from '../web/guard.js';
 import type { Clock } from '../platform/clock.js';
 import { AppError } from '../web/errors.js';
 import { Layout } from '../web/layout.js';

@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatOrgnr } from '../accounts/orgnr.js';
 import { methodName } from '../identity/methods.js';
 import { formatPersonalNumber } from '../identity/personnummer.js';
-import { formatDateTime } from '../login/plan-dates.js';
+import { formatDateTime } from '../platform/dates.js';
 import type { Messages } from '../platform/i18n/index.js';
 import { AppError } from '../web/errors.js';
 import { Layout, Notice } from '../web/layout.js';

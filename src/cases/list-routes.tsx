@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { formatOrgnr } from '../accounts/orgnr.js';
 import type { Principal } from '../identity/sessions.js';
-import { requirePrincipal } from '../login/routes.js';
+import { requirePrincipal } from '../web/guard.js';
 import { AppError } from '../web/errors.js';
 import { Layout } from '../web/layout.js';
 import { pageContext, sendHtml } from '../web/render.js';

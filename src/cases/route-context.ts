@@ -9,7 +9,7 @@ import type { Accounts } from '../accounts/service.js';
 import type { AuditLog } from '../audit/service.js';
 import type { Principal } from '../identity/sessions.js';
 import type { Clock } from '../platform/clock.js';
-import { requirePrincipal } from '../login/routes.js';
+import { requirePrincipal } from '../web/guard.js';
 import { AppError } from '../web/errors.js';
 import type { ViewDeps } from '../web/render.js';
 import type { Signing } from '../signing/service.js';

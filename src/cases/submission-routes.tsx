@@ -8,7 +8,7 @@ import { formatOrgnr } from '../accounts/orgnr.js';
 import type { Principal } from '../identity/sessions.js';
 import { methodName } from '../identity/methods.js';
 import { formatPersonalNumber } from '../identity/personnummer.js';
-import { formatDateTime } from '../login/plan-dates.js';
+import { formatDateTime } from '../platform/dates.js';
 import { groupedDigest } from '../signing/views/digest.js';
 import { CheckList, EvidenceFacts } from '../signing/views/evidence.js';
 import { contentDisposition } from '../web/content-disposition.js';

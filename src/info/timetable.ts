@@ -4,7 +4,8 @@
  */
 import { messages, type Lang, type TextKey } from '../platform/i18n/index.js';
 import type { MethodId } from '../identity/methods.js';
-import { dateTimeFormat, describePlanDate, describePlanDateLong } from '../login/plan-dates.js';
+import { describePlanDate, describePlanDateLong } from '../login/plan-dates.js';
+import { dateTimeFormat } from '../platform/dates.js';
 import type { Localised, SiteInfo } from '../platform/site.js';
 import { statusAt, type MethodStatus, type PlannedMethod } from '../login/plan.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describePlanDate, isoWeek, localDate, localMidnight, mondayOfIsoWeek, parsePlanDate } from './plan-dates.js';
+import { describePlanDate, parsePlanDate } from './plan-dates.js';
+import { isoWeek, localDate, localMidnight, mondayOfIsoWeek } from '../platform/dates.js';
 
 const TZ = 'Europe/Stockholm';
 

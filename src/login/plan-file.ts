@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config/config.js';
 import type { Localised, SiteInfo } from '../platform/site.js';
 import { isMethodId, type MethodId } from '../identity/methods.js';
-import { ANNOUNCE_AS, localMidnight, parsePlanDate, type AnnounceAs } from './plan-dates.js';
+import { ANNOUNCE_AS, parsePlanDate, type AnnounceAs } from './plan-dates.js';
+import { localMidnight } from '../platform/dates.js';
 
 export interface PlanSeedRow {
   readonly id: MethodId;

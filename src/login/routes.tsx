@@ -11,6 +11,7 @@ import type { VNode } from 'preact';
 import type { Clock } from '../platform/clock.js';
 import { clearSessionCookie, LANG_COOKIE, setSessionCookie } from '../web/context.js';
 import { AppError, safeLocalPath } from '../web/errors.js';
+import { requirePrincipal } from '../web/guard.js';
 import { isLang, type MessageKey } from '../platform/i18n/index.js';
 import { Layout } from '../web/layout.js';
 import { pageContext, sendHtml, type ViewDeps } from '../web/render.js';
@@ -44,14 +45,6 @@ const LOGIN_MESSAGES: Record<string, MessageKey> = {
   session_ended: 'login.sessionEnded',
   rate_limited: 'error.rate_limited',
 };
-
-/** Throws unless someone is logged in: 401 with a clear page either way. */
-export function requirePrincipal(request: FastifyRequest) {
-  if (!request.principal || !request.session) {
-    throw new AppError(request.sessionExpired ? 'session_expired' : 'unauthenticated');
-  }
-  return { principal: request.principal, session: request.session };
-}
 
 /**
  * What a method provider (card, BankID) calls once it has proved a personal number:

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Cases } from '../cases/service.js';
-import { requirePrincipal } from '../login/routes.js';
+import { requirePrincipal } from '../web/guard.js';
 import { AppError } from '../web/errors.js';
 import { pageContext, sendHtml, type ViewDeps } from '../web/render.js';
 import { OFFICER_STATUSES, OfficerCasesPage } from './views/cases-page.js';

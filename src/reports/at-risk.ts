@@ -14,7 +14,7 @@
  */
 import { CARD_METHODS } from '../card/expiry.js';
 import { isMethodId, type MethodId } from '../identity/methods.js';
-import { localDate, localMidnight } from '../login/plan-dates.js';
+import { localDate, localMidnight } from '../platform/dates.js';
 import type { PlannedMethod } from '../login/plan.js';
 import type { Db } from '../platform/db/index.js';
 

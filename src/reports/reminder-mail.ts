@@ -5,7 +5,8 @@
  * other than the portal's own and Skatteverket's from the plan file).
  */
 import type { MethodId } from '../identity/methods.js';
-import { describePlanDate, describePlanDateLong, formatDate } from '../login/plan-dates.js';
+import { describePlanDate, describePlanDateLong } from '../login/plan-dates.js';
+import { formatDate } from '../platform/dates.js';
 import type { SiteInfo } from '../platform/site.js';
 import { statusAt, type PlannedMethod } from '../login/plan.js';
 import { messages, type Lang } from '../platform/i18n/index.js';

@@ -2,7 +2,8 @@
  * The report's input (`before`, `months`), from the query string of the page or the body of
  * the reminder form: validated here, once. Empty means "the default".
  */
-import { parsePlanDate, type LocalDate } from '../login/plan-dates.js';
+import { parsePlanDate } from '../login/plan-dates.js';
+import { type LocalDate } from '../platform/dates.js';
 
 export const DEFAULT_MONTHS = 12;
 export const MAX_MONTHS = 60;

@@ -4,7 +4,7 @@
  * views/; the ways to sign are given as SignMethods (sign-methods.ts).
  */
 import type { FastifyInstance } from 'fastify';
-import { requirePrincipal } from '../login/routes.js';
+import { requirePrincipal } from '../web/guard.js';
 import { AppError } from '../web/errors.js';
 import { pageContext, sendHtml, type ViewDeps } from '../web/render.js';
 import type { Signing } from './service.js';

@@ -1,6 +1,6 @@
 import type { AuditEvent } from '../../audit/service.js';
 import { formatPersonalNumber, isCanonicalPersonalNumber } from '../../identity/personnummer.js';
-import { formatDateTime } from '../../login/plan-dates.js';
+import { formatDateTime } from '../../platform/dates.js';
 import { escapeControlChars } from '../../platform/control-chars.js';
 import type { PageContext } from '../../web/layout.js';
 import { ShownText } from '../../web/shown-text.js';

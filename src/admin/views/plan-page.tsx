@@ -2,7 +2,8 @@
 import { InfoNowSection, InfoTimetableSection } from '../../info/views/info-page.js';
 import type { TimetableEntry } from '../../info/timetable.js';
 import type { MethodId } from '../../identity/methods.js';
-import { ANNOUNCE_AS, describePlanDateLong, formatDate, formatDateTime } from '../../login/plan-dates.js';
+import { ANNOUNCE_AS, describePlanDateLong } from '../../login/plan-dates.js';
+import { formatDate, formatDateTime } from '../../platform/dates.js';
 import { statusAt, type PlannedMethod } from '../../login/plan.js';
 import { LoginMethodList, type LoginMethodView } from '../../login/views/login-page.js';
 import type { PageContext } from '../../web/layout.js';

@@ -1,6 +1,6 @@
 import { formatOrgnr } from '../../accounts/orgnr.js';
 import { formatPersonalNumber } from '../../identity/personnummer.js';
-import { formatDateTime } from '../../login/plan-dates.js';
+import { formatDateTime } from '../../platform/dates.js';
 import { Notice, type PageContext } from '../../web/layout.js';
 import type { ExistingPerson, MembershipRequest } from '../requests.js';
 import type { FieldError } from '../validate.js';

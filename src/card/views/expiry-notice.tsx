@@ -1,7 +1,8 @@
 /** The notice on the start page that the person's ID card expires soon (or has), and what to do before it does. */
 import type { MethodId } from '../../identity/methods.js';
 import type { Lang, Messages } from '../../platform/i18n/index.js';
-import { describePlanDate, formatDate } from '../../login/plan-dates.js';
+import { describePlanDate } from '../../login/plan-dates.js';
+import { formatDate } from '../../platform/dates.js';
 import type { SiteInfo } from '../../platform/site.js';
 import type { StartNotice } from '../../login/routes.js';
 import type { RolloutPlan } from '../../login/plan.js';

@@ -2,7 +2,7 @@
  * A table of an organisation's cases: drafts (title, status, last change) or submitted cases
  * and message threads (title, case number, status, submitted, unread messages).
  */
-import { formatDateTime } from '../../login/plan-dates.js';
+import { formatDateTime } from '../../platform/dates.js';
 import type { Lang, Messages } from '../../platform/i18n/index.js';
 import type { CaseRow } from '../service.js';
 import { TableScroll } from '../../web/table-scroll.js';

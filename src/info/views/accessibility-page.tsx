@@ -1,6 +1,6 @@
 /** Tillgänglighetsredogörelse: required of Swedish public-sector sites (DOS-lagen). */
 import { Layout, type PageContext } from '../../web/layout.js';
-import { formatDate } from '../../login/plan-dates.js';
+import { formatDate } from '../../platform/dates.js';
 import type { SiteInfo } from '../../platform/site.js';
 
 export function AccessibilityPage(props: { ctx: PageContext; site: SiteInfo }) {

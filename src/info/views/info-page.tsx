@@ -5,7 +5,8 @@
  */
 import type { Lang } from '../../platform/i18n/index.js';
 import { Layout, type PageContext } from '../../web/layout.js';
-import { describePlanDateLong, formatDate } from '../../login/plan-dates.js';
+import { describePlanDateLong } from '../../login/plan-dates.js';
+import { formatDate } from '../../platform/dates.js';
 import type { SiteInfo } from '../../platform/site.js';
 import { when, type TimetableEntry } from '../timetable.js';
 import { TableScroll } from '../../web/table-scroll.js';

@@ -4,7 +4,7 @@ import type { Membership } from '../../accounts/service.js';
 import { formatOrgnr } from '../../accounts/orgnr.js';
 import { formatPersonalNumber } from '../../identity/personnummer.js';
 import { Layout, Notice, type PageContext } from '../../web/layout.js';
-import { formatDateTime } from '../plan-dates.js';
+import { formatDateTime } from '../../platform/dates.js';
 
 export function StartPage(props: {
   ctx: PageContext;

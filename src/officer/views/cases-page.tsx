@@ -5,7 +5,7 @@
  */
 import { formatOrgnr } from '../../accounts/orgnr.js';
 import type { Cases } from '../../cases/service.js';
-import { formatDateTime } from '../../login/plan-dates.js';
+import { formatDateTime } from '../../platform/dates.js';
 import { Layout, type PageContext } from '../../web/layout.js';
 import { TableScroll } from '../../web/table-scroll.js';
 

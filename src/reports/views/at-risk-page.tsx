@@ -2,7 +2,8 @@
 import { formatOrgnr } from '../../accounts/orgnr.js';
 import { formatPersonalNumber } from '../../identity/personnummer.js';
 import type { MethodId } from '../../identity/methods.js';
-import { describePlanDateLong, formatDate, localDate } from '../../login/plan-dates.js';
+import { describePlanDateLong } from '../../login/plan-dates.js';
+import { formatDate, localDate } from '../../platform/dates.js';
 import type { PlannedMethod } from '../../login/plan.js';
 import type { Messages } from '../../platform/i18n/index.js';
 import { Layout, type PageContext } from '../../web/layout.js';

@@ -1,4 +1,4 @@
-import { formatDateTime } from '../../login/plan-dates.js';
+import { formatDateTime } from '../../platform/dates.js';
 import { Layout, Notice, type PageContext } from '../../web/layout.js';
 import type { OutboxEntry } from '../mail.js';
 import { MAIL_DIVIDER } from '../reminder-mail.js';

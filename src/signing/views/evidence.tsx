@@ -6,7 +6,7 @@
 import type { ComponentChildren } from 'preact';
 import { methodName } from '../../identity/methods.js';
 import { formatPersonalNumber } from '../../identity/personnummer.js';
-import { formatDateTime } from '../../login/plan-dates.js';
+import { formatDateTime } from '../../platform/dates.js';
 import { textKey, type Lang, type Messages } from '../../platform/i18n/index.js';
 import { Layout, Notice, type PageContext } from '../../web/layout.js';
 import type { Reverification, SignatureEvidence } from '../service.js';

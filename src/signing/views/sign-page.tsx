@@ -3,7 +3,7 @@
  * ways the person can sign now; and, once signed, the page that says so and leads on.
  */
 import { methodName } from '../../identity/methods.js';
-import { formatDateTime } from '../../login/plan-dates.js';
+import { formatDateTime } from '../../platform/dates.js';
 import { Layout, Notice, type PageContext } from '../../web/layout.js';
 import { shownRefusal } from '../failure.js';
 import type { SignatureEvidence, SignRequest } from '../service.js';
