@@ -40,6 +40,28 @@ export const FLOORS: Record<string, number> = {
   'messages.ts': 5,
 };
 
+/** The feature that owns each table (ARCHITECTURE.md): only its own code should query it. */
+export const TABLE_OWNERS: Record<string, string> = {
+  person: 'accounts',
+  organisation: 'accounts',
+  membership: 'accounts',
+  staff_role: 'accounts',
+  membership_request: 'organisation',
+  org_contact: 'organisation',
+  org_product: 'organisation',
+  login_method: 'login',
+  credential_seen: 'login',
+  audit_event: 'audit',
+  case_file: 'cases',
+  file_content: 'cases',
+  attachment: 'cases',
+  case_message: 'cases',
+  message_read: 'cases',
+  counter: 'cases',
+  signature_evidence: 'signing',
+  kv_store: 'platform',
+};
+
 const isTest = (file: string) => /\.(test|fuzz\.test)\.tsx?$/.test(file) || file.endsWith('security/fixture.ts') || file.endsWith('security/route-table.ts');
 
 function filesUnder(dir: string): string[] {
@@ -122,11 +144,21 @@ export function measure() {
   const outside: { from: string; to: string }[] = [];
   const functions: FunctionSize[] = [];
   const sizes: { file: string; lines: number }[] = [];
+  const foreignTables: { file: string; table: string; owner: string }[] = [];
   for (const file of files) {
     const text = readFileSync(file, 'utf8');
     sizes.push({ file: path.relative(ROOT, file), lines: text.split('\n').length });
     const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
     const from = placeOf(file);
+    // Queries naming a table (selectFrom, insertInto, updateTable, deleteFrom, joins) from
+    // outside the feature that owns it; migrations are the database's, not a feature's.
+    if (!file.includes(`${path.sep}db${path.sep}`)) {
+      for (const m of text.matchAll(/\b(?:selectFrom|insertInto|updateTable|deleteFrom|innerJoin|leftJoin)\(\s*'([a-z_]+)/g)) {
+        const table = m[1] ?? '';
+        const owner = TABLE_OWNERS[table];
+        if (owner && owner !== from) foreignTables.push({ file: path.relative(ROOT, file), table, owner });
+      }
+    }
     const visit = (node: ts.Node): void => {
       let spec: string | undefined;
       if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) spec = node.moduleSpecifier.text;
@@ -178,6 +210,7 @@ export function measure() {
     importsOutsideSrc: outside,
     largestFiles: sizes.sort((a, b) => b.lines - a.lines).slice(0, 10),
     largestFunctions: functions.sort((a, b) => b.lines - a.lines).slice(0, 10),
+    foreignTables,
     functionsOver150: functions.filter((f) => f.lines > 150).length,
     filesOver400: sizes.filter((s) => s.lines > 400).length,
   };
@@ -195,6 +228,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       `folder pairs importing each other: ${m.mutualImports.length}${m.mutualImports.map((x) => `\n  ${x}`).join('')}`,
       `imports pointing up a floor: ${m.upwardImports.length}${m.upwardImports.map((u) => `\n  ${u.from} → ${u.to}`).join('')}`,
       `imports from outside src/ (devtools, test): ${m.importsOutsideSrc.length}${m.importsOutsideSrc.map((u) => `\n  ${u.from} → ${u.to}`).join('')}`,
+      `queries on another feature's tables: ${m.foreignTables.length}${m.foreignTables.map((f) => `\n  ${f.file} → ${f.table} (${f.owner})`).join('')}`,
       `files over 400 lines: ${m.filesOver400}; functions over 150 lines: ${m.functionsOver150}`,
       `largest files:${m.largestFiles.map((f) => `\n  ${f.lines}  ${f.file}`).join('')}`,
       `largest functions:${m.largestFunctions.map((f) => `\n  ${f.lines}  ${f.file} ${f.name}`).join('')}`,

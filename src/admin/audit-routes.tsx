@@ -6,13 +6,8 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../web/errors.js';
 import { pageContext, sendHtml } from '../web/render.js';
-import {
-  auditCsv,
-  checkAuditQuery,
-  createAuditSearch,
-  PAGE_SIZE,
-  type AuditFormValues,
-} from './audit-search.js';
+import { createAuditSearch, PAGE_SIZE } from '../audit/search.js';
+import { auditCsv, checkAuditQuery, type AuditFormValues } from './audit-search.js';
 import type { AdminDeps } from './route-context.js';
 import { AuditPage } from './views/audit-page.js';
 

@@ -5,6 +5,7 @@
  */
 import type { Db } from '../platform/db/index.js';
 import type { MethodId } from '../identity/methods.js';
+import { credentialsSeen } from '../login/credentials.js';
 import { statusAt, type PlannedMethod, type RolloutPlan } from '../login/plan.js';
 
 export const CARD_METHODS: readonly MethodId[] = ['telia_card', 'svenska_pass_card'];
@@ -30,7 +31,7 @@ export async function cardExpiryWarning(input: {
 }): Promise<ExpiryWarning | undefined> {
   const { db, plan, now, personnummer, method } = input;
   if (!CARD_METHODS.includes(method)) return undefined;
-  const rows = await db.selectFrom('credential_seen').selectAll().where('personnummer', '=', personnummer).execute();
+  const rows = await credentialsSeen(db, personnummer);
   const card = rows.find((r) => r.method === method);
   if (!card?.cert_not_after) return undefined;
   const recentSince = now.getTime() - input.otherMethodDays * 86_400_000;
