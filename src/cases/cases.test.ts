@@ -127,6 +127,15 @@ for (const kind of DATABASE_KINDS) {
       expect(step.body).toContain('Kontaktperson');
       expect(step.body).toContain('(obligatoriskt)');
       expect((await post(testa, '/cases', { type: 'no_such_type' })).statusCode).toBe(400);
+      // No type is chosen in advance; creating without one is refused with the reason, and
+      // nothing is created.
+      const before = (await app.services.cases.listForOrganisation(NORDVIK, TESTA)).length;
+      const choice = await get(testa, '/cases/new');
+      expect(choice.body).not.toMatch(/<input[^>]*type="radio"[^>]*checked/);
+      const none = await post(testa, '/cases', {});
+      expect(none.statusCode).toBe(422);
+      expect(none.body).toContain('Välj vilken typ av ärende du vill skapa.');
+      expect((await app.services.cases.listForOrganisation(NORDVIK, TESTA)).length).toBe(before);
     });
 
     it('renders every step of every case type, its review and attachments page, in Swedish and English', async () => {

@@ -2,7 +2,7 @@
  * The cases of the organisation a person acts for: the list (drafts, submitted cases,
  * messages), a new case or a copy of an earlier one, and deleting a draft.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatOrgnr } from '../accounts/orgnr.js';
 import type { Principal } from '../identity/sessions.js';
 import { requirePrincipal } from '../web/guard.js';
@@ -13,6 +13,7 @@ import type { CaseAccess, CaseRoutesDeps } from './route-context.js';
 import type { CaseRow } from './service.js';
 import { ATTACHMENTS_STEP } from './types.js';
 import { CaseTable } from './views/case-table.js';
+import { ErrorSummary } from './views/fields.js';
 import { stepUrl } from './views/steps.js';
 
 export function listRoutes(app: FastifyInstance, deps: CaseRoutesDeps, access: CaseAccess): void {
@@ -74,26 +75,39 @@ export function listRoutes(app: FastifyInstance, deps: CaseRoutesDeps, access: C
     const { principal } = requirePrincipal(request);
     const org = await actingOrg(principal);
     if (!org) return reply.redirect('/cases', 303);
+    return renderNew(request, reply, principal, org.orgnr, false);
+  });
+
+  /** New case: the case types, none chosen in advance (the first is no choice the person made). */
+  async function renderNew(request: FastifyRequest, reply: FastifyReply, principal: Principal, orgnr: string, missing: boolean) {
     const ctx = await pageContext(deps, request, reply);
     const { t, lang } = ctx;
-    const earlier = await cases.listForOrganisation(org.orgnr, principal.personnummer);
+    const earlier = await cases.listForOrganisation(orgnr, principal.personnummer);
+    const first = cases.types.types[0]?.id ?? '';
     return sendHtml(
       reply,
       <Layout ctx={ctx} title={t['cases.newTitle']}>
         <h1>{t['cases.newTitle']}</h1>
+        {missing ? (
+          <ErrorSummary t={t} title={t['cases.errorSummary']} items={[{ href: `#type-${first}`, text: t['cases.typeMissing'] }]} />
+        ) : null}
         <p class="lead">{t['cases.newLead']}</p>
         <form method="post" action="/cases">
           <input type="hidden" name="_csrf" value={ctx.csrf ?? ''} />
-          <fieldset>
+          <fieldset class={missing ? 'field-invalid' : undefined} aria-describedby={missing ? 'type-error' : undefined}>
             <legend>{t['cases.typeLegend']}</legend>
-            {cases.types.types.map((type, i) => (
+            {missing ? (
+              <p class="field-error" id="type-error">
+                {t['cases.typeMissing']}
+              </p>
+            ) : null}
+            {cases.types.types.map((type) => (
               <div class="radio-card" key={type.id}>
                 <input
                   type="radio"
                   name="type"
                   id={`type-${type.id}`}
                   value={type.id}
-                  checked={i === 0}
                   aria-describedby={`type-${type.id}-desc`}
                 />
                 <label for={`type-${type.id}`}>{type.name[lang]}</label>
@@ -132,13 +146,17 @@ export function listRoutes(app: FastifyInstance, deps: CaseRoutesDeps, access: C
           )}
         </section>
       </Layout>,
+      missing ? 422 : 200,
     );
-  });
+  }
 
   app.post<{ Body: { type?: unknown; copy?: unknown } }>('/cases', async (request, reply) => {
     const { principal } = requirePrincipal(request);
     const org = await actingOrg(principal);
     if (!org) throw new AppError('forbidden', 'no acting organisation');
+    // No type chosen (and no case to copy): the same page, with the reason at the choice.
+    if (request.body.copy === undefined && (request.body.type === undefined || request.body.type === ''))
+      return renderNew(request, reply, principal, org.orgnr, true);
     const row = await createFrom(principal, org.orgnr);
     return reply.redirect(stepUrl(row, cases.typeOf(row).steps[0]?.id ?? ATTACHMENTS_STEP), 303);
 

@@ -37,6 +37,7 @@ export const casesSv = {
   'cases.newLead':
     'Välj vilken typ av ärende du vill skapa. Du kan spara ett utkast när som helst och fortsätta senare.',
   'cases.typeLegend': 'Ärendetyp',
+  'cases.typeMissing': 'Välj vilken typ av ärende du vill skapa.',
   'cases.create': 'Skapa',
   'cases.copyHeading': 'Utgå från ett tidigare ärende eller utkast',
   'cases.copyLead': 'Uppgifterna kopieras till ett nytt utkast. Bilagor kopieras inte.',
@@ -199,6 +200,7 @@ export const casesEn = {
   'cases.newLead':
     'Choose the type of case you want to create. You can save a draft at any time and continue later.',
   'cases.typeLegend': 'Case type',
+  'cases.typeMissing': 'Choose the type of case you want to create.',
   'cases.create': 'Create',
   'cases.copyHeading': 'Start from an earlier case or draft',
   'cases.copyLead': 'The details are copied into a new draft. Attachments are not copied.',

@@ -29,6 +29,15 @@ describe('errors become clear, translated pages', () => {
     expect(en.body).toContain('The page does not exist.');
   });
 
+  it('says "Fel:" first in the title of a refused or failed page, and names the site once', async () => {
+    expect((await t.app.inject('/nope')).body).toMatch(/<title>Fel: [^<]+ – Kundwebben<\/title>/);
+    expect((await t.app.inject({ url: '/nope', headers: { cookie: 'kw_lang=en' } })).body).toMatch(/<title>Error: [^<]+ – Kundwebben<\/title>/);
+    const login = await t.app.inject('/login');
+    expect(login.statusCode).toBe(200);
+    expect(login.body).toContain('<title>Logga in i Kundwebben</title>');
+    expect((await t.app.inject('/info')).body).toMatch(/<title>(?!Fel:)[^<]+ – Kundwebben<\/title>/);
+  });
+
   it('answers JSON clients with JSON errors', async () => {
     const res = await t.app.inject({ url: '/nope', headers: { accept: 'application/json' } });
     expect(res.statusCode).toBe(404);

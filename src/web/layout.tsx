@@ -3,7 +3,8 @@
  * (header/nav/main/footer), the language switch that keeps the current page, the logout
  * form, and the idle-timeout warning dialog (WCAG 2.2.1) for logged-in users.
  */
-import type { ComponentChildren } from 'preact';
+import { createContext, type ComponentChildren } from 'preact';
+import { useContext } from 'preact/hooks';
 import type { Lang, Messages } from '../platform/i18n/index.js';
 import type { SiteInfo } from '../platform/site.js';
 import type { Principal } from '../identity/sessions.js';
@@ -22,9 +23,16 @@ export interface PageContext {
   warningSeconds: number;
 }
 
+/** The HTTP status of the page being rendered (sendHtml provides it). */
+export const PageStatus = createContext(200);
+
 export function Layout(props: { ctx: PageContext; title: string; children: ComponentChildren }) {
   const { ctx, title } = props;
   const { t, lang, principal } = ctx;
+  // A refused or failed page says so first in its title (the first thing a screen reader
+  // reads after a reload); the site's name is added unless the title already holds it.
+  const failed = useContext(PageStatus) >= 400;
+  const fullTitle = `${failed ? `${t['layout.errorPrefix']} ` : ''}${title}${title.includes(t['site.name']) ? '' : ` – ${t['site.name']}`}`;
   const other: Lang = lang === 'sv' ? 'en' : 'sv';
   const switchHref = `/lang/${other}?return=${encodeURIComponent(ctx.path)}`;
   return (
@@ -32,7 +40,7 @@ export function Layout(props: { ctx: PageContext; title: string; children: Compo
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{`${title} – ${t['site.name']}`}</title>
+        <title>{fullTitle}</title>
         <link rel="stylesheet" href="/static/app.css" />
         {ctx.csrf ? <meta name="csrf-token" content={ctx.csrf} /> : null}
       </head>

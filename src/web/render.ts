@@ -1,11 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { VNode } from 'preact';
+import { h, type VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import type { Config } from '../config/config.js';
 import type { SessionManager } from '../identity/sessions.js';
 import type { SiteInfo } from '../platform/site.js';
 import { csrfToken } from './context.js';
-import type { PageContext } from './layout.js';
+import { PageStatus, type PageContext } from './layout.js';
 
 export interface ViewDeps {
   config: Config;
@@ -37,9 +37,10 @@ export async function pageContext(
 
 /** Sends a full HTML document. */
 export function sendHtml(reply: FastifyReply, page: VNode, status = 200): FastifyReply {
+  // The status goes to the layout, which marks the title of a refused or failed page.
   return reply
     .status(status)
     .header('content-type', 'text/html; charset=utf-8')
     .header('cache-control', 'no-store')
-    .send(`<!doctype html>${renderToString(page)}`);
+    .send(`<!doctype html>${renderToString(h(PageStatus.Provider, { value: status }, page))}`);
 }

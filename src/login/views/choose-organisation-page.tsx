@@ -14,7 +14,7 @@ export function ChooseOrganisationPage(props: { ctx: PageContext; memberships: r
   const current = ctx.principal?.orgnr ?? null;
   const describedBy = props.missing ? 'org-hint org-error' : 'org-hint';
   return (
-    <Layout ctx={ctx} title={props.missing ? `${t['start.errorPrefix']} ${t['start.chooseTitle']}` : t['start.chooseTitle']}>
+    <Layout ctx={ctx} title={t['start.chooseTitle']}>
       <h1>{t['start.chooseTitle']}</h1>
       {props.missing ? (
         <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabIndex={-1} autofocus>

@@ -18,6 +18,7 @@ export const en = {
   'layout.loggedInAs': (p: { name: string }) => `Logged in as ${p.name}`,
   'layout.actingFor': (p: { org: string }) => `for ${p.org}`,
   'layout.changeOrg': 'Change company',
+  'layout.errorPrefix': 'Error:',
   'layout.chooseOrg': 'Choose company',
   'layout.footer': 'Footer',
   'layout.footer.accessibility': 'Accessibility statement',

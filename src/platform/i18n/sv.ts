@@ -19,6 +19,7 @@ export const sv = {
   'layout.loggedInAs': (p: { name: string }) => `Inloggad som ${p.name}`,
   'layout.actingFor': (p: { org: string }) => `för ${p.org}`,
   'layout.changeOrg': 'Byt företag',
+  'layout.errorPrefix': 'Fel:',
   'layout.chooseOrg': 'Välj företag',
   'layout.footer': 'Sidfot',
   'layout.footer.accessibility': 'Tillgänglighetsredogörelse',

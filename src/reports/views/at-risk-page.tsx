@@ -90,7 +90,8 @@ export function AtRiskPage(props: {
   const { ctx, raw, errors, view, mail } = props;
   const { t, site } = ctx;
   const tz = site.timeZone;
-  const title = errors.length > 0 ? `${t['reports.error.prefix']} ${t['reports.title']}` : t['reports.title'];
+  // A refused form answers 400: the layout then puts "Fel:" first in the title.
+  const title = t['reports.title'];
   return (
     <Layout ctx={ctx} title={title}>
       <p>
