@@ -12,8 +12,10 @@
   var csrf = csrfMeta ? csrfMeta.getAttribute('content') : '';
   var expiresAt = Number(dialog.getAttribute('data-expires-at'));
   var warningMs = Number(dialog.getAttribute('data-warning-seconds')) * 1000;
-  // The server's clock decides; keep the offset between it and ours.
-  var skew = 0;
+  // The server's clock decides, from the first moment: the page says what time it was made,
+  // so a PC whose clock is wrong neither warns too late nor logs out without a warning.
+  var serverNow = Number(dialog.getAttribute('data-server-now'));
+  var skew = serverNow > 0 ? serverNow - Date.now() : 0;
   var timer = null;
   var previousFocus = null;
 
@@ -21,7 +23,9 @@
     if (timer) clearTimeout(timer);
     var now = Date.now() + skew;
     var untilWarning = expiresAt - warningMs - now;
-    timer = setTimeout(check, Math.max(1000, Math.min(untilWarning, 60000)));
+    // Ask the server again at least every half warning period (and every minute), so even an
+    // idle time shorter than the warning plus a minute shows the warning in time.
+    timer = setTimeout(check, Math.max(1000, Math.min(untilWarning, 60000, warningMs / 2)));
   }
 
   function check() {

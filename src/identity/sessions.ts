@@ -141,6 +141,11 @@ export function createSessionManager(deps: { store: TtlStore; clock: Clock; conf
       await store.destroy(keyOf(session.id));
     },
 
+    /** The server's time now (epoch ms), which the page's timeout warning measures against. */
+    now(): number {
+      return clock.now().getTime();
+    },
+
     /** When the session ends if nothing more happens (epoch ms). */
     expiresAt(data: SessionData): number {
       return Math.min(data.lastSeenAt + config.idleSeconds * 1000, data.createdAt + config.absoluteSeconds * 1000);

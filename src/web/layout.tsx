@@ -20,6 +20,8 @@ export interface PageContext {
   csrf: string | undefined;
   /** Epoch ms when the session ends if idle; drives the warning dialog. */
   sessionExpiresAt: number | undefined;
+  /** The server's time when the page was made: the warning counts from it, not the PC's clock. */
+  serverNow?: number;
   warningSeconds: number;
 }
 
@@ -170,6 +172,7 @@ function SessionWarning({ ctx }: { ctx: PageContext }) {
         aria-describedby="session-warning-body"
         data-expires-at={String(ctx.sessionExpiresAt)}
         data-warning-seconds={String(ctx.warningSeconds)}
+        data-server-now={ctx.serverNow === undefined ? undefined : String(ctx.serverNow)}
         hidden
       >
         <h2 id="session-warning-title">{t['session.warning.title']}</h2>

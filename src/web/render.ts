@@ -32,6 +32,7 @@ export async function pageContext(
     csrf,
     sessionExpiresAt: session && request.principal ? deps.sessions.expiresAt(session.data) : undefined,
     warningSeconds: deps.config.session.warningSeconds,
+    serverNow: deps.sessions.now(),
   };
 }
 
