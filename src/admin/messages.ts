@@ -66,10 +66,11 @@ export const adminSv = {
   'admin.plan.untilHint':
     'Lämna tomt om inloggningssättet inte ska upphöra. Skriv ÅÅÅÅ-MM-DD eller ÅÅÅÅ-MM-DDTHH:MM.',
   'admin.plan.announceAs': 'Så skrivs startdatumet för användarna',
-  'admin.plan.announce.day': 'Som dag (15 september)',
-  'admin.plan.announce.week': 'Som vecka (vecka 35)',
-  'admin.plan.announce.mid_month': 'Som mitten av månaden (i mitten av september)',
-  'admin.plan.announce.month': 'Som månad (i september)',
+  // The example is the method's own start date written that way.
+  'admin.plan.announce.day': (p: { example: string }) => `Som dag (${p.example})`,
+  'admin.plan.announce.week': (p: { example: string }) => `Som vecka (${p.example})`,
+  'admin.plan.announce.mid_month': (p: { example: string }) => `Som mitten av månaden (${p.example})`,
+  'admin.plan.announce.month': (p: { example: string }) => `Som månad (${p.example})`,
   'admin.plan.noticeSv': 'Meddelande på svenska',
   'admin.plan.noticeEn': 'Meddelande på engelska',
   'admin.plan.noticeHint': (p: { max: number }) =>
@@ -344,10 +345,10 @@ export const adminEn = {
   'admin.plan.untilHint':
     'Leave empty if the login option is not to end. Write YYYY-MM-DD or YYYY-MM-DDTHH:MM.',
   'admin.plan.announceAs': 'How the start date is written for users',
-  'admin.plan.announce.day': 'As a day (15 September)',
-  'admin.plan.announce.week': 'As a week (week 35)',
-  'admin.plan.announce.mid_month': 'As the middle of the month (in mid-September)',
-  'admin.plan.announce.month': 'As a month (in September)',
+  'admin.plan.announce.day': (p: { example: string }) => `As a day (${p.example})`,
+  'admin.plan.announce.week': (p: { example: string }) => `As a week (${p.example})`,
+  'admin.plan.announce.mid_month': (p: { example: string }) => `As the middle of the month (${p.example})`,
+  'admin.plan.announce.month': (p: { example: string }) => `As a month (${p.example})`,
   'admin.plan.noticeSv': 'Notice in Swedish',
   'admin.plan.noticeEn': 'Notice in English',
   'admin.plan.noticeHint': (p: { max: number }) =>

@@ -94,6 +94,11 @@ for (const kind of DATABASE_KINDS) {
       const page = text(res.body);
       expect(page).toContain('i mitten av september 2027 (15 september 2027 kl. 00:00)');
       expect(page).toContain('vecka 35 2027 (30 augusti 2027 kl. 00:00)');
+      // "Så skrivs startdatumet" shows each way with the method's own date (it read
+      // "15 september" whatever the date was).
+      expect(page).toContain('Som dag (30 augusti 2027)');
+      expect(page).toContain('Som vecka (vecka 35 2027)');
+      expect(page).toContain('Som mitten av månaden (i mitten av september 2027)');
       expect(res.body).toContain('action="/admin/plan/bankid"');
       expect(res.body).toContain('id="bankid-enabledFrom" name="enabledFrom" value="2027-09-15"');
       expect(res.body).toMatch(/<option value="mid_month" selected>/);

@@ -82,7 +82,7 @@ export function PlanPage(props: {
                 )}
               </dd>
               <dt>{t['admin.plan.announceAs']}</dt>
-              <dd>{t[`admin.plan.announce.${m.announceAs}`]}</dd>
+              <dd>{t[`admin.plan.announce.${m.announceAs}`]({ example: describePlanDateLong(lang, m.enabledFrom, m.announceAs, tz) })}</dd>
               <dt>{t['admin.plan.noticeSv']}</dt>
               <dd lang={m.notice ? 'sv' : undefined}>{m.notice?.sv ?? t['admin.plan.noNotice']}</dd>
               <dt>{t['admin.plan.noticeEn']}</dt>
@@ -118,7 +118,8 @@ export function PlanPage(props: {
                 value={values.announceAs}
                 required
                 error={errors['announceAs']}
-                options={ANNOUNCE_AS.map((a) => ({ value: a, label: t[`admin.plan.announce.${a}`] }))}
+                // Each way, shown with this method's own start date (it read "15 september" for any date).
+                options={ANNOUNCE_AS.map((a) => ({ value: a, label: t[`admin.plan.announce.${a}`]({ example: describePlanDateLong(lang, m.enabledFrom, a, tz) }) }))}
               />
               <TextArea
                 ctx={ctx}
