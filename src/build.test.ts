@@ -78,6 +78,9 @@ describe('the production build', () => {
       const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
       expect(ready.status, output).toBe(200);
       expect(((await ready.json()) as { status: string }).status).toBe('ready');
+      // Production pages carry no demo marking.
+      const login = await fetch(`http://127.0.0.1:${port}/login`);
+      expect(await login.text()).not.toContain('demo-banner');
     } finally {
       child.kill('SIGTERM');
       await exited;

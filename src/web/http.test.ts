@@ -35,6 +35,8 @@ describe('errors become clear, translated pages', () => {
     const login = await t.app.inject('/login');
     expect(login.statusCode).toBe(200);
     expect(login.body).toContain('<title>Logga in i Kundwebben</title>');
+    // Not production: every page says it is a demo, since it uses the agency's name and address.
+    expect(login.body).toContain('Demo – det här är inte myndighetens riktiga Kundwebben.');
     expect((await t.app.inject('/info')).body).toMatch(/<title>(?!Fel:)[^<]+ – Kundwebben<\/title>/);
   });
 

@@ -22,6 +22,8 @@ export interface PageContext {
   sessionExpiresAt: number | undefined;
   /** The server's time when the page was made: the warning counts from it, not the PC's clock. */
   serverNow?: number;
+  /** A demo or test instance: every page says so, since it uses the agency's name and address. */
+  demo?: boolean;
   warningSeconds: number;
 }
 
@@ -47,6 +49,11 @@ export function Layout(props: { ctx: PageContext; title: string; children: Compo
         {ctx.csrf ? <meta name="csrf-token" content={ctx.csrf} /> : null}
       </head>
       <body>
+        {ctx.demo ? (
+          <p class="demo-banner" role="note">
+            {t['layout.demo']}
+          </p>
+        ) : null}
         <a class="skip-link" href="#main">
           {t['layout.skip']}
         </a>

@@ -33,6 +33,7 @@ export async function pageContext(
     sessionExpiresAt: session && request.principal ? deps.sessions.expiresAt(session.data) : undefined,
     warningSeconds: deps.config.session.warningSeconds,
     serverNow: deps.sessions.now(),
+    demo: deps.config.mode !== 'production',
   };
 }
 

@@ -19,6 +19,7 @@ export const en = {
   'layout.actingFor': (p: { org: string }) => `for ${p.org}`,
   'layout.changeOrg': 'Change company',
   'layout.errorPrefix': 'Error:',
+  'layout.demo': 'Demo – this is not the agency’s real Kundwebben. Nothing you do here is sent to the agency.',
   'layout.chooseOrg': 'Choose company',
   'layout.footer': 'Footer',
   'layout.footer.accessibility': 'Accessibility statement',

@@ -20,6 +20,7 @@ export const sv = {
   'layout.actingFor': (p: { org: string }) => `för ${p.org}`,
   'layout.changeOrg': 'Byt företag',
   'layout.errorPrefix': 'Fel:',
+  'layout.demo': 'Demo – det här är inte myndighetens riktiga Kundwebben. Inget du gör här skickas till myndigheten.',
   'layout.chooseOrg': 'Välj företag',
   'layout.footer': 'Sidfot',
   'layout.footer.accessibility': 'Tillgänglighetsredogörelse',
