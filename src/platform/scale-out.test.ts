@@ -154,7 +154,7 @@ describe('two instances sharing PostgreSQL and Redis', () => {
       if ((await bankIdStatus(t, cookie)).next !== null) break;
     }
     const complete = await t.app.inject({ url: '/bankid/complete', headers: { cookie } });
-    expect(complete.headers.location).toBe('/start');
+    expect(complete.headers.location).toBe('/start/organisation'); // Tolvan acts for two companies: the choice first
     return cookieOf(complete.headers['set-cookie']);
   }
 
@@ -202,7 +202,7 @@ describe('two instances sharing PostgreSQL and Redis', () => {
     const ticketPath = new URL(location).pathname + new URL(location).search;
     expect(ticketPath).toMatch(/^\/login\/card\/return\?ticket=/);
     const back = await b.app.inject({ url: ticketPath, headers: { cookie } });
-    expect(back.headers.location).toBe('/start');
+    expect(back.headers.location).toBe('/start/organisation');
     expect(await welcomes(a, cookieOf(back.headers['set-cookie']))).toBe(true);
     // Used once, whichever instance is asked again.
     const replay = await a.app.inject({ url: ticketPath, headers: { cookie } });
