@@ -13,7 +13,7 @@ import type { CaseAccess, CaseRoutesDeps } from './route-context.js';
 import type { CaseRow } from './service.js';
 import { ATTACHMENTS_STEP } from './types.js';
 import { CaseTable } from './views/case-table.js';
-import { ErrorSummary } from './views/fields.js';
+import { NewCasePage } from './views/new-case-page.js';
 import { stepUrl } from './views/steps.js';
 
 export function listRoutes(app: FastifyInstance, deps: CaseRoutesDeps, access: CaseAccess): void {
@@ -79,73 +79,27 @@ export function listRoutes(app: FastifyInstance, deps: CaseRoutesDeps, access: C
   });
 
   /** New case: the case types, none chosen in advance (the first is no choice the person made). */
-  async function renderNew(request: FastifyRequest, reply: FastifyReply, principal: Principal, orgnr: string, missing: boolean) {
+  async function renderNew(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    principal: Principal,
+    orgnr: string,
+    missing: boolean,
+  ) {
     const ctx = await pageContext(deps, request, reply);
     const { t, lang } = ctx;
     const earlier = await cases.listForOrganisation(orgnr, principal.personnummer);
-    const first = cases.types.types[0]?.id ?? '';
     return sendHtml(
       reply,
-      <Layout ctx={ctx} title={t['cases.newTitle']}>
-        <h1>{t['cases.newTitle']}</h1>
-        {missing ? (
-          <ErrorSummary t={t} title={t['cases.errorSummary']} items={[{ href: `#type-${first}`, text: t['cases.typeMissing'] }]} />
-        ) : null}
-        <p class="lead">{t['cases.newLead']}</p>
-        <form method="post" action="/cases">
-          <input type="hidden" name="_csrf" value={ctx.csrf ?? ''} />
-          <fieldset class={missing ? 'field-invalid' : undefined} aria-describedby={missing ? 'type-error' : undefined}>
-            <legend>{t['cases.typeLegend']}</legend>
-            {missing ? (
-              <p class="field-error" id="type-error">
-                {t['cases.typeMissing']}
-              </p>
-            ) : null}
-            {cases.types.types.map((type) => (
-              <div class="radio-card" key={type.id}>
-                <input
-                  type="radio"
-                  name="type"
-                  id={`type-${type.id}`}
-                  value={type.id}
-                  aria-describedby={`type-${type.id}-desc`}
-                />
-                <label for={`type-${type.id}`}>{type.name[lang]}</label>
-                <p class="hint" id={`type-${type.id}-desc`}>
-                  {type.description[lang]}
-                </p>
-              </div>
-            ))}
-          </fieldset>
-          <button type="submit" class="button-primary">
-            {t['cases.create']}
-          </button>
-        </form>
-        <section aria-labelledby="copy-h">
-          <h2 id="copy-h">{t['cases.copyHeading']}</h2>
-          {earlier.length === 0 ? (
-            <p>{t['cases.noCopies']}</p>
-          ) : (
-            <form method="post" action="/cases">
-              <input type="hidden" name="_csrf" value={ctx.csrf ?? ''} />
-              <p id="copy-hint">{t['cases.copyLead']}</p>
-              <div class="field">
-                <label for="copy">{t['cases.copyField']}</label>
-                <select id="copy" name="copy" aria-describedby="copy-hint">
-                  {earlier.map((c) => (
-                    <option value={c.id} key={c.id}>
-                      {`${c.case_number ?? t['cases.status.draft']} – ${cases.titleOf(cases.typeOf(c), c.data, lang)}`}
-                    </option>
-                  ))}
-                </select>
-              </div>
-              <button type="submit" class="button-secondary">
-                {t['cases.copy']}
-              </button>
-            </form>
-          )}
-        </section>
-      </Layout>,
+      <NewCasePage
+        ctx={ctx}
+        types={cases.types.types}
+        earlier={earlier.map((c) => ({
+          id: c.id,
+          label: `${c.case_number ?? t['cases.status.draft']} – ${cases.titleOf(cases.typeOf(c), c.data, lang)}`,
+        }))}
+        missing={missing}
+      />,
       missing ? 422 : 200,
     );
   }
