@@ -48,13 +48,20 @@ describe('Kundwebbinfo, generated from the rollout plan', () => {
     t.clock.set('2027-09-01T08:00:00Z');
     let page = text((await t.app.inject('/info')).body);
     expect(page).toContain('Sedan vecka 35 kan du logga in med ID-kort från Skatteverket (AB Svenska Pass).');
-    expect(page).toContain('Så får du den nya versionen: Kräver en ny version av Net iD Client.');
+    // How to get the new Net iD Client, in the agency's words from the plan file, with the
+    // support address: not the login page's notice glued after a colon.
+    expect(page).toContain('Så får du den nya versionen av Net iD Client:');
+    expect(page).toContain('Installera den innan du loggar in med ID-kortet från Skatteverket. Skicka ett e-postmeddelande med rubriken ”Net iD Client” till it@isp.se');
+    expect(page).not.toContain('versionen: Kräver');
     expect(page).not.toContain('först när inloggningslösningen har införts');
+    expect(page).toContain('Mer detaljerad information kommer.'); // BankID is still to come
     expect(page).toContain('Idag kan du logga in i Kundwebben med ID-kort från Telia och ID-kort från Skatteverket (AB Svenska Pass).');
     t.clock.set('2027-09-20T08:00:00Z');
     page = text((await t.app.inject('/info')).body);
     expect(page).toContain('kan du logga in med BankID, eller ansöka om ID-kort från Skatteverket');
     expect(page).not.toContain('planerar vi');
+    // Every method has started: the page no longer promises more information.
+    expect(page).not.toContain('Mer detaljerad information kommer.');
   });
 
   it('marks an ended method as ended', async () => {

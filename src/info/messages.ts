@@ -51,7 +51,9 @@ export const infoSv = {
     'De tekniska kraven för inloggning med Skatteverkets ID-kort är samma som för inloggning med Telias ID-kort: en dator med kortläsare och programmet Net iD Client. Du behöver dock installera en ny version av Net iD Client.',
   'info.netid.comingWhen': (p: { when: string }) =>
     `Information om hur du får tillgång till den nya versionen presenteras här i samband med att den nya inloggningslösningen införs ${p.when}.`,
-  'info.netid.howTo': 'Så får du den nya versionen:',
+  'info.netid.howTo': 'Så får du den nya versionen av Net iD Client:',
+  'info.netid.byMail': 'Skicka ett e-postmeddelande till oss så skickar vi programmet och en instruktion för installationen.',
+  'info.netid.download': 'Ladda ner Net iD Client och instruktionen',
   'info.activateLogin.heading': 'Aktivera ID-kortet för inloggning i Kundwebben',
   'info.activateLogin.intro':
     'Du behöver logga in på någon av Skatteverkets e-tjänster en gång och sätta en egen PIN-kod för ditt ID-kort.',
@@ -119,7 +121,9 @@ export const infoEn = {
     "The technical requirements for logging in with Skatteverket's ID card are the same as for Telia's ID card: a computer with a card reader and the Net iD Client software. You do, however, need to install a new version of Net iD Client.",
   'info.netid.comingWhen': (p: { when: string }) =>
     `How to get the new version will be published here when the new login solution is introduced ${p.when}.`,
-  'info.netid.howTo': 'How to get the new version:',
+  'info.netid.howTo': 'How to get the new version of Net iD Client:',
+  'info.netid.byMail': 'Send us an e-mail and we will send you the software and installation instructions.',
+  'info.netid.download': 'Download Net iD Client and the instructions',
   'info.activateLogin.heading': 'Activate the ID card for login in Kundwebben',
   'info.activateLogin.intro':
     "You need to log in once to one of Skatteverket's e-services and set your own PIN for the ID card.",

@@ -59,6 +59,19 @@ export function parsePlanFile(raw: unknown, source = 'rollout plan'): PlanFile {
   }
   const email = str(siteRaw, 'supportEmail', 'site');
   if (email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) problems.push('site.supportEmail is not an e-mail address');
+  /** `site.netIdClient` (optional): { "instructions": { "sv", "en" }, "url": "https://…" }. */
+  const netIdClientOf = (raw: unknown): Pick<SiteInfo, 'netIdClient'> => {
+    if (raw === undefined) return {};
+    const o = obj(raw);
+    const url = o['url'];
+    if (url !== undefined && (typeof url !== 'string' || !/^https:\/\/[^\s]+$/.test(url))) problems.push('site.netIdClient.url must be an https address');
+    return {
+      netIdClient: {
+        ...(o['instructions'] !== undefined ? { instructions: localised(o['instructions'], 'site.netIdClient.instructions') } : {}),
+        ...(typeof url === 'string' && url.startsWith('https://') ? { url } : {}),
+      },
+    };
+  };
   const site: SiteInfo = {
     agency: localised(siteRaw['agency'], 'site.agency'),
     agencyShort: str(siteRaw, 'agencyShort', 'site'),
@@ -66,6 +79,7 @@ export function parsePlanFile(raw: unknown, source = 'rollout plan'): PlanFile {
     timeZone,
     skatteverketIdCardUrl: str(siteRaw, 'skatteverketIdCardUrl', 'site'),
     accessibilityReviewed: str(siteRaw, 'accessibilityReviewed', 'site'),
+    ...netIdClientOf(siteRaw['netIdClient']),
   };
 
   const methodsRaw = Array.isArray(root['methods']) ? (root['methods'] as unknown[]) : [];

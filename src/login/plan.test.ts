@@ -27,6 +27,14 @@ describe('plan file', () => {
     expect(plan.site.supportEmail).toBe('it@isp.se');
   });
 
+  it('reads how to get the new Net iD Client (the agency’s words, a download address) and refuses an address that is not https', () => {
+    const methods = [{ id: 'telia_card', enabledFrom: '2012-01-01' }];
+    const good = parsePlanFile({ site: { ...site, netIdClient: { instructions: { sv: 'Hämta den här:', en: 'Get it here:' }, url: 'https://isp.example/netid' } }, methods });
+    expect(good.site.netIdClient).toEqual({ instructions: { sv: 'Hämta den här:', en: 'Get it here:' }, url: 'https://isp.example/netid' });
+    expect(parsePlanFile({ site, methods }).site.netIdClient).toBeUndefined();
+    expect(() => parsePlanFile({ site: { ...site, netIdClient: { url: 'javascript:alert(1)' } }, methods })).toThrow(/site\.netIdClient\.url must be an https address/);
+  });
+
   it('refuses unknown methods, duplicates, bad dates and end before start, listing each', () => {
     const bad = {
       site,

@@ -10,4 +10,10 @@ export interface SiteInfo {
   readonly timeZone: string;
   readonly skatteverketIdCardUrl: string;
   readonly accessibilityReviewed: string;
+  /**
+   * How to get the new Net iD Client, which Kundwebbinfo shows once the Skatteverket card's
+   * login has started (the notice promises it will): the agency's own words, and a download
+   * address when it has one. Without them the page says to write to the support address.
+   */
+  readonly netIdClient?: { readonly instructions?: Localised; readonly url?: string };
 }

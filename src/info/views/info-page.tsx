@@ -59,10 +59,20 @@ export function InfoPage(props: InfoProps) {
           {svp.status === 'planned' ? (
             <p>{t['info.netid.comingWhen']({ when: w(svp) })}</p>
           ) : (
-            <p>
-              {t['info.netid.howTo']} {svp.notice?.[lang] ?? ''}{' '}
-              <a href={`mailto:${site.supportEmail}`}>{site.supportEmail}</a>
-            </p>
+            // The notice promises this page will say how to get the new version once the
+            // login has started: the agency's own words from the plan file, else the way
+            // through the support address.
+            <>
+              <p>{t['info.netid.howTo']}</p>
+              <p>
+                {site.netIdClient?.instructions?.[lang] ?? t['info.netid.byMail']}{' '}
+                {site.netIdClient?.url ? (
+                  <a href={site.netIdClient.url}>{t['info.netid.download']}</a>
+                ) : (
+                  <a href={`mailto:${site.supportEmail}`}>{site.supportEmail}</a>
+                )}
+              </p>
+            </>
           )}
           <h3>{t['info.activateLogin.heading']}</h3>
           <p>{t['info.activateLogin.intro']}</p>
@@ -87,7 +97,8 @@ export function InfoPage(props: InfoProps) {
 
       <InfoTimetableSection {...props} />
 
-      <p>{t['info.more']}</p>
+      {/* Only while a method is still to come: then the page is what it promised to be. */}
+      {props.entries.some((e) => e.status === 'planned') ? <p>{t['info.more']}</p> : null}
       <section aria-labelledby="questions-heading" class="info-section">
         <h2 id="questions-heading">{t['info.questions.heading']}</h2>
         <p>
