@@ -8,7 +8,8 @@ export const signingSv = {
   'sign.title': 'Granska och underteckna',
   'sign.lead': 'Läs igenom det du ska underteckna. Din underskrift gäller exakt detta innehåll.',
   'sign.whatHeading': 'Det här undertecknar du',
-  'sign.digest': 'Kontrollsumma (SHA-256) av dokumentet',
+  // The same checksum as in the text above, grouped as on the review page so the two can be compared.
+  'sign.digest': 'Samma kontrollsumma i grupper om fyra tecken, som på granskningssidan',
   'sign.methodsHeading': 'Välj hur du vill underteckna',
   'sign.withCard': 'Underteckna med ID-kort',
   'sign.cardNeeds': 'Kräver att ID-kortet är aktiverat för underskrift med en egen signeringskod i Net iD Client.',
@@ -75,7 +76,7 @@ export const signingEn = {
   'sign.title': 'Review and sign',
   'sign.lead': 'Read through what you are about to sign. Your signature applies to exactly this content.',
   'sign.whatHeading': 'This is what you sign',
-  'sign.digest': 'Checksum (SHA-256) of the document',
+  'sign.digest': 'The same checksum in groups of four characters, as on the review page',
   'sign.methodsHeading': 'Choose how to sign',
   'sign.withCard': 'Sign with ID card',
   'sign.cardNeeds': 'Requires the ID card to be activated for signing with your own signing code in Net iD Client.',
