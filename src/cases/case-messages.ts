@@ -134,14 +134,17 @@ export function caseMessages(store: CaseStore, attachments: Pick<CaseAttachments
       ip?: string,
     ): Promise<void> {
       const t = now();
+      // Taking a submitted case, closing an open one, and reopening a closed one (the undo of
+      // closing: back to in progress, the close time cleared). The status is checked in the
+      // same statement that writes, so two officers at once cannot both succeed.
       const res = await db
         .updateTable('case_file')
-        .set({ status, officer, updated_at: t, ...(status === 'closed' ? { closed_at: t } : {}) })
+        .set({ status, officer, updated_at: t, closed_at: status === 'closed' ? t : null })
         .where('id', '=', row.id)
-        .where('status', 'in', status === 'closed' ? ['submitted', 'in_progress'] : ['submitted'])
+        .where('status', 'in', status === 'closed' ? ['submitted', 'in_progress'] : ['submitted', 'closed'])
         .executeTakeFirst();
       if (Number(res.numUpdatedRows) !== 1)
-        throw new CaseError(row.status === 'closed' ? 'closed' : 'status_not_allowed', 'status change not allowed');
+        throw new CaseError(status === 'closed' && row.status === 'closed' ? 'closed' : 'status_not_allowed', 'status change not allowed');
       await audit.record({
         event: 'case_status_changed',
         outcome: 'success',

@@ -40,9 +40,41 @@ export function submittedCaseRoutes(app: FastifyInstance, deps: CaseRoutesDeps, 
       if (status !== 'in_progress' && status !== 'closed')
         throw new AppError('bad_request', 'unknown status');
       await cases.setStatus(found.row, status, found.principal.personnummer, request.ip);
-      return reply.redirect(`/cases/${found.row.id}?m=status`, 303);
+      const done = status === 'closed' ? 'closed' : found.row.status === 'closed' ? 'reopened' : 'taken';
+      return reply.redirect(`/cases/${found.row.id}?m=${done}`, 303);
     },
   );
+
+  /** "Avsluta ärendet?": closing asks first, and says what it means and that it can be undone. */
+  app.get<{ Params: { id: string } }>('/cases/:id/close', async (request, reply) => {
+    const found = await caseFor(request, request.params.id);
+    if (found.access !== 'staff' || !found.principal.staff.includes('case_officer'))
+      throw new AppError('forbidden', 'only case officers close cases');
+    if (found.row.status === 'closed') return reply.redirect(`/cases/${found.row.id}`, 303);
+    const ctx = await pageContext(deps, request, reply);
+    const { t, lang } = ctx;
+    const title = cases.titleOf(found.type, found.row.data, lang);
+    return sendHtml(
+      reply,
+      <Layout ctx={ctx} title={t['cases.officer.closeTitle']}>
+        <h1>{t['cases.officer.closeTitle']}</h1>
+        <p class="lead">{t['cases.officer.closeLead']({ number: found.row.case_number ?? '', title })}</p>
+        <p>{t['cases.officer.closeUndo']}</p>
+        <form method="post" action={`/cases/${found.row.id}/status`}>
+          <input type="hidden" name="_csrf" value={ctx.csrf ?? ''} />
+          <input type="hidden" name="status" value="closed" />
+          <div class="button-row">
+            <button type="submit" class="button-primary">
+              {t['cases.officer.closeConfirm']}
+            </button>
+            <a class="button-secondary" href={`/cases/${found.row.id}`}>
+              {t['cases.officer.closeCancel']}
+            </a>
+          </div>
+        </form>
+      </Layout>,
+    );
+  });
 }
 
 async function renderCase(
@@ -81,9 +113,70 @@ async function renderCase(
       ? t['cases.submittedNotice']({ number: row.case_number })
       : q.m === 'sent'
         ? t['cases.messageSent']
-        : q.m === 'status'
-          ? t['cases.officer.statusChanged']
-          : undefined;
+        : q.m === 'taken'
+          ? t['cases.officer.taken']
+          : q.m === 'closed'
+            ? t['cases.officer.closed']
+            : q.m === 'reopened'
+              ? t['cases.officer.reopened']
+              : undefined;
+  const conversation = (
+    <section aria-labelledby="msg-h">
+      <h2 id="msg-h">{t['cases.messagesTitle']}</h2>
+      {messages.length === 0 ? <p>{t['cases.noMessages']}</p> : null}
+      <ol class="messages">
+        {messages.map((m) => (
+          <li
+            key={m.id}
+            class={`message message-${m.side}`}
+            data-unread={unreadIds.has(m.id) ? 'true' : undefined}
+          >
+            <p class="message-meta">
+              {unreadIds.has(m.id) ? <strong class="badge">{`${t['cases.messageNew']} `}</strong> : null}
+              {m.side === 'agency'
+                ? t['cases.messageFrom.agency']({ agency: site.agencyShort }) +
+                  (access === 'staff' && m.authorName ? ` (${m.authorName})` : '')
+                : t['cases.messageFrom.organisation']({ name: m.authorName ?? '' })}
+              {` · ${formatDateTime(lang, new Date(m.createdAt), site.timeZone)}`}
+            </p>
+            <p class="message-body">{m.body}</p>
+            {m.attachments.map((a) => (
+              <p key={a.id}>
+                <a href={`/cases/${row.id}/attachments/${a.id}`}>{a.fileName}</a>
+                {` (${formatSize(a.size, lang)}, SHA-256 `}
+                <code>{a.sha256}</code>)
+              </p>
+            ))}
+          </li>
+        ))}
+      </ol>
+      {row.status === 'closed' ? (
+        <p>{t['cases.messageClosed']}</p>
+      ) : (
+        <MessageForm
+          row={row}
+          t={t}
+          csrf={ctx.csrf ?? ''}
+          {...(access === 'staff' ? { hint: t['cases.officer.replyHint'] } : {})}
+        />
+      )}
+    </section>
+  );
+  const details = (
+    <section aria-labelledby="details-h">
+      <h2 id="details-h">{t['cases.details']}</h2>
+      <Summary row={row} type={type} lang={lang} t={t} editable={false} />
+      <h2>{t['cases.attachmentsTitle']}</h2>
+      <AttachmentTable
+        t={t}
+        lang={lang}
+        row={row}
+        attachments={attachments}
+        csrf={ctx.csrf ?? ''}
+        removable={false}
+      />
+    </section>
+  );
   return sendHtml(
     reply,
     <Layout ctx={ctx} title={`${row.case_number ?? ''} ${cases.titleOf(type, row.data, lang)}`}>
@@ -122,55 +215,20 @@ async function renderCase(
           {t['cases.verify']}
         </a>
       </p>
-      {access === 'staff' ? <OfficerActions row={row} t={t} csrf={ctx.csrf ?? ''} /> : null}
-      <section aria-labelledby="msg-h">
-        <h2 id="msg-h">{t['cases.messagesTitle']}</h2>
-        {messages.length === 0 ? <p>{t['cases.noMessages']}</p> : null}
-        <ol class="messages">
-          {messages.map((m) => (
-            <li
-              key={m.id}
-              class={`message message-${m.side}`}
-              data-unread={unreadIds.has(m.id) ? 'true' : undefined}
-            >
-              <p class="message-meta">
-                {unreadIds.has(m.id) ? <strong class="badge">{`${t['cases.messageNew']} `}</strong> : null}
-                {m.side === 'agency'
-                  ? t['cases.messageFrom.agency']({ agency: site.agencyShort }) +
-                    (access === 'staff' && m.authorName ? ` (${m.authorName})` : '')
-                  : t['cases.messageFrom.organisation']({ name: m.authorName ?? '' })}
-                {` · ${formatDateTime(lang, new Date(m.createdAt), site.timeZone)}`}
-              </p>
-              <p class="message-body">{m.body}</p>
-              {m.attachments.map((a) => (
-                <p key={a.id}>
-                  <a href={`/cases/${row.id}/attachments/${a.id}`}>{a.fileName}</a>
-                  {` (${formatSize(a.size, lang)}, SHA-256 `}
-                  <code>{a.sha256}</code>)
-                </p>
-              ))}
-            </li>
-          ))}
-        </ol>
-        {row.status === 'closed' ? (
-          <p>{t['cases.messageClosed']}</p>
-        ) : (
-          <MessageForm row={row} t={t} csrf={ctx.csrf ?? ''} />
-        )}
-      </section>
-      <section aria-labelledby="details-h">
-        <h2 id="details-h">{t['cases.details']}</h2>
-        <Summary row={row} type={type} lang={lang} t={t} editable={false} />
-        <h2>{t['cases.attachmentsTitle']}</h2>
-        <AttachmentTable
-          t={t}
-          lang={lang}
-          row={row}
-          attachments={attachments}
-          csrf={ctx.csrf ?? ''}
-          removable={false}
-        />
-      </section>
+      {/* A case officer reads the case first, then the conversation and the reply, then
+          handles it; the company sees its conversation first. */}
+      {access === 'staff' ? (
+        <>
+          {details}
+          {conversation}
+          <OfficerActions row={row} t={t} csrf={ctx.csrf ?? ''} />
+        </>
+      ) : (
+        <>
+          {conversation}
+          {details}
+        </>
+      )}
       {access === 'member' ? (
         <form method="post" action="/cases">
           <input type="hidden" name="_csrf" value={ctx.csrf ?? ''} />
@@ -186,28 +244,30 @@ async function renderCase(
 
 function OfficerActions(props: { row: CaseRow; t: Messages; csrf: string }) {
   const { row, t } = props;
-  if (row.status === 'closed') return null;
+  const statusForm = (status: 'in_progress', label: string, primary: boolean) => (
+    <form method="post" action={`/cases/${row.id}/status`} class="inline-form">
+      <input type="hidden" name="_csrf" value={props.csrf} />
+      <input type="hidden" name="status" value={status} />
+      <button type="submit" class={primary ? 'button-primary' : 'button-secondary'}>
+        {label}
+      </button>
+    </form>
+  );
   return (
     <section aria-labelledby="officer-h" class="officer-actions">
       <h2 id="officer-h">{t['cases.officer.actions']}</h2>
-      <div class="button-row">
-        {row.status === 'submitted' ? (
-          <form method="post" action={`/cases/${row.id}/status`} class="inline-form">
-            <input type="hidden" name="_csrf" value={props.csrf} />
-            <input type="hidden" name="status" value="in_progress" />
-            <button type="submit" class="button-secondary">
-              {t['cases.officer.take']}
-            </button>
-          </form>
-        ) : null}
-        <form method="post" action={`/cases/${row.id}/status`} class="inline-form">
-          <input type="hidden" name="_csrf" value={props.csrf} />
-          <input type="hidden" name="status" value="closed" />
-          <button type="submit" class="button-secondary">
+      {row.status === 'closed' ? (
+        // Closing can be undone.
+        <div class="button-row">{statusForm('in_progress', t['cases.officer.reopen'], false)}</div>
+      ) : (
+        <div class="button-row">
+          {row.status === 'submitted' ? statusForm('in_progress', t['cases.officer.take'], true) : null}
+          {/* Closing asks first (/close), and is set apart from taking the case. */}
+          <a class="button-secondary officer-close" href={`/cases/${row.id}/close`}>
             {t['cases.officer.close']}
-          </button>
-        </form>
-      </div>
+          </a>
+        </div>
+      )}
     </section>
   );
 }

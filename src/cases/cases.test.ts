@@ -484,12 +484,28 @@ for (const kind of DATABASE_KINDS) {
       expect((await upload(testa, `/cases/${id}/messages`, undefined, { body: 'En till?' })).statusCode).toBe(400);
       expect((await get(testa, `/cases/${id}`)).body).toContain('tar inte emot fler meddelanden');
       // A case error reaches the one error handler as itself: its status and its own text.
-      const reopen = await post(hedda, `/cases/${id}/status`, { status: 'in_progress' });
-      expect(reopen.statusCode).toBe(400);
-      expect(reopen.body).toContain('Ärendet är avslutat.');
-      const json = await app.app.inject({ method: 'POST', url: `/cases/${id}/status`, headers: { cookie: hedda.cookie, accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ _csrf: hedda.csrf, status: 'in_progress' }) });
+      const again = await post(hedda, `/cases/${id}/status`, { status: 'closed' });
+      expect(again.statusCode).toBe(400);
+      expect(again.body).toContain('Ärendet är avslutat.');
+      const json = await app.app.inject({ method: 'POST', url: `/cases/${id}/status`, headers: { cookie: hedda.cookie, accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ _csrf: hedda.csrf, status: 'closed' }) });
       expect(json.statusCode).toBe(400);
       expect(json.json()).toMatchObject({ error: { code: 'closed', message: 'Ärendet är avslutat.' } });
+      // Closing can be undone: reopened, the case is in progress and takes messages again.
+      const reopen = await post(hedda, `/cases/${id}/status`, { status: 'in_progress' });
+      expect(reopen.headers.location).toBe(`/cases/${id}?m=reopened`);
+      expect(await app.services.cases.find(id)).toMatchObject({ status: 'in_progress', closed_at: null });
+      expect((await upload(testa, `/cases/${id}/messages`, undefined, { body: 'En till.' })).statusCode).toBe(303);
+      // The company cannot reopen, nor see the officer's confirmation page.
+      expect((await post(testa, `/cases/${id}/status`, { status: 'in_progress' })).statusCode).toBe(403);
+      expect((await get(testa, `/cases/${id}/close`)).statusCode).toBe(403);
+      const confirm = await get(hedda, `/cases/${id}/close`);
+      expect(confirm.statusCode).toBe(200);
+      expect(confirm.body).toContain('Avsluta ärendet?');
+      // The officer reads the case before the conversation.
+      const officerView = (await get(hedda, `/cases/${id}`)).body;
+      expect(officerView.indexOf('id="details-h"')).toBeLessThan(officerView.indexOf('id="msg-h"'));
+      expect(officerView).toContain('Meddelandet visas för företagets användare i ärendet.');
+      expect(officerView).not.toContain(`action="/cases/${id}/status" class="inline-form"><input type="hidden" name="_csrf" value="${hedda.csrf}"/><input type="hidden" name="status" value="closed"/>`);
     });
 
     it('copies an earlier case into a new draft without its attachments', async () => {

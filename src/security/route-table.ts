@@ -237,6 +237,10 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteEntry>> = {
       { url: (f) => `/cases/${f.ids.draft}/messages`, multipart: { file: false }, fields: { body: 'Hej' }, expect: x(401, 403, 400, 403, 403) },
     ],
   },
+  'GET /cases/:id/close': {
+    kind: 'staff',
+    probes: [{ url: (f) => `/cases/${f.ids.submitted}/close`, expect: x(401, 403, 403, 200, 200) }],
+  },
   'POST /cases/:id/status': {
     kind: 'staff',
     probes: [{ url: (f) => `/cases/${f.ids.submitted}/status`, fields: { status: 'unknown' }, expect: x(401, 403, 403, 400, 400) }],

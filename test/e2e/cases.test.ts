@@ -588,14 +588,19 @@ describe('messages between a case officer and the company', () => {
       e2e,
       async ({ page }) => {
         await openFromOfficerList(page);
+        // The officer's view: the case first, then the conversation and the reply.
+        const main = await page.getByRole('main').innerText();
+        expect(main.indexOf('Uppgifter\n')).toBeGreaterThan(-1);
+        expect(main.indexOf('Uppgifter\n')).toBeLessThan(main.indexOf('Meddelanden i ärendet'));
         const actions = page.getByRole('region', { name: 'Handläggning' });
         await actions.getByRole('button', { name: 'Ta ärendet (under handläggning)' }).click();
-        await expect.poll(() => notice(page)).toBe('Status är ändrad.');
+        await expect.poll(() => notice(page)).toBe('Du har tagit ärendet. Det är nu under handläggning.');
         const facts = await described(page.getByRole('main').locator('dl.facts'));
         expect(facts).toMatchObject({ Status: 'Under handläggning', Handläggare: 'Hedda Handläggare' });
         await checkA11y(page);
-        // Taken, the case can only be closed.
-        expect(await actions.getByRole('button').allInnerTexts()).toEqual(['Avsluta ärendet']);
+        // Taken, the case can only be closed, which asks first (a link to the confirmation).
+        expect(await actions.getByRole('button').count()).toBe(0);
+        expect(await actions.getByRole('link').allInnerTexts()).toEqual(['Avsluta ärendet']);
 
         await page.getByRole('textbox', { name: 'Meddelande' }).fill(question);
         await page.getByRole('button', { name: 'Skicka meddelandet' }).click();
@@ -655,10 +660,21 @@ describe('messages between a case officer and the company', () => {
       async ({ page }) => {
         await openFromOfficerList(page);
         expect((await messagesOn(page))[1]).toContain(answer);
-        await page.getByRole('region', { name: 'Handläggning' }).getByRole('button', { name: 'Avsluta ärendet' }).click();
-        await expect.poll(() => notice(page)).toBe('Status är ändrad.');
+        await page.getByRole('region', { name: 'Handläggning' }).getByRole('link', { name: 'Avsluta ärendet' }).click();
+        // Closing asks first, says what it means, and can be cancelled.
+        await expect.poll(() => h1(page)).toBe('Avsluta ärendet?');
+        await checkA11y(page);
+        await page.getByRole('link', { name: 'Nej, tillbaka till ärendet' }).click();
+        await expect.poll(() => h1(page)).toBe(title);
+        await checkA11y(page);
+        await page.getByRole('region', { name: 'Handläggning' }).getByRole('link', { name: 'Avsluta ärendet' }).click();
+        await expect.poll(() => h1(page)).toBe('Avsluta ärendet?');
+        await checkA11y(page);
+        await page.getByRole('button', { name: 'Ja, avsluta ärendet' }).click();
+        await expect.poll(() => notice(page)).toContain('Ärendet är avslutat.');
         expect((await described(page.getByRole('main').locator('dl.facts')))['Status']).toBe('Avslutat');
-        expect(await page.getByRole('region', { name: 'Handläggning' }).count()).toBe(0);
+        // Closed, it can be reopened (the undo).
+        expect(await page.getByRole('region', { name: 'Handläggning' }).getByRole('button').allInnerTexts()).toEqual(['Öppna ärendet igen']);
         await checkA11y(page);
       },
       { loginAs: HEDDA },

@@ -4,13 +4,14 @@
 import type { Messages } from '../../platform/i18n/index.js';
 import type { CaseRow } from '../service.js';
 
-export function MessageForm(props: { row: CaseRow; t: Messages; csrf: string }) {
+/** `hint`: the text above the field (a case officer gets one that speaks of the company). */
+export function MessageForm(props: { row: CaseRow; t: Messages; csrf: string; hint?: string }) {
   const { t } = props;
   return (
     <form method="post" action={`/cases/${props.row.id}/messages`} enctype="multipart/form-data">
       <input type="hidden" name="_csrf" value={props.csrf} />
       <p class="hint" id="msg-hint">
-        {t['cases.messageHint']}
+        {props.hint ?? t['cases.messageHint']}
       </p>
       <div class="field">
         <label for="f-body">{t['cases.messageField']}</label>
