@@ -22,7 +22,7 @@ import { ManualClock } from '../../src/platform/clock.js';
 import { TEST_NOW } from '../support/app.js';
 import { BANKID_PEOPLE } from '../support/bankid.js';
 import { CARD_PEOPLE, freePort, signerCards } from '../support/card.js';
-import { checkA11y, expectStatus, startE2E, withPage, type E2E } from './harness.js';
+import { checkA11y, expectStatus, shoot, startE2E, withPage, type E2E } from './harness.js';
 import { StartPage } from './pages.js';
 
 const TESTA = '198112289874'; // Nordvik only
@@ -598,6 +598,7 @@ describe('messages between a case officer and the company', () => {
         const facts = await described(page.getByRole('main').locator('dl.facts'));
         expect(facts).toMatchObject({ Status: 'Under handläggning', Handläggare: 'Hedda Handläggare' });
         await checkA11y(page);
+        await shoot(page, 'officer-case');
         // Taken, the case can only be closed, which asks first (a link to the confirmation).
         expect(await actions.getByRole('button').count()).toBe(0);
         expect(await actions.getByRole('link').allInnerTexts()).toEqual(['Avsluta ärendet']);
@@ -670,6 +671,7 @@ describe('messages between a case officer and the company', () => {
         await page.getByRole('region', { name: 'Handläggning' }).getByRole('link', { name: 'Avsluta ärendet' }).click();
         await expect.poll(() => h1(page)).toBe('Avsluta ärendet?');
         await checkA11y(page);
+        await shoot(page, 'officer-close-confirm');
         await page.getByRole('button', { name: 'Ja, avsluta ärendet' }).click();
         await expect.poll(() => notice(page)).toContain('Ärendet är avslutat.');
         expect((await described(page.getByRole('main').locator('dl.facts')))['Status']).toBe('Avslutat');

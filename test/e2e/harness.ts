@@ -318,6 +318,20 @@ function pageKey(url: string, heading = ''): string {
   return [generic || 'root', title].filter(Boolean).join('--');
 }
 
+/** A named screenshot of the page as it is, at 1280 and 390 px, to `test-results/screenshots/named/`. */
+export async function shoot(page: Page, name: string): Promise<void> {
+  const original = page.viewportSize();
+  mkdirSync(path.join(SCREENSHOTS, 'named'), { recursive: true });
+  try {
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: original?.height ?? 900 });
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'named', `${name}-${width}.png`), fullPage: true });
+    }
+  } finally {
+    if (original) await page.setViewportSize(original);
+  }
+}
+
 const shot = new Set<string>();
 
 /**
