@@ -297,6 +297,7 @@ describe('receipt PDF of a submitted case', () => {
   it('uses the English labels and language, and says so when there is nothing to list', async () => {
     const input = receiptInput({
       lang: 'en',
+      agencyName: 'the Inspectorate of Strategic Products (ISP)',
       caseTypeName: 'Application for an export licence',
       submittedAt: '3 March 2026 at 14:05 (CET)',
       sections: [{ title: 'Applicant', rows: [] }],
@@ -325,6 +326,9 @@ describe('receipt PDF of a submitted case', () => {
     }
     pdf.pages.forEach((text, index) => expect(text).toContain(`Page ${index + 1} of ${pdf.pages.length}`));
     expect(pdf.info).toMatchObject({ Title: 'Receipt for submitted case KW-2026-000123', Language: 'en-GB' });
+    // The English name is written for running text; standing alone as the heading it is capitalised.
+    expect(pdf.flat).toContain('The Inspectorate of Strategic Products (ISP)');
+    expect(pdf.info).toMatchObject({ Author: 'The Inspectorate of Strategic Products (ISP)' });
   });
 
   it('draws characters the font lacks as a replacement, never as an empty glyph', async () => {

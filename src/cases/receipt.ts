@@ -150,7 +150,7 @@ export async function renderReceiptPdf(input: ReceiptInput, t: ReceiptLabels): P
     displayTitle: true,
     info: {
       Title: t['receipt.documentTitle']({ caseNumber: input.caseNumber }),
-      Author: input.agencyName,
+      Author: standalone(input.agencyName),
       Subject: `${input.caseTypeName} – ${input.organisation.name}`,
       Creator: input.siteName,
       CreationDate: input.createdAt ?? new Date(),
@@ -184,7 +184,7 @@ function renderIntro(ctx: Ctx, root: StructElement, input: ReceiptInput, t: Rece
   const { doc } = ctx;
   root.add(
     doc.struct('P', {}, [
-      () => write(ctx, input.agencyName, { font: 'Bold', size: 11, colour: COLOUR.accent }, MARGIN, MARGIN),
+      () => write(ctx, standalone(input.agencyName), { font: 'Bold', size: 11, colour: COLOUR.accent }, MARGIN, MARGIN),
       () => write(ctx, input.siteName, { font: 'Body', size: SIZE.body, colour: COLOUR.muted }, MARGIN),
     ]),
   );
@@ -338,7 +338,7 @@ function renderPageFurniture(ctx: Ctx, input: ReceiptInput, t: ReceiptLabels): v
       if (index > 0) {
         write(
           ctx,
-          `${input.agencyName} – ${t['receipt.title']} ${input.caseNumber}`,
+          `${standalone(input.agencyName)} – ${t['receipt.title']} ${input.caseNumber}`,
           style,
           MARGIN,
           MARGIN - 28,
@@ -645,4 +645,12 @@ function glyphCoverage(doc: PDFKit.PDFDocument): Covers {
     }
     return known;
   };
+}
+
+/**
+ * The agency's name standing alone (a heading, the running head, the author): its first
+ * letter capital. The English name is written for running text ("the Inspectorate of …").
+ */
+function standalone(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
 }

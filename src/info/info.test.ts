@@ -48,6 +48,9 @@ describe('Kundwebbinfo, generated from the rollout plan', () => {
     t.clock.set('2027-09-01T08:00:00Z');
     let page = text((await t.app.inject('/info')).body);
     expect(page).toContain('Sedan vecka 35 kan du logga in med ID-kort från Skatteverket (AB Svenska Pass).');
+    const en = text((await t.app.inject({ url: '/info', headers: { cookie: 'kw_lang=en' } })).body);
+    expect(en).toContain('Since week 35 you can log in with');
+    expect(en).not.toContain('Since in week');
     // How to get the new Net iD Client, in the agency's words from the plan file, with the
     // support address: not the login page's notice glued after a colon.
     expect(page).toContain('Så får du den nya versionen av Net iD Client:');

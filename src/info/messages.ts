@@ -85,7 +85,8 @@ export const infoEn = {
   'info.noNeedToTell': (p: { agency: string }) =>
     `You do not need to tell ${p.agency} which login method you want to use when you log in.`,
   'info.planned': (p: { when: string; method: string }) => `${capitalise(p.when)} we plan to introduce login with ${p.method}.`,
-  'info.since': (p: { when: string; method: string }) => `Since ${p.when} you can log in with ${p.method}.`,
+  // `when` reads "in week 35" or "on 15 September" in running text; after "Since" without the preposition.
+  'info.since': (p: { when: string; method: string }) => `Since ${p.when.replace(/^(in|on) /, '')} you can log in with ${p.method}.`,
   'info.ending': (p: { when: string; method: string }) => `Login with ${p.method} ends ${p.when}.`,
   'info.ended': (p: { when: string; method: string }) => `Login with ${p.method} ended ${p.when}.`,
   'info.timetableLink': 'See the current timetable below.',
