@@ -3,6 +3,7 @@
  * the reader's language. One summary serves the review page, the case page and the
  * receipt, so what a person reviews is what the receipt lists.
  */
+import { formatCalendarDate } from '../platform/dates.js';
 import type { Lang, Messages } from '../platform/i18n/index.js';
 import { countryName, formatAmount, mlCategories } from './formats.js';
 import type { CaseData, CaseTypeDef, ScalarField, StepDef } from './types.js';
@@ -41,6 +42,9 @@ export function displayValue(
     }
     case 'amount':
       return formatAmount(value, row?.['currency'] ?? '', lang);
+    case 'date':
+      // One display format per language, as every other date the portal shows.
+      return formatCalendarDate(lang, value);
     default:
       return value;
   }

@@ -92,3 +92,15 @@ export function formatDateTime(lang: Lang, instant: Date, timeZone: string): str
 export function formatDate(lang: Lang, instant: Date, timeZone: string): string {
   return dateTimeFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', { timeZone, dateStyle: 'long' }).format(instant);
 }
+
+/**
+ * A calendar date as stored (`YYYY-MM-DD`, no time or zone) in the display format of the
+ * language: "15 oktober 2026", "15 October 2026"; anything else is returned as it is.
+ */
+export function formatCalendarDate(lang: Lang, iso: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  if (!m) return iso;
+  const instant = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  if (Number.isNaN(instant.getTime())) return iso;
+  return dateTimeFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', { timeZone: 'UTC', dateStyle: 'long' }).format(instant);
+}

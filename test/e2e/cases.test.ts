@@ -493,7 +493,7 @@ describe('a company user files a case in the browser', () => {
           'Slutligt destinationsland': 'Norge (NO)',
           'Angiven slutanvändning': 'Utbildning av förband.',
           'Kontrakt eller order (referens)': 'FLO-2026-0042',
-          'Kontraktets eller orderns datum': '2026-10-15',
+          'Kontraktets eller orderns datum': '15 oktober 2026', // typed 2026-10-15, shown in the one display format
         });
         expect(squash(await page.getByRole('region', { name: 'Bilagor' }).first().innerText())).toContain(grouped(sha256(file)));
 
