@@ -6,7 +6,7 @@
  */
 import type { Localised } from '../platform/site.js';
 import { ANNOUNCE_AS, type AnnounceAs } from '../login/plan-dates.js';
-import { dateTimeFormat, localDate, localMidnight } from '../platform/dates.js';
+import { dateTimeFormat, localDate, localMidnight, zonedInstant } from '../platform/dates.js';
 import type { PlanChange, PlannedMethod } from '../login/plan.js';
 import {
   collector,
@@ -140,43 +140,4 @@ export function formatPlanInstant(at: Date, timeZone: string): string {
 
 function pad(n: number): string {
   return String(n).padStart(2, '0');
-}
-
-/** The UTC instant of a local wall-clock time in `timeZone` (the later one in a DST gap). */
-function zonedInstant(
-  date: { year: number; month: number; day: number },
-  hour: number,
-  minute: number,
-  second: number,
-  timeZone: string,
-): Date {
-  const midnight = localMidnight(date, timeZone);
-  const wall = Date.UTC(date.year, date.month - 1, date.day, hour, minute, second);
-  // Offset of the zone at midnight, then once more at the guessed instant (DST changes at night).
-  let guess = wall - zoneOffset(midnight, timeZone);
-  guess = wall - zoneOffset(new Date(guess), timeZone);
-  return new Date(guess);
-}
-
-function zoneOffset(at: Date, timeZone: string): number {
-  const parts = dateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(at);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const asUtc = Date.UTC(
-    get('year'),
-    get('month') - 1,
-    get('day'),
-    get('hour'),
-    get('minute'),
-    get('second'),
-  );
-  return asUtc - Math.floor(at.getTime() / 1000) * 1000;
 }

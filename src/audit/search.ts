@@ -3,7 +3,7 @@
  * details), by event and by date range; a page at a time, or the whole result (for CSV).
  */
 import type { Db } from '../platform/db/index.js';
-import type { AuditEvent } from './service.js';
+import { auditEventOf, type AuditEvent } from './service.js';
 
 export const PAGE_SIZE = 50;
 /** The most rows one CSV export holds; the admin narrows the search for more. */
@@ -34,20 +34,6 @@ export function createAuditSearch(db: Db) {
     if (to !== undefined) q = q.where('at', '<', to.toISOString());
     return q;
   }
-  const toEvent = (r: {
-    id: number | string;
-    at: string;
-    event: string;
-    outcome: 'success' | 'failure';
-    actor: string | null;
-    subject: string | null;
-    ip: string | null;
-    details: string | null;
-  }): AuditEvent => ({
-    ...r,
-    id: Number(r.id),
-    details: r.details ? (JSON.parse(r.details) as Record<string, unknown>) : null,
-  });
 
   return {
     /** One page (1-based) of matching events, newest first (by time, then by id), and how many match in all. */
@@ -62,7 +48,7 @@ export function createAuditSearch(db: Db) {
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
         .execute();
-      return { events: rows.map(toEvent), total: Number(count.n) };
+      return { events: rows.map(auditEventOf), total: Number(count.n) };
     },
     /** Every matching event, newest first, up to `max`. */
     async all(query: AuditQuery, max = CSV_MAX_ROWS): Promise<AuditEvent[]> {
@@ -72,7 +58,7 @@ export function createAuditSearch(db: Db) {
         .orderBy('id', 'desc')
         .limit(max)
         .execute();
-      return rows.map(toEvent);
+      return rows.map(auditEventOf);
     },
     /** The event names the log holds, for the filter's choices. */
     async eventNames(): Promise<string[]> {

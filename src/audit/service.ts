@@ -4,6 +4,7 @@
  */
 import type { Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/index.js';
+import type { AuditEventTable } from '../platform/db/schema.js';
 
 export type AuditEventName =
   | 'login'
@@ -86,13 +87,14 @@ export function createAuditLog(db: Db, clock: Clock, onRecord?: (input: AuditEve
       if (filter.actor !== undefined) q = q.where('actor', '=', filter.actor);
       if (filter.event !== undefined) q = q.where('event', '=', filter.event);
       const rows = await q.execute();
-      return rows.map((r) => ({
-        ...r,
-        id: Number(r.id),
-        details: r.details ? (JSON.parse(r.details) as Record<string, unknown>) : null,
-      }));
+      return rows.map(auditEventOf);
     },
   };
 }
 
 export type AuditLog = ReturnType<typeof createAuditLog>;
+
+/** A stored row as an event: a numeric id (PostgreSQL gives a string) and parsed details. */
+export function auditEventOf(r: Omit<AuditEventTable, 'id'> & { id: number | string }): AuditEvent {
+  return { ...r, id: Number(r.id), details: r.details ? (JSON.parse(r.details) as Record<string, unknown>) : null };
+}

@@ -63,6 +63,18 @@ function offsetMs(at: Date, timeZone: string): number {
   return asUtc - Math.floor(at.getTime() / 1000) * 1000;
 }
 
+/**
+ * The UTC instant of a local wall-clock time in `timeZone` (the later one in a DST gap):
+ * the zone's offset at midnight, then once more at the guessed instant (DST changes at night).
+ */
+export function zonedInstant(date: LocalDate, hour: number, minute: number, second: number, timeZone: string): Date {
+  const midnight = localMidnight(date, timeZone);
+  const wall = Date.UTC(date.year, date.month - 1, date.day, hour, minute, second);
+  let guess = wall - offsetMs(midnight, timeZone);
+  guess = wall - offsetMs(new Date(guess), timeZone);
+  return new Date(guess);
+}
+
 /** ISO-8601 week number and week-year of a calendar date. */
 export function isoWeek(date: LocalDate): { year: number; week: number } {
   const d = new Date(Date.UTC(date.year, date.month - 1, date.day));
