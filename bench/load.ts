@@ -142,7 +142,7 @@ class Recorder {
   readonly logins = { card: 0, bankid: 0 };
   readonly signatures = { card: 0, bankid: 0 };
   readonly caseTypes = new Map<string, number>();
-  /** Cases the VUs saw signed ("Underskriften är klar"): the integrity check compares. */
+  /** Cases the VUs saw confirmed ("Ärendet är inskickat"): the integrity check compares. */
   readonly submitted = new Set<string>();
 
   private kind(kind: string, portal: boolean): KindStats {
@@ -525,19 +525,26 @@ class VirtualUser {
     const digest = /name="digest" value="([0-9a-f]{64})"/.exec(review.text)?.[1];
     if (digest === undefined)
       this.fail('GET /cases/:id/review', true, 'the review offers no signing (incomplete case?)');
+    // Sign from the review: the button of the person's method starts it at once. Once
+    // started, the signature is finished even after the grace period, so that the VUs know
+    // exactly which cases they submitted.
     await this.think();
-    const submitted = await this.post(`/cases/${id}/submit`, { digest });
-    const signPage = await this.follow(submitted, /^\/sign\/[A-Za-z0-9_-]{32}$/);
-    const signPath = new URL(submitted.location ?? '', this.instance.origin).pathname;
-    this.mustContain(signPage, digest.slice(0, 4), 'GET /sign/:id');
-
-    // Sign. Once started, the signature is finished even after the grace period, so that
-    // the VUs know exactly which cases they submitted.
-    await this.think();
-    if (this.person.method === 'card') await this.signWithCard(signPath);
-    else await this.signWithBankId(signPath);
-    const done = await this.get(signPath);
-    this.mustContain(done, 'Underskriften är klar', 'GET /sign/:id');
+    if (this.person.method === 'card') {
+      const cardPage = await this.post(`/cases/${id}/submit`, { digest, choice: 'card:card' }, 200);
+      this.mustContain(cardPage, digest.slice(0, 4), 'POST /cases/:id/submit');
+      const signPath = /href="(\/sign\/[A-Za-z0-9_-]{32})"/.exec(cardPage.text)?.[1];
+      if (signPath === undefined) this.fail('POST /cases/:id/submit', true, 'the card page names no sign request');
+      await this.signWithCard(cardPage);
+      // Net iD returns the person to the sign page, which leads on to the confirmation.
+      const back = await this.get(signPath, 303);
+      if (back.location !== `/cases/${id}/submitted`)
+        this.fail('GET /sign/:id', true, `redirected to ${back.location ?? '(none)'}, not the confirmation`);
+    } else {
+      const started = await this.post(`/cases/${id}/submit`, { digest, choice: 'bankid:autostart' });
+      await this.signWithBankId(await this.follow(started, /^\/bankid\/wait$/), `/cases/${id}/submitted`);
+    }
+    const done = await this.get(`/cases/${id}/submitted`);
+    this.mustContain(done, 'Ärendet är inskickat', 'GET /cases/:id/submitted');
     this.shared.recorder.submitted.add(id);
     this.shared.recorder.signatures[this.person.method]++;
     this.shared.recorder.caseTypes.set(type, (this.shared.recorder.caseTypes.get(type) ?? 0) + 1);
@@ -653,13 +660,13 @@ class VirtualUser {
     return JSON.parse(reply.text) as { orderRef: string; status: string };
   }
 
-  private async signWithCard(signPath: string): Promise<void> {
-    const page = await this.post(`${signPath}/card`, {}, 200);
+  /** The card's page (what the card button answered): Net iD signs through its bridge. */
+  private async signWithCard(page: Reply): Promise<void> {
     const launch = /href="([^"]*\/netid\/sign\?bridge=[^"]+)"/.exec(page.text)?.[1];
-    if (launch === undefined) this.fail('POST /sign/:id/card', true, 'no link to the Net iD signer');
+    if (launch === undefined) this.fail('POST /cases/:id/submit', true, 'no link to the Net iD signer');
     const url = new URL(decode(launch));
     if (url.origin !== this.instance.signerOrigin)
-      this.fail('POST /sign/:id/card', true, `signer link to another origin: ${url.origin}`);
+      this.fail('POST /cases/:id/submit', true, `signer link to another origin: ${url.origin}`);
     const bridge = url.searchParams.get('bridge') ?? '';
     await this.think(true);
     const signer = { pool: this.instance.signer, service: 'netid:' };
@@ -682,15 +689,7 @@ class VirtualUser {
   }
 
   /** BankID on this device: the launch link's autostart token handed to the test app. */
-  private async signWithBankId(signPath: string): Promise<void> {
-    await this.post(`${signPath}/bankid`, {}, 200);
-    await this.think(true);
-    const started = await this.post('/bankid/start', {
-      kind: 'sign',
-      flow: 'autostart',
-      sign: signPath.slice('/sign/'.length),
-    });
-    const wait = await this.follow(started, /^\/bankid\/wait$/);
+  private async signWithBankId(wait: Reply, confirmation: string): Promise<void> {
     const token = /autostarttoken=([0-9a-f-]{36})/.exec(wait.text)?.[1];
     if (token === undefined) this.fail('GET /bankid/wait', true, 'no launch link with an autostart token');
     const scanned = await this.app('/api/scan', {
@@ -706,11 +705,11 @@ class VirtualUser {
     });
     await this.waitForBankId();
     const complete = await this.get('/bankid/complete', 303);
-    if (complete.location !== signPath)
+    if (complete.location !== confirmation)
       this.fail(
         'GET /bankid/complete',
         true,
-        `redirected to ${complete.location ?? '(none)'}, not the sign page`,
+        `redirected to ${complete.location ?? '(none)'}, not the confirmation`,
       );
   }
 }

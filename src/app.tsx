@@ -18,7 +18,7 @@ import { advertisedCaPem, buildCardListener } from './card/listener.js';
 import { cardRoutes } from './card/routes.js';
 import { createCardLogin, type CardLogin } from './card/service.js';
 import { cardReverifier } from './card/cms.js';
-import { cardSignRoutes } from './card/sign-routes.js';
+import { cardSignMethod, cardSignRoutes } from './card/sign-routes.js';
 import { createOcspClient, type OcspClient } from './card/ocsp.js';
 import { createSigning } from './signing/service.js';
 import { createCases } from './cases/service.js';
@@ -31,6 +31,7 @@ import { loadCaseTypes, type CaseTypes } from './cases/types.js';
 import { casesStartNotice } from './cases/views/start-notice.js';
 import { readFileSync } from 'node:fs';
 import { bankIdRoutes } from './bankid/routes.js';
+import { bankIdSignMethod } from './bankid/sign-method.js';
 import { bankIdReverifier } from './bankid/reverify.js';
 import { createBankIdClient, type BankIdClient } from './bankid/rp-client.js';
 import { createBankIdService, type BankIdService } from './bankid/service.js';
@@ -285,27 +286,15 @@ export async function buildApp(
   const signMethods: SignMethod[] = [];
   if (cardLogin && services.ocsp && config.card.signerUrl) {
     await app.register(cardSignRoutes, { ...viewDeps, ...services, cardLogin, ocsp: services.ocsp });
-    signMethods.push({
-      id: 'card',
-      label: 'sign.withCard',
-      note: 'sign.cardNeeds',
-      isAvailable: async () => (await Promise.all(cardLogin.methods().map((m) => services.plan.isEnabled(m)))).some(Boolean),
-      startPath: (id) => `/sign/${id}/card`,
-    });
+    signMethods.push(cardSignMethod({ ...viewDeps, ...services, cardLogin, ocsp: services.ocsp }));
   }
   const bankidService = services.bankid;
   if (bankidService) {
     await app.register(bankIdRoutes, { ...viewDeps, ...services, bankid: bankidService });
-    signMethods.unshift({
-      id: 'bankid',
-      label: 'sign.withBankId',
-      note: 'sign.bankIdNeeds',
-      isAvailable: () => services.plan.isEnabled('bankid'),
-      startPath: (id) => `/sign/${id}/bankid`,
-    });
+    signMethods.unshift(bankIdSignMethod({ ...viewDeps, ...services, bankid: bankidService }));
   }
   await app.register(signingRoutes, { ...viewDeps, signing: services.signing, signMethods });
-  await app.register(caseRoutes, { ...viewDeps, clock: services.clock, accounts: services.accounts, cases: services.cases, receipts: services.receipts, signing: services.signing, register: services.register, audit: services.audit });
+  await app.register(caseRoutes, { ...viewDeps, clock: services.clock, accounts: services.accounts, cases: services.cases, receipts: services.receipts, signing: services.signing, signMethods, register: services.register, audit: services.audit });
   await app.register(officerRoutes, { ...viewDeps, cases: services.cases });
   await app.register(orgRoutes, { ...viewDeps, clock: services.clock, accounts: services.accounts, register: services.register });
   if (cardLogin) {

@@ -327,13 +327,15 @@ describe('signing with BankID', () => {
       text: 'Ansökan ”*Mörker*sikte_ML5_ # 1” KW-7\n\nUtförseltillstånd för krigsmateriel',
       returnPath: '/start',
     });
-    const choice = await tb.t.app.inject({ method: 'POST', url: `/sign/${request.id}/bankid`, headers: { cookie }, payload: { _csrf: csrf } });
-    expect(choice.body).toContain('Vill du använda BankID på den här enheten eller på en annan enhet?');
+    // The sign page offers BankID on this device and on another one; the button starts the order at once.
+    const page = await tb.t.app.inject({ url: `/sign/${request.id}`, headers: { cookie } });
+    expect(page.body).toContain('value="bankid:autostart"');
+    expect(page.body).toContain('value="bankid:qr"');
     const started = await tb.t.app.inject({
       method: 'POST',
-      url: '/bankid/start',
+      url: `/sign/${request.id}/start`,
       headers: { cookie },
-      payload: { kind: 'sign', flow: 'qr', sign: request.id, _csrf: csrf },
+      payload: { choice: 'bankid:qr', _csrf: csrf },
     });
     expect(started.headers.location).toBe('/bankid/wait');
     const orderRef = await scanQr(cookie);
@@ -343,9 +345,11 @@ describe('signing with BankID', () => {
     expect(Buffer.from(order?.request.userVisibleData ?? '', 'base64').toString('utf8')).toBe(request.text);
     await pollUntil(cookie, (b) => b.next !== null);
     const complete = await tb.t.app.inject({ url: '/bankid/complete', headers: { cookie } });
-    expect(complete.headers.location).toBe(`/sign/${request.id}`);
+    // Signed: straight on to where the purpose continues, and so does the sign page from now on.
+    expect(complete.headers.location).toBe('/start');
     const done = await tb.t.app.inject({ url: `/sign/${request.id}`, headers: { cookie } });
-    expect(done.body).toContain('Underskriften är klar');
+    expect(done.statusCode).toBe(303);
+    expect(done.headers.location).toBe('/start');
     const evidence = await tb.t.services.db.selectFrom('signature_evidence').selectAll().where('request_id', '=', request.id).executeTakeFirstOrThrow();
     expect(evidence.method).toBe('bankid');
     const check = await tb.t.app.inject({ url: `/signatures/${evidence.id}`, headers: { cookie, accept: 'application/json' } });

@@ -75,6 +75,7 @@ export function completeRoutes(app: FastifyInstance, deps: BankIdRoutesDeps, acc
       });
       return reply.redirect(outcome.page, 303);
     }
-    return reply.redirect(`/sign/${signRequest.id}`, 303);
+    // Signed: straight on to what the signature was for (a case's confirmation).
+    return reply.redirect(signRequest.returnPath, 303);
   });
 }

@@ -78,8 +78,10 @@ describe('card signing', () => {
     expect(Buffer.from(job.document, 'base64').toString()).toBe(request.document);
     const result = await signWith(bridge);
     expect(result).toMatchObject({ status: 200, body: { status: 'completed' } });
+    // Signed: the sign page (Net iD's return address) leads on to where the purpose continues.
     const done = await tb.t.app.inject({ url: `/sign/${request.id}`, headers: { cookie } });
-    expect(done.body).toContain('Underskriften är klar');
+    expect(done.statusCode).toBe(303);
+    expect(done.headers.location).toBe(request.returnPath);
     const evidenceId = result.body.evidenceId ?? '';
     const check = await tb.t.app.inject({ url: `/signatures/${evidenceId}`, headers: { cookie, accept: 'application/json' } });
     expect(check.json()).toMatchObject({
@@ -146,7 +148,7 @@ describe('refused card signatures: nothing is stored and the person is told why'
     expect(await tb.t.services.db.selectFrom('signature_evidence').select('id').where('request_id', '=', request.id).executeTakeFirst()).toBeUndefined();
     const page = await tb.t.app.inject({ url: `/sign/${request.id}`, headers: { cookie } });
     expect(page.body).toContain('role="alert"');
-    expect(page.body).toContain('Granska och underteckna');
+    expect(page.body).toContain('<h1>Underteckna</h1>');
   });
 
   it('a card without an activated signing certificate: the person is told how to activate it', async () => {
@@ -243,7 +245,8 @@ describe('a card refused for its certificate: the sign page says why, in Swedish
       expect(page.body).toContain(expected[lang]);
       expect(page.body).not.toContain(GENERIC[lang]);
       // Still to be signed: the methods are offered again.
-      expect(page.body).toContain(`action="/sign/${request.id}/card"`);
+      expect(page.body).toContain(`action="/sign/${request.id}/start"`);
+      expect(page.body).toContain('value="card:card"');
     }
   });
 });

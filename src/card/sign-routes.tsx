@@ -6,7 +6,7 @@
  * cookies, because the client is another program than the browser.
  */
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditLog } from '../audit/service.js';
 import type { Config } from '../config/config.js';
 import type { RolloutPlan } from '../login/plan.js';
@@ -17,10 +17,13 @@ import { Layout } from '../web/layout.js';
 import { pageContext, sendHtml, type ViewDeps } from '../web/render.js';
 import type { TtlStore } from '../platform/store/port.js';
 import { signatureFailed, type DeclinedCode } from '../signing/failure.js';
-import { groupedDigest } from '../signing/views/digest.js';
+import { SignedText } from '../signing/views/sign-page.js';
 import { SigningError, type Signing } from '../signing/service.js';
+import type { SignMethod } from '../signing/sign-methods.js';
 import { verifyCardSignature } from './cms.js';
 import type { CardLogin } from './service.js';
+
+const bridgeKey = (token: string) => `signbridge:${token}`;
 
 interface BridgeJob {
   requestId: string;
@@ -43,48 +46,10 @@ export async function cardSignRoutes(
   },
 ): Promise<void> {
   const { config, clock, store, audit, plan, signing, cardLogin } = deps;
-  const signerUrl = config.card.signerUrl;
-  const bridgeKey = (token: string) => `signbridge:${token}`;
 
-  app.post<{ Params: { id: string } }>('/sign/:id/card', async (request, reply) => {
-    const { principal } = requirePrincipal(request);
-    const signRequest = await signing.findFor(request.params.id, principal.personnummer);
-    if (signRequest.state !== 'pending') return reply.redirect(`/sign/${signRequest.id}`, 303);
-    const enabled = await Promise.all(cardLogin.methods().map((m) => plan.isEnabled(m)));
-    if (!signerUrl || !enabled.some(Boolean)) throw new AppError('method_not_enabled', 'card signing unavailable');
-    const token = randomBytes(32).toString('base64url');
-    await store.upsert(bridgeKey(token), { requestId: signRequest.id } satisfies BridgeJob, 15 * 60);
-    const bridge = `${config.http.publicUrl}/sign/bridge/${token}`;
-    const launch = `${signerUrl}${signerUrl.includes('?') ? '&' : '?'}bridge=${encodeURIComponent(bridge)}`;
-    const ctx = await pageContext(deps, request, reply);
-    const { t } = ctx;
-    return sendHtml(
-      reply,
-      <Layout ctx={ctx} title={t['sign.card.title']}>
-        <h1>{t['sign.card.title']}</h1>
-        <div class="sign-text">{signRequest.text}</div>
-        <dl class="facts">
-          <dt>{t['sign.digest']}</dt>
-          <dd>
-            <code>{groupedDigest(signRequest.digest)}</code>
-          </dd>
-        </dl>
-        <ol class="steps">
-          <li>{t['sign.card.step1']}</li>
-          <li>{t['sign.card.step2']}</li>
-          <li>{t['sign.card.step3']}</li>
-        </ol>
-        <p>
-          <a class="button-primary" href={launch} target="_blank" rel="noopener">
-            {t['sign.card.open']}
-          </a>
-        </p>
-        <p>
-          <a href={`/sign/${signRequest.id}`}>{t['sign.card.check']}</a>
-        </p>
-      </Layout>,
-    );
-  });
+  app.post<{ Params: { id: string } }>('/sign/:id/card', (request, reply) =>
+    beginCardSigning(deps, request, reply, request.params.id),
+  );
 
   app.get<{ Params: { token: string } }>('/sign/bridge/:token', async (request, reply) => {
     reply.header('cache-control', 'no-store');
@@ -164,4 +129,65 @@ export async function cardSignRoutes(
       return reply.send({ status: 'completed', evidenceId });
     },
   );
+}
+
+type CardSignDeps = Parameters<typeof cardSignRoutes>[1];
+
+/**
+ * Starts signing request `signRequestId` with the card: a single-use bridge for Net iD and
+ * the page that opens it. The card's start button (cardSignMethod) and POST /sign/:id/card.
+ */
+async function beginCardSigning(
+  deps: CardSignDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  signRequestId: string,
+): Promise<FastifyReply> {
+  const { config, store, plan, signing, cardLogin } = deps;
+  const signerUrl = config.card.signerUrl;
+  const { principal } = requirePrincipal(request);
+  const signRequest = await signing.findFor(signRequestId, principal.personnummer);
+  if (signRequest.state !== 'pending') return reply.redirect(`/sign/${signRequest.id}`, 303);
+  const enabled = await Promise.all(cardLogin.methods().map((m) => plan.isEnabled(m)));
+  if (!signerUrl || !enabled.some(Boolean)) throw new AppError('method_not_enabled', 'card signing unavailable');
+  const token = randomBytes(32).toString('base64url');
+  await store.upsert(bridgeKey(token), { requestId: signRequest.id } satisfies BridgeJob, 15 * 60);
+  const bridge = `${config.http.publicUrl}/sign/bridge/${token}`;
+  const launch = `${signerUrl}${signerUrl.includes('?') ? '&' : '?'}bridge=${encodeURIComponent(bridge)}`;
+  const ctx = await pageContext(deps, request, reply);
+  const { t } = ctx;
+  return sendHtml(
+    reply,
+    <Layout ctx={ctx} title={t['sign.card.title']}>
+      <h1>{t['sign.card.title']}</h1>
+      <SignedText t={t} text={signRequest.text} digest={signRequest.digest} headingId="what-heading" />
+      <ol class="steps">
+        <li>{t['sign.card.step1']}</li>
+        <li>{t['sign.card.step2']}</li>
+        <li>{t['sign.card.step3']}</li>
+      </ol>
+      <p>
+        <a class="button-primary" href={launch} target="_blank" rel="noopener">
+          {t['sign.card.open']}
+        </a>
+      </p>
+      <p>
+        <a href={`/sign/${signRequest.id}`}>{t['sign.card.check']}</a>
+      </p>
+    </Layout>,
+  );
+}
+
+/** The card as a way to sign (signing's SignMethod port), available while a card method is enabled. */
+export function cardSignMethod(deps: CardSignDeps): SignMethod {
+  return {
+    id: 'card',
+    label: 'sign.method.card',
+    note: 'sign.cardNeeds',
+    options: [{ id: 'card', label: 'sign.withCard' }],
+    isAvailable: async () =>
+      Boolean(deps.config.card.signerUrl) &&
+      (await Promise.all(deps.cardLogin.methods().map((m) => deps.plan.isEnabled(m)))).some(Boolean),
+    begin: (request, reply, signRequestId) => beginCardSigning(deps, request, reply, signRequestId),
+  };
 }

@@ -311,6 +311,43 @@ for (const kind of DATABASE_KINDS) {
       expect(res.statusCode).toBe(409);
     });
 
+    it('shows what is signed on the review, and once signed confirms on its own page: number, date, next steps, receipt, signature check', async () => {
+      const id = await newCase(testa, 'other_case');
+      await fillOtherCase(id, 'Fråga om bekräftelse');
+      await upload(testa, `/cases/${id}/attachments`, { name: 'underlag.pdf', bytes: Buffer.concat([PDF, Buffer.from('confirm')]) });
+      // The review shows what is signed (the text and its checksum once) and a button per way to sign.
+      const review = await get(testa, `/cases/${id}/review`);
+      const digest = /name="digest" value="([0-9a-f]{64})"/.exec(review.body)?.[1] ?? '';
+      expect(review.body).toContain('Det här undertecknar du');
+      expect(review.body).toContain(`Kontrollsumma (SHA-256): ${digest}`);
+      // No way to sign is configured in this app, and the review says so (the journeys press the buttons).
+      expect(review.body).toContain('inget underskriftssätt är tillgängligt');
+      const { signId } = await submit(id);
+      const request = { id: signId };
+      await sign(request.id);
+      const row = (await app.services.cases.find(id))!;
+      // Signed: the sign page leads one step on, to the confirmation.
+      const after = await get(testa, `/sign/${request.id}`);
+      expect(after.statusCode).toBe(303);
+      expect(after.headers.location).toBe(`/cases/${id}/submitted`);
+      for (const [lang, texts] of [
+        ['sv', ['Ärendet är inskickat', 'Vad händer nu?', 'Ladda ner kvitto (PDF)', 'Kontrollera underskriften', 'Under handläggning']],
+        ['en', ['Your case has been submitted', 'What happens next?', 'Download the receipt (PDF)', 'Verify the signature', 'In progress']],
+      ] as const) {
+        const page = await get(testa, `/cases/${id}/submitted`, { cookie: `${testa.cookie}; kw_lang=${lang}` });
+        expect(page.statusCode).toBe(200);
+        expect(page.body).toContain(row.case_number!);
+        for (const text of texts) expect(page.body).toContain(text);
+        expect(page.body).toContain(`href="/cases/${id}/receipt.pdf"`);
+        expect(page.body).toContain(`href="/cases/${id}/signature"`);
+      }
+      // A draft has nothing to confirm: back to its review.
+      const draft = await newCase(testa, 'other_case');
+      const early = await get(testa, `/cases/${draft}/submitted`);
+      expect(early.statusCode).toBe(303);
+      expect(early.headers.location).toBe(`/cases/${draft}/review`);
+    });
+
     it('submits by signature: numbered, read-only, receipt and evidence; a second submission and edits are refused', async () => {
       const id = await newCase(testa, 'other_case');
       await fillOtherCase(id);

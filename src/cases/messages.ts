@@ -104,8 +104,6 @@ export const casesSv = {
     'Kontrollera uppgifterna. När du skickar in undertecknar du ärendet med din e-legitimation. Efter det går ärendet inte att ändra.',
   'cases.edit': (p: { step: string }) => `Ändra ${p.step.toLowerCase()}`,
   'cases.incomplete': 'Ärendet är inte komplett. Rätta följande innan du kan skicka in det:',
-  'cases.digest': 'Kontrollsumma för det du undertecknar',
-  'cases.submit': 'Skicka in och underteckna',
   'cases.changedSinceReview':
     'Ärendet har ändrats sedan du granskade det. Granska det igen innan du undertecknar.',
   'cases.empty': '–',
@@ -118,6 +116,21 @@ export const casesSv = {
   }) =>
     `Jag skickar in ärendet ”${p.title}” till ${p.agency} för ${p.org}.\nBilagor: ${p.attachments}.\nKontrollsumma (SHA-256): ${p.digest}`,
 
+  'cases.confirm.title': (p: { number: string }) => `Ärendet är inskickat – ${p.number}`,
+  'cases.confirm.heading': 'Ärendet är inskickat',
+  'cases.confirm.numberLead': 'Ärendenummer:',
+  'cases.confirm.receiptHeading': 'Spara kvittot',
+  'cases.confirm.receiptText':
+    'Kvittot visar vad du skickade in, när och hur du undertecknade, och kontrollsummorna. Spara det hos er. Du kan ladda ner det igen från ärendet.',
+  'cases.confirm.nextHeading': 'Vad händer nu?',
+  'cases.confirm.next1': (p: { agency: string }) =>
+    `En handläggare på ${p.agency} tar hand om ärendet. Då ändras ärendets status till Under handläggning.`,
+  'cases.confirm.next2':
+    'Om handläggaren har frågor eller behöver fler uppgifter får du ett meddelande i ärendet här i Kundwebben. Olästa meddelanden visas på startsidan och under Ärenden.',
+  'cases.confirm.next3':
+    'Ärendet kan inte ändras längre. Vill du komplettera det skickar du ett meddelande i ärendet och bifogar det som saknas.',
+  'cases.confirm.toCase': 'Gå till ärendet',
+  'cases.confirm.toList': 'Alla ärenden',
   'cases.viewLead': (p: { number: string }) => `Ärendenummer ${p.number}`,
   'cases.submittedNotice': (p: { number: string }) =>
     `Ärendet är inskickat och har fått ärendenummer ${p.number}. Ladda ner kvittot och spara det.`,
@@ -277,8 +290,6 @@ export const casesEn = {
     'Check the details. When you submit, you sign the case with your e-ID. After that the case cannot be changed.',
   'cases.edit': (p: { step: string }) => `Change ${p.step.toLowerCase()}`,
   'cases.incomplete': 'The case is not complete. Correct the following before you can submit it:',
-  'cases.digest': 'Checksum of what you sign',
-  'cases.submit': 'Submit and sign',
   'cases.changedSinceReview': 'The case has changed since you reviewed it. Review it again before you sign.',
   'cases.empty': '–',
   'cases.signText': (p: {
@@ -290,6 +301,21 @@ export const casesEn = {
   }) =>
     `I submit the case “${p.title}” to ${p.agency} on behalf of ${p.org}.\nAttachments: ${p.attachments}.\nChecksum (SHA-256): ${p.digest}`,
 
+  'cases.confirm.title': (p: { number: string }) => `Case submitted – ${p.number}`,
+  'cases.confirm.heading': 'Your case has been submitted',
+  'cases.confirm.numberLead': 'Case number:',
+  'cases.confirm.receiptHeading': 'Keep the receipt',
+  'cases.confirm.receiptText':
+    'The receipt shows what you submitted, when and how you signed, and the checksums. Keep it with your records. You can download it again from the case.',
+  'cases.confirm.nextHeading': 'What happens next?',
+  'cases.confirm.next1': (p: { agency: string }) =>
+    `A case officer at ${p.agency} takes on the case. Its status then changes to In progress.`,
+  'cases.confirm.next2':
+    'If the case officer has questions or needs more information, you get a message in the case here in Kundwebben. Unread messages are shown on the start page and under Cases.',
+  'cases.confirm.next3':
+    'The case can no longer be changed. To add to it, send a message in the case and attach what is missing.',
+  'cases.confirm.toCase': 'Go to the case',
+  'cases.confirm.toList': 'All cases',
   'cases.viewLead': (p: { number: string }) => `Case number ${p.number}`,
   'cases.submittedNotice': (p: { number: string }) =>
     `The case is submitted and has case number ${p.number}. Download the receipt and keep it.`,

@@ -12,6 +12,7 @@ import type { Clock } from '../platform/clock.js';
 import { requirePrincipal } from '../web/guard.js';
 import { AppError } from '../web/errors.js';
 import type { ViewDeps } from '../web/render.js';
+import type { SignMethod } from '../signing/sign-methods.js';
 import type { Signing } from '../signing/service.js';
 import type { ReceiptCache } from './receipt-cache.js';
 import type { RegisterLookup } from './register-lookup.js';
@@ -24,6 +25,8 @@ export interface CaseRoutesDeps extends ViewDeps {
   cases: Cases;
   receipts: ReceiptCache;
   signing: Signing;
+  /** The ways to sign, offered on the review (signing's port; bankid/ and card/ fill it). */
+  signMethods: readonly SignMethod[];
   register: RegisterLookup;
   audit: AuditLog;
 }

@@ -6,10 +6,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatOrgnr } from '../accounts/orgnr.js';
 import type { Principal } from '../identity/sessions.js';
+import type { Lang, Messages } from '../platform/i18n/index.js';
 import { methodName } from '../identity/methods.js';
 import { formatPersonalNumber } from '../identity/personnummer.js';
 import { formatDateTime } from '../platform/dates.js';
-import { groupedDigest } from '../signing/views/digest.js';
+import { availableMethods, beginChosen } from '../signing/sign-methods.js';
+import { MethodChoice, SignedText } from '../signing/views/sign-page.js';
 import { CheckList, EvidenceFacts } from '../signing/views/evidence.js';
 import { contentDisposition } from '../web/content-disposition.js';
 import { AppError } from '../web/errors.js';
@@ -19,10 +21,11 @@ import { formatSize, summarySections } from './display.js';
 import { renderReceiptPdf, type ReceiptInput } from './receipt.js';
 import { receiptKey } from './receipt-cache.js';
 import type { CaseAccess, CaseRoutesDeps } from './route-context.js';
-import { CaseError, type CaseRow } from './service.js';
+import { CaseError, type CaseRow, type Cases } from './service.js';
 import { ATTACHMENTS_STEP, type CaseTypeDef } from './types.js';
 import { controlId, ErrorSummary } from './views/fields.js';
 import { fieldErrorText, pathLabel, StepNav, stepUrl } from './views/steps.js';
+import { ConfirmationPage } from './views/confirmation-page.js';
 import { AttachmentTable, Summary } from './views/summary.js';
 
 export function submissionRoutes(app: FastifyInstance, deps: CaseRoutesDeps, access: CaseAccess): void {
@@ -37,35 +40,49 @@ export function submissionRoutes(app: FastifyInstance, deps: CaseRoutesDeps, acc
     },
   );
 
-  app.post<{ Params: { id: string }; Body: { digest?: unknown } }>(
+  app.post<{ Params: { id: string }; Body: { digest?: unknown; choice?: unknown } }>(
     '/cases/:id/submit',
     async (request, reply) => {
       const found = await draftFor(request, request.params.id);
       const { row, type, principal } = found;
       if (row.status !== 'draft') return reply.redirect(`/cases/${row.id}`, 303);
       const reviewed = typeof request.body.digest === 'string' ? request.body.digest : '';
-      const lang = request.lang;
       const current = await cases.currentDocument(row, principal.personnummer);
-      const org = current.org;
-      const text = request.t['cases.signText']({
-        title: cases.titleOf(type, row.data, lang),
-        org: `${org.name} (${formatOrgnr(org.orgnr)})`,
-        agency: site.agencyShort,
-        attachments: current.attachments.filter((a) => a.messageId === null).length,
-        digest: current.digest,
-      });
+      const text = signTextOf(deps, request.t, request.lang, type, row, current);
       let signId: string;
       try {
-        signId = (await cases.startSubmission({ row, principal, reviewedDigest: reviewed, text, lang })).id;
+        signId = (await cases.startSubmission({ row, principal, reviewedDigest: reviewed, text, lang: request.lang })).id;
       } catch (err) {
         if (err instanceof CaseError && (err.code === 'changed' || err.code === 'incomplete')) {
           return renderReview(deps, request, reply, found, { changed: err.code === 'changed', status: 409 });
         }
         throw err;
       }
-      return reply.redirect(`/sign/${signId}`, 303);
+      // The button pressed names the method: straight on to it. Without one, the sign page asks.
+      const started = await beginChosen(deps.signMethods, request.body.choice, request, reply, signId);
+      return started ? started.answered : reply.redirect(`/sign/${signId}`, 303);
     },
   );
+
+  app.get<{ Params: { id: string } }>('/cases/:id/submitted', async (request, reply) => {
+    const found = await caseFor(request, request.params.id);
+    const { row, type } = found;
+    if (row.status === 'draft') return reply.redirect(`/cases/${row.id}/review`, 303);
+    const evidence = row.evidence_id ? await signing.evidence(row.evidence_id) : undefined;
+    const org = await accounts.findOrganisation(row.orgnr);
+    const ctx = await pageContext(deps, request, reply);
+    return sendHtml(
+      reply,
+      <ConfirmationPage
+        ctx={ctx}
+        row={row}
+        type={type}
+        title={cases.titleOf(type, row.data, ctx.lang)}
+        organisation={`${org?.name ?? row.orgnr} (${formatOrgnr(row.orgnr)})`}
+        evidence={evidence}
+      />,
+    );
+  });
 
   app.get<{ Params: { id: string } }>('/cases/:id/receipt.pdf', async (request, reply) => {
     const found = await caseFor(request, request.params.id);
@@ -161,6 +178,26 @@ export function submissionRoutes(app: FastifyInstance, deps: CaseRoutesDeps, acc
   });
 }
 
+type CurrentDocument = Awaited<ReturnType<Cases['currentDocument']>>;
+
+/** The statement the person signs: the case, for whom, to whom, and the checksum of the whole. */
+function signTextOf(
+  deps: CaseRoutesDeps,
+  t: Messages,
+  lang: Lang,
+  type: CaseTypeDef,
+  row: CaseRow,
+  current: CurrentDocument,
+): string {
+  return t['cases.signText']({
+    title: deps.cases.titleOf(type, row.data, lang),
+    org: `${current.org.name} (${formatOrgnr(current.org.orgnr)})`,
+    agency: deps.site.agencyShort,
+    attachments: current.attachments.filter((a) => a.messageId === null).length,
+    digest: current.digest,
+  });
+}
+
 async function renderReview(
   deps: CaseRoutesDeps,
   request: FastifyRequest,
@@ -231,18 +268,16 @@ async function renderReview(
         </p>
       </section>
       {errors.length === 0 ? (
-        <form method="post" action={`/cases/${row.id}/submit`}>
+        <form method="post" action={`/cases/${row.id}/submit`} class="sign-form">
           <input type="hidden" name="_csrf" value={ctx.csrf ?? ''} />
           <input type="hidden" name="digest" value={current.digest} />
-          <dl class="facts">
-            <dt>{t['cases.digest']}</dt>
-            <dd>
-              <code data-digest={current.digest}>{groupedDigest(current.digest)}</code>
-            </dd>
-          </dl>
-          <button type="submit" class="button-primary">
-            {t['cases.submit']}
-          </button>
+          <SignedText
+            t={t}
+            text={signTextOf(deps, t, lang, type, row, current)}
+            digest={current.digest}
+            headingId="what-h"
+          />
+          <MethodChoice t={t} methods={await availableMethods(deps.signMethods)} headingId="methods-h" />
         </form>
       ) : null}
     </Layout>,

@@ -116,7 +116,7 @@ export function caseSubmission(
         subject: row.id,
         document: current.document,
         text: input.text,
-        returnPath: `/cases/${row.id}?m=submitted`,
+        returnPath: `/cases/${row.id}/submitted`,
         cancelPath: `/cases/${row.id}/review`,
       });
     },

@@ -129,7 +129,14 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteEntry>> = {
   'GET /sign/:id': { kind: 'signer', probes: [{ url: (f) => `/sign/${f.ids.signRequest}`, expect: x(401, 403, 200, 403, 403) }] },
   'GET /sign/:id/status': { kind: 'signer', probes: [{ url: (f) => `/sign/${f.ids.signRequest}/status`, expect: x(401, 403, 200, 403, 403) }] },
   'POST /sign/:id/card': { kind: 'signer', probes: [{ url: (f) => `/sign/${f.ids.signRequest}/card`, expect: x(401, 403, 200, 403, 403) }] },
-  'POST /sign/:id/bankid': { kind: 'signer', probes: [{ url: (f) => `/sign/${f.ids.signRequest}/bankid`, expect: x(401, 403, 200, 403, 403) }] },
+  'POST /sign/:id/start': {
+    kind: 'signer',
+    probes: [
+      // The card's start button: the signer gets the card's page; a choice that names no method leads back.
+      { url: (f) => `/sign/${f.ids.signRequest}/start`, fields: { choice: 'card:card' }, expect: x(401, 403, 200, 403, 403) },
+      { url: (f) => `/sign/${f.ids.signRequest}/start`, fields: { choice: 'nothing' }, expect: x(401, 403, 303, 403, 403) },
+    ],
+  },
   // Staff may check any evidence; a company user only their own signature.
   'GET /signatures/:id': { kind: 'signer', probes: [{ url: (f) => `/signatures/${f.ids.evidence}`, expect: x(401, 403, 200, 200, 200) }] },
   // The Net iD client is another program than the browser: the token is the credential,
@@ -257,6 +264,13 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteEntry>> = {
     probes: [
       { url: (f) => `/cases/${f.ids.submitted}/receipt.pdf`, expect: x(401, 403, 200, 200, 200) },
       { url: (f) => `/cases/${f.ids.draft}/receipt.pdf`, expect: x(401, 403, 404, 403, 403) },
+    ],
+  },
+  'GET /cases/:id/submitted': {
+    kind: 'member',
+    probes: [
+      { url: (f) => `/cases/${f.ids.submitted}/submitted`, expect: x(401, 403, 200, 200, 200) },
+      { url: (f) => `/cases/${f.ids.draft}/submitted`, expect: x(401, 403, 303, 403, 403) },
     ],
   },
   'GET /cases/:id/signature': { kind: 'member', probes: [{ url: (f) => `/cases/${f.ids.submitted}/signature`, expect: x(401, 403, 200, 200, 200) }] },

@@ -5,21 +5,18 @@
 import type { CatalogOf } from '../platform/i18n/catalog.js';
 
 export const signingSv = {
-  'sign.title': 'Granska och underteckna',
+  'sign.title': 'Underteckna',
   'sign.lead': 'Läs igenom det du ska underteckna. Din underskrift gäller exakt detta innehåll.',
   'sign.whatHeading': 'Det här undertecknar du',
   // The same checksum as in the text above, grouped as on the review page so the two can be compared.
-  'sign.digest': 'Samma kontrollsumma i grupper om fyra tecken, som på granskningssidan',
+  'sign.digest': 'Kontrollsumman i grupper om fyra tecken, att jämföra med det som din e-legitimation visar',
   'sign.methodsHeading': 'Välj hur du vill underteckna',
   'sign.withCard': 'Underteckna med ID-kort',
   'sign.cardNeeds': 'Kräver att ID-kortet är aktiverat för underskrift med en egen signeringskod i Net iD Client.',
   'sign.noMethod': 'Du kan inte underteckna just nu: inget underskriftssätt är tillgängligt för dig. Kontakta IT-supporten.',
   'sign.notFound': 'Underskriften finns inte eller har gått ut. Börja om från det du skulle underteckna.',
-  'sign.doneTitle': 'Underskriften är klar',
-  'sign.done': (p: { method: string; at: string }) => `Du undertecknade med ${p.method} ${p.at}.`,
   'sign.error.digest_changed': 'Ärendet ändrades efter att du granskade det, så underskriften gäller inte längre innehållet. Inget har skickats in. Granska ärendet igen och underteckna på nytt.',
   'sign.back': 'Tillbaka utan att underteckna',
-  'sign.continue': 'Fortsätt',
   'sign.evidenceLink': 'Visa och kontrollera underskriften',
   'sign.card.title': 'Underteckna med ID-kort',
   'sign.card.step1': 'Sätt in ditt ID-kort i kortläsaren.',
@@ -68,25 +65,25 @@ export const signingSv = {
   'evidence.yes': 'Ja',
   'evidence.no': 'Nej',
 
-  'sign.withBankId': 'Underteckna med BankID',
+  'sign.method.bankid': 'BankID',
+  'sign.method.card': 'ID-kort från Telia eller Skatteverket',
+  'sign.bankid.thisDevice': 'Underteckna med BankID på den här enheten',
+  'sign.bankid.otherDevice': 'Underteckna med Mobilt BankID på en annan enhet',
   'sign.bankIdNeeds': 'Du behöver BankID-appen. Du skriver under med din säkerhetskod.',
 };
 
 export const signingEn = {
-  'sign.title': 'Review and sign',
+  'sign.title': 'Sign',
   'sign.lead': 'Read through what you are about to sign. Your signature applies to exactly this content.',
   'sign.whatHeading': 'This is what you sign',
-  'sign.digest': 'The same checksum in groups of four characters, as on the review page',
+  'sign.digest': 'The checksum in groups of four characters, to compare with what your e-ID shows',
   'sign.methodsHeading': 'Choose how to sign',
   'sign.withCard': 'Sign with ID card',
   'sign.cardNeeds': 'Requires the ID card to be activated for signing with your own signing code in Net iD Client.',
   'sign.noMethod': 'You cannot sign right now: no signing method is available to you. Contact IT support.',
   'sign.notFound': 'The signature request does not exist or has expired. Start again from what you were going to sign.',
-  'sign.doneTitle': 'The signature is complete',
-  'sign.done': (p: { method: string; at: string }) => `You signed with ${p.method} on ${p.at}.`,
   'sign.error.digest_changed': 'The case changed after you reviewed it, so the signature no longer covers its content. Nothing has been submitted. Review the case again and sign anew.',
   'sign.back': 'Go back without signing',
-  'sign.continue': 'Continue',
   'sign.evidenceLink': 'Show and check the signature',
   'sign.card.title': 'Sign with ID card',
   'sign.card.step1': 'Insert your ID card in the card reader.',
@@ -135,7 +132,10 @@ export const signingEn = {
   'evidence.yes': 'Yes',
   'evidence.no': 'No',
 
-  'sign.withBankId': 'Sign with BankID',
+  'sign.method.bankid': 'BankID',
+  'sign.method.card': 'ID card from Telia or Skatteverket',
+  'sign.bankid.thisDevice': 'Sign with BankID on this device',
+  'sign.bankid.otherDevice': 'Sign with Mobile BankID on another device',
   'sign.bankIdNeeds': 'You need the BankID app. You sign with your security code.',
 } satisfies CatalogOf<typeof signingSv>;
 

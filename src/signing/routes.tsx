@@ -1,16 +1,18 @@
 /**
  * The sign page (what is signed, its digest, and the ways the person can sign now), the
- * result page, and the evidence page that re-verifies a stored signature. The pages are in
- * views/; the ways to sign are given as SignMethods (sign-methods.ts).
+ * start of a method chosen there, and the evidence page that re-verifies a stored
+ * signature. A completed request leads straight to where its purpose continues (a case's
+ * confirmation). The pages are in views/; the ways to sign are given as SignMethods
+ * (sign-methods.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import { requirePrincipal } from '../web/guard.js';
 import { AppError } from '../web/errors.js';
 import { pageContext, sendHtml, type ViewDeps } from '../web/render.js';
 import type { Signing } from './service.js';
-import type { SignMethod } from './sign-methods.js';
+import { availableMethods, beginChosen, type SignMethod } from './sign-methods.js';
 import { EvidencePage } from './views/evidence.js';
-import { SignDonePage, SignPage } from './views/sign-page.js';
+import { SignPage } from './views/sign-page.js';
 
 export async function signingRoutes(
   app: FastifyInstance,
@@ -21,22 +23,19 @@ export async function signingRoutes(
   app.get<{ Params: { id: string } }>('/sign/:id', async (request, reply) => {
     const { principal } = requirePrincipal(request);
     const signRequest = await signing.findFor(request.params.id, principal.personnummer);
+    // Signed: the purpose's own page says what happened and what comes next.
+    if (signRequest.state === 'completed') return reply.redirect(signRequest.returnPath, 303);
     const ctx = await pageContext(deps, request, reply);
-    if (signRequest.state === 'completed' && signRequest.evidenceId) {
-      const evidence = await signing.evidence(signRequest.evidenceId);
-      return sendHtml(
-        reply,
-        <SignDonePage
-          ctx={ctx}
-          signRequest={signRequest}
-          evidenceId={signRequest.evidenceId}
-          evidence={evidence}
-        />,
-      );
-    }
-    const methods: SignMethod[] = [];
-    for (const m of deps.signMethods) if (await m.isAvailable()) methods.push(m);
+    const methods = await availableMethods(deps.signMethods);
     return sendHtml(reply, <SignPage ctx={ctx} signRequest={signRequest} methods={methods} />);
+  });
+
+  app.post<{ Params: { id: string }; Body: { choice?: unknown } }>('/sign/:id/start', async (request, reply) => {
+    const { principal } = requirePrincipal(request);
+    const signRequest = await signing.findFor(request.params.id, principal.personnummer);
+    if (signRequest.state !== 'pending') return reply.redirect(`/sign/${signRequest.id}`, 303);
+    const started = await beginChosen(deps.signMethods, request.body.choice, request, reply, signRequest.id);
+    return started ? started.answered : reply.redirect(`/sign/${signRequest.id}`, 303);
   });
 
   app.get<{ Params: { id: string } }>(

@@ -198,9 +198,11 @@ describe('card signing in the browser', () => {
         await checkA11y(netid);
         await netid.close();
         await page.getByRole('link', { name: 'Jag har undertecknat – visa resultatet' }).click();
-        await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Underskriften är klar');
+        // Signed: on to where the request's purpose continues (here the start page).
+        await page.waitForURL('**/start');
         await checkA11y(page);
-        await page.getByRole('link', { name: 'Visa och kontrollera underskriften' }).click();
+        const evidence = await e2e.app.services.db.selectFrom('signature_evidence').select('id').where('request_id', '=', request.id).executeTakeFirstOrThrow();
+        await page.goto(`/signatures/${evidence.id}`);
         await expect.poll(() => page.getByText('Underskriften är giltig').count()).toBe(1);
         await checkA11y(page);
       },

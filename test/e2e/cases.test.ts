@@ -215,24 +215,22 @@ async function toReview(page: Page): Promise<void> {
   await checkA11y(page);
 }
 
-/** Submits the reviewed case and lands on the method-neutral sign page. */
+/** On the review: what is signed is shown there, with a button per way to sign. */
 async function submit(page: Page, subject: string): Promise<void> {
-  await page.getByRole('button', { name: 'Skicka in och underteckna' }).click();
-  await page.waitForURL(/\/sign\/[A-Za-z0-9_-]{32}$/);
   const what = page.getByRole('region', { name: 'Det här undertecknar du' });
   expect(squash(await what.innerText())).toContain(subject);
-  await checkA11y(page);
+  const methods = page.getByRole('region', { name: 'Välj hur du vill underteckna' });
+  expect(await methods.getByRole('button').allInnerTexts()).toEqual([
+    'Underteckna med BankID på den här enheten',
+    'Underteckna med Mobilt BankID på en annan enhet',
+    'Underteckna med ID-kort',
+  ]);
 }
 
-/** Signs on the sign page with BankID on another device: the test app scans the QR code. */
+/** Signs from the review with BankID on another device: the test app scans the QR code. */
 async function signWithBankId(page: Page, context: BrowserContext, personnummer: string): Promise<void> {
-  const methods = page.getByRole('region', { name: 'Välj hur du vill underteckna' });
-  expect(await methods.getByRole('button').allInnerTexts()).toEqual(['Underteckna med BankID', 'Underteckna med ID-kort']);
-  await methods.getByRole('button', { name: 'Underteckna med BankID' }).click();
-  await expect.poll(() => h1(page)).toBe('Underteckna med BankID');
-  await checkA11y(page);
   tick();
-  await page.getByRole('button', { name: 'Mobilt BankID på en annan enhet' }).click();
+  await page.getByRole('button', { name: 'Underteckna med Mobilt BankID på en annan enhet' }).click();
   await page.waitForURL('**/bankid/wait');
   await expect.poll(() => page.getByRole('img', { name: /QR-kod för BankID/ }).isVisible()).toBe(true);
   await checkA11y(page);
@@ -249,15 +247,20 @@ async function signWithBankId(page: Page, context: BrowserContext, personnummer:
   await expect.poll(() => app.getByRole('status').first().textContent()).toBeTruthy();
   await checkA11y(app);
   await app.close();
-  await expect.poll(() => h1(page), { timeout: 20_000 }).toBe('Underskriften är klar');
-  await checkA11y(page);
+  // One step from the signature: the confirmation.
+  await expect.poll(() => h1(page), { timeout: 20_000 }).toBe('Ärendet är inskickat');
 }
 
-/** Signs on the sign page with the card through the simulated Net iD Client. */
-async function signWithCard(page: Page, context: BrowserContext, personnummer: string): Promise<void> {
+/** Opens the card's page from the review: what Net iD will show, and the button that opens it. */
+async function openCardSigning(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Underteckna med ID-kort' }).click();
   await expect.poll(() => h1(page)).toBe('Underteckna med ID-kort');
   await checkA11y(page);
+}
+
+/** Signs from the review with the card through the simulated Net iD Client. */
+async function signWithCard(page: Page, context: BrowserContext, personnummer: string): Promise<void> {
+  await openCardSigning(page);
   const [netid] = await Promise.all([
     context.waitForEvent('page'),
     page.getByRole('link', { name: 'Öppna Net iD Client och underteckna' }).click(),
@@ -272,22 +275,34 @@ async function signWithCard(page: Page, context: BrowserContext, personnummer: s
   await checkA11y(netid);
   await netid.close();
   await page.getByRole('link', { name: 'Jag har undertecknat – visa resultatet' }).click();
-  await expect.poll(() => h1(page)).toBe('Underskriften är klar');
-  await checkA11y(page);
+  await expect.poll(() => h1(page)).toBe('Ärendet är inskickat');
 }
 
-/** From the sign result to the submitted case; returns its case number. */
+/**
+ * On the confirmation: the case number, the facts, what happens next, the receipt and the
+ * check; then on to the submitted case. Returns the case number.
+ */
 async function continueToCase(page: Page, title: string): Promise<string> {
-  await page.getByRole('link', { name: 'Fortsätt' }).click();
-  await page.waitForURL(/\/cases\/[0-9a-f-]{36}\?m=submitted$/);
-  expect(await h1(page)).toBe(title);
-  await expect.poll(() => page.getByRole('status').filter({ hasText: 'Ärendet är inskickat' }).count()).toBe(1);
+  await page.waitForURL(/\/cases\/[0-9a-f-]{36}\/submitted$/);
   await checkA11y(page);
+  expect(squash(await page.getByRole('status').filter({ hasText: 'Ärendenummer:' }).innerText())).toMatch(/^Ärendenummer: KW-\d{4}-\d{6}$/);
   const facts = await described(page.getByRole('main').locator('dl.facts'));
-  expect(facts['Ärendenummer']).toMatch(CASE_NUMBER);
-  expect(facts['Status']).toBe('Inskickat');
+  expect(facts['Ärende']).toBe(title);
   expect(facts['Organisation']).toBe(NORDVIK);
-  return facts['Ärendenummer'] ?? '';
+  expect(facts['Inskickat']).toMatch(/^\d{1,2} [a-zåäö]+ \d{4} kl\. \d{2}:\d{2}$/);
+  expect(await page.getByRole('region', { name: 'Vad händer nu?' }).getByRole('listitem').count()).toBe(3);
+  expect(await page.getByRole('link', { name: 'Ladda ner kvitto (PDF)' }).count()).toBe(1);
+  expect(await page.getByRole('link', { name: 'Kontrollera underskriften' }).count()).toBe(1);
+  await shoot(page, 'case-submitted-confirmation');
+  await page.getByRole('link', { name: 'Gå till ärendet' }).click();
+  await page.waitForURL(/\/cases\/[0-9a-f-]{36}$/);
+  expect(await h1(page)).toBe(title);
+  await checkA11y(page);
+  const caseFacts = await described(page.getByRole('main').locator('dl.facts'));
+  expect(caseFacts['Ärendenummer']).toMatch(CASE_NUMBER);
+  expect(caseFacts['Status']).toBe('Inskickat');
+  expect(caseFacts['Organisation']).toBe(NORDVIK);
+  return caseFacts['Ärendenummer'] ?? '';
 }
 
 /** Opens "Kontrollera underskriften" and expects the signature to hold for this case. */
@@ -730,11 +745,12 @@ describe('stored markup in a case', () => {
 
         await submit(page, subject);
         expect(await xss(page)).toBeUndefined();
-        const signId = new URL(page.url()).pathname.split('/').pop() ?? '';
+        await openCardSigning(page);
+        expect(await xss(page)).toBeUndefined();
+        const back = page.getByRole('link', { name: 'Jag har undertecknat – visa resultatet' });
+        const signId = (await back.getAttribute('href'))?.split('/').pop() ?? '';
         await completeSignature(signId, TESTA, 'Testa Testsson');
-        await page.reload();
-        expect(await h1(page)).toBe('Underskriften är klar');
-        await checkA11y(page);
+        await back.click();
         await continueToCase(page, title);
         expect(await described(page.getByRole('region', { name: 'Ärendet' }))).toEqual({ Ämne: subject, Beskrivning: body });
         expect(await page.locator('main img, main script').count()).toBe(0);
