@@ -10,6 +10,7 @@ import { formatPersonalNumber } from '../identity/personnummer.js';
 import { formatDateTime } from '../platform/dates.js';
 import type { Messages } from '../platform/i18n/index.js';
 import { AppError } from '../web/errors.js';
+import { WithCode } from '../web/shown-text.js';
 import { Layout, Notice } from '../web/layout.js';
 import { pageContext, sendHtml } from '../web/render.js';
 import { formatSize } from './display.js';
@@ -58,7 +59,9 @@ export function submittedCaseRoutes(app: FastifyInstance, deps: CaseRoutesDeps, 
       reply,
       <Layout ctx={ctx} title={t['cases.officer.closeTitle']}>
         <h1>{t['cases.officer.closeTitle']}</h1>
-        <p class="lead">{t['cases.officer.closeLead']({ number: found.row.case_number ?? '', title })}</p>
+        <p class="lead">
+          <WithCode message={(number) => t['cases.officer.closeLead']({ number, title })} code={found.row.case_number ?? ''} />
+        </p>
         <p>{t['cases.officer.closeUndo']}</p>
         <form method="post" action={`/cases/${found.row.id}/status`}>
           <input type="hidden" name="_csrf" value={ctx.csrf ?? ''} />

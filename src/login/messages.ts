@@ -14,7 +14,8 @@ export const loginSv = {
   'login.plannedHeading': 'Kommande inloggningssätt',
   'login.comingOn': (p: { when: string }) => `Kommer ${p.when}.`,
   'login.moreInfo': 'Läs mer om inloggningsalternativen och tidplanen i Kundwebbinfo',
-  'login.sessionEnded': 'Du har loggats ut. Logga in igen för att fortsätta.',
+  'login.sessionEnded': (p: { idle: string; lifetime: string }) =>
+    `Du har loggats ut automatiskt för din säkerhet: en inloggning avslutas efter ${p.idle} utan aktivitet, och senast efter ${p.lifetime}. Logga in igen för att fortsätta. Det du har sparat finns kvar.`,
   'login.loggedOut': 'Du är nu utloggad.',
   'login.alreadyIn': 'Du är redan inloggad.',
   'login.toStart': 'Gå till startsidan',
@@ -67,7 +68,8 @@ export const loginEn = {
   'login.plannedHeading': 'Upcoming login options',
   'login.comingOn': (p: { when: string }) => `Coming ${p.when}.`,
   'login.moreInfo': 'Read more about the login options and the timetable in Kundwebbinfo',
-  'login.sessionEnded': 'You have been logged out. Log in again to continue.',
+  'login.sessionEnded': (p: { idle: string; lifetime: string }) =>
+    `You have been logged out automatically for your security: a login ends after ${p.idle} without activity, and after ${p.lifetime} at the latest. Log in again to continue. What you saved is kept.`,
   'login.loggedOut': 'You are now logged out.',
   'login.alreadyIn': 'You are already logged in.',
   'login.toStart': 'Go to the start page',

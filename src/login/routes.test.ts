@@ -137,6 +137,34 @@ describe('sessions', () => {
     expect((await t.app.inject({ url: '/start', headers: { cookie } })).statusCode).toBe(401);
   });
 
+  it('after an idle logout the login page says why, whether the person comes back to a page, to / or to /login', async () => {
+    const SAYS_WHY = 'Du har loggats ut automatiskt för din säkerhet: en inloggning avslutas efter 20 minuter utan aktivitet, och senast efter 10 timmar.';
+    for (const via of ['/', '/login', '/start'] as const) {
+      const { cookie } = await t.loginAs(TOLVAN);
+      t.clock.advance(21 * 60_000);
+      const first = await t.app.inject({ url: via, headers: { cookie } });
+      let login;
+      if (via === '/') {
+        expect(first.headers.location).toBe('/login?m=session_ended');
+        login = await t.app.inject({ url: '/login?m=session_ended' });
+      } else if (via === '/start') {
+        // The page refused says the login has ended, and its link leads to a login page that says why.
+        expect(first.statusCode).toBe(401);
+        expect(first.body).toContain('href="/login?m=session_ended"');
+        login = await t.app.inject({ url: '/login?m=session_ended' });
+      } else {
+        login = first;
+      }
+      expect(login.statusCode).toBe(200);
+      expect(login.body).toContain(SAYS_WHY);
+      expect(login.body).toMatch(/class="notice notice-error" role="alert" tabindex="-1" autofocus/);
+    }
+    // In English, and never without a reason: an ordinary visit says nothing.
+    const en = await t.app.inject({ url: '/login?m=session_ended', headers: { cookie: 'kw_lang=en' } });
+    expect(en.body).toContain('a login ends after 20 minutes without activity, and after 10 hours at the latest');
+    expect((await t.app.inject({ url: '/login' })).body).not.toContain('notice-error');
+  });
+
   it('ends at the absolute lifetime however active the person is', async () => {
     const { cookie } = await t.loginAs(TOLVAN);
     for (let minutes = 0; minutes < 10 * 60 - 15; minutes += 15) {

@@ -12,7 +12,8 @@ import type { Clock } from '../platform/clock.js';
 import { clearSessionCookie, LANG_COOKIE, setSessionCookie } from '../web/context.js';
 import { AppError, safeLocalPath } from '../web/errors.js';
 import { requirePrincipal } from '../web/guard.js';
-import { isLang, type MessageKey } from '../platform/i18n/index.js';
+import { formatDuration } from '../platform/dates.js';
+import { isLang, type Lang, type Messages } from '../platform/i18n/index.js';
 import { Layout } from '../web/layout.js';
 import { pageContext, sendHtml, type ViewDeps } from '../web/render.js';
 import type { LoginMethodProvider } from './methods.js';
@@ -40,11 +41,30 @@ export interface LoginRoutesDeps extends ViewDeps {
 /** Renders a notice for the logged-in person, or null. */
 export type StartNotice = (request: FastifyRequest, principal: Principal) => Promise<VNode | null>;
 
-const LOGIN_MESSAGES: Record<string, MessageKey> = {
-  logged_out: 'login.loggedOut',
-  session_ended: 'login.sessionEnded',
-  rate_limited: 'error.rate_limited',
-};
+/** What the login page says after `?m=`, or after a request whose session had ended. */
+function loginMessage(
+  t: Messages,
+  lang: Lang,
+  m: string | undefined,
+  session: { idleSeconds: number; absoluteSeconds: number },
+): { kind: 'success' | 'error'; text: string } | undefined {
+  switch (m) {
+    case 'logged_out':
+      return { kind: 'success', text: t['login.loggedOut'] };
+    case 'session_ended':
+      return {
+        kind: 'error',
+        text: t['login.sessionEnded']({
+          idle: formatDuration(lang, session.idleSeconds),
+          lifetime: formatDuration(lang, session.absoluteSeconds),
+        }),
+      };
+    case 'rate_limited':
+      return { kind: 'error', text: t['error.rate_limited'] };
+    default:
+      return undefined;
+  }
+}
 
 /**
  * What a method provider (card, BankID) calls once it has proved a personal number:
@@ -75,13 +95,17 @@ export async function loginRoutes(app: FastifyInstance, deps: LoginRoutesDeps): 
   const { config, clock, site, plan, accounts, sessions, login, providers } = deps;
   const loginRateLimit = { max: config.rateLimit.loginPerMinute, timeWindow: '1 minute' };
 
-  app.get('/', async (request, reply) => reply.redirect(request.principal ? '/start' : '/login', 303));
+  // A cookie of a session that has ended (idle, lifetime): the login page says so.
+  app.get('/', async (request, reply) =>
+    reply.redirect(request.principal ? '/start' : request.sessionExpired ? '/login?m=session_ended' : '/login', 303),
+  );
 
   app.get<{ Querystring: { m?: string } }>('/login', { config: { rateLimit: loginRateLimit } }, async (request, reply) => {
     const now = clock.now();
     const { enabled, planned } = loginMethodsAt(await plan.methods(), now, providers);
     const ctx = await pageContext(deps, request, reply);
-    const message = request.query.m ? LOGIN_MESSAGES[request.query.m] : undefined;
+    const m = request.query.m ?? (request.sessionExpired ? 'session_ended' : undefined);
+    const message = loginMessage(ctx.t, ctx.lang, m, config.session);
     return sendHtml(reply, <LoginPage ctx={ctx} site={site} now={now} enabled={enabled} planned={planned} message={message} />);
   });
 

@@ -116,3 +116,13 @@ export function formatCalendarDate(lang: Lang, iso: string): string {
   if (Number.isNaN(instant.getTime())) return iso;
   return dateTimeFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', { timeZone: 'UTC', dateStyle: 'long' }).format(instant);
 }
+
+/** A length of time as people say it: "20 minuter", "1 timme", "10 hours" (whole minutes or hours). */
+export function formatDuration(lang: Lang, seconds: number): string {
+  const minutes = Math.max(1, Math.round(seconds / 60));
+  const hours = minutes / 60;
+  if (minutes >= 120 && Number.isInteger(hours)) {
+    return lang === 'sv' ? `${hours} ${hours === 1 ? 'timme' : 'timmar'}` : `${hours} hour${hours === 1 ? '' : 's'}`;
+  }
+  return lang === 'sv' ? `${minutes} ${minutes === 1 ? 'minut' : 'minuter'}` : `${minutes} minute${minutes === 1 ? '' : 's'}`;
+}

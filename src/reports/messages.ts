@@ -85,9 +85,7 @@ export const reportsSv = {
   'reports.chart.month': 'Månad',
   'reports.chart.total': 'Totalt',
   'reports.chart.tableCaption': (p: { period: string }) => `Inloggningar per månad och inloggningssätt, ${p.period}`,
-  'reports.chart.short.telia_card': 'Telia-kort',
-  'reports.chart.short.svenska_pass_card': 'Skatteverkets kort',
-  'reports.chart.short.bankid': 'BankID',
+  'reports.chart.legend': 'Förklaring till diagrammet',
 
   'reports.remind.heading': 'Påminnelse via e-post',
   'reports.remind.lead': (p: { days: number }) =>
@@ -223,9 +221,7 @@ export const reportsEn = {
   'reports.chart.month': 'Month',
   'reports.chart.total': 'Total',
   'reports.chart.tableCaption': (p: { period: string }) => `Logins per month and login method, ${p.period}`,
-  'reports.chart.short.telia_card': 'Telia card',
-  'reports.chart.short.svenska_pass_card': 'Skatteverket card',
-  'reports.chart.short.bankid': 'BankID',
+  'reports.chart.legend': 'Key to the chart',
 
   'reports.remind.heading': 'Reminder by e-mail',
   'reports.remind.lead': (p: { days: number }) =>

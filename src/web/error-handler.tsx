@@ -6,7 +6,7 @@
  * stack; nothing internal reaches the user.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Layout } from './layout.js';
+import { Layout, Notice } from './layout.js';
 import { pageContext, sendHtml, type ViewDeps } from './render.js';
 import { isPortalError, type PortalError } from '../platform/errors.js';
 import { isBackendUnavailable } from '../platform/unavailable.js';
@@ -62,13 +62,13 @@ export async function sendError(
     reply,
     <Layout ctx={ctx} title={t['error.title']}>
       <h1>{t['error.title']}</h1>
-      <div class="notice notice-error" role="alert">
+      <Notice kind="error">
         <p>{message}</p>
-      </div>
+      </Notice>
       {error.status >= 500 ? <p>{t['error.reference']({ id: request.id })}</p> : null}
       <p>
         {error.status === 401 ? (
-          <a href="/login">{t['layout.nav.login']}</a>
+          <a href={error.code === 'session_expired' ? '/login?m=session_ended' : '/login'}>{t['layout.nav.login']}</a>
         ) : (
           <a href="/">{t['error.back']}</a>
         )}

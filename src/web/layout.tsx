@@ -5,6 +5,7 @@
  */
 import { createContext, type ComponentChildren } from 'preact';
 import { useContext } from 'preact/hooks';
+import { formatDuration } from '../platform/dates.js';
 import type { Lang, Messages } from '../platform/i18n/index.js';
 import type { SiteInfo } from '../platform/site.js';
 import type { Principal } from '../identity/sessions.js';
@@ -30,12 +31,19 @@ export interface PageContext {
 /** The HTTP status of the page being rendered (sendHtml provides it). */
 export const PageStatus = createContext(200);
 
-export function Layout(props: { ctx: PageContext; title: string; children: ComponentChildren }) {
+export function Layout(props: {
+  ctx: PageContext;
+  title: string;
+  /** The page tells of a failed attempt although it answers 200 (a refused signature, a failed BankID order). */
+  failed?: boolean;
+  children: ComponentChildren;
+}) {
   const { ctx, title } = props;
   const { t, lang, principal } = ctx;
   // A refused or failed page says so first in its title (the first thing a screen reader
   // reads after a reload); the site's name is added unless the title already holds it.
-  const failed = useContext(PageStatus) >= 400;
+  const status = useContext(PageStatus);
+  const failed = props.failed === true || status >= 400;
   const fullTitle = `${failed ? `${t['layout.errorPrefix']} ` : ''}${title}${title.includes(t['site.name']) ? '' : ` – ${t['site.name']}`}`;
   const other: Lang = lang === 'sv' ? 'en' : 'sv';
   const switchHref = `/lang/${other}?return=${encodeURIComponent(ctx.path)}`;
@@ -166,8 +174,7 @@ export function Layout(props: { ctx: PageContext; title: string; children: Compo
 
 function SessionWarning({ ctx }: { ctx: PageContext }) {
   const { t } = ctx;
-  const minutes = Math.max(1, Math.round(ctx.warningSeconds / 60));
-  const minutesText = ctx.lang === 'sv' ? `${minutes} ${minutes === 1 ? 'minut' : 'minuter'}` : `${minutes} minute${minutes === 1 ? '' : 's'}`;
+  const minutesText = formatDuration(ctx.lang, Math.max(60, Math.round(ctx.warningSeconds / 60) * 60));
   return (
     <>
       <div
@@ -199,10 +206,20 @@ function SessionWarning({ ctx }: { ctx: PageContext }) {
   );
 }
 
-/** A message box: status for good news, alert for problems. */
+/**
+ * A message box: status for good news, alert for problems. Good news and problems are what
+ * the last action led to (saved, uploaded, refused), so the page opens on them: the box takes
+ * the focus at load (after a reload too), and a screen reader reads it first. Information
+ * (`info`) leaves the focus where it is.
+ */
 export function Notice(props: { kind: 'info' | 'success' | 'error'; children: ComponentChildren }) {
+  const result = props.kind !== 'info';
   return (
-    <div class={`notice notice-${props.kind}`} role={props.kind === 'error' ? 'alert' : 'status'}>
+    <div
+      class={`notice notice-${props.kind}`}
+      role={props.kind === 'error' ? 'alert' : 'status'}
+      {...(result ? { tabIndex: -1, autofocus: true } : {})}
+    >
       {props.children}
     </div>
   );

@@ -20,3 +20,20 @@ export function ShownText(props: { text: string }) {
     </>
   );
 }
+
+/**
+ * A sentence with a code in it (a case number, an organisation number) that must not break
+ * at its hyphens: the message is made with a marker in place of the code, which is then
+ * shown unbreakable. The code itself is unchanged, so it copies and searches as it is.
+ */
+export function WithCode(props: { message: (code: string) => string; code: string }) {
+  const marker = '\u0000';
+  const [before = '', ...rest] = props.message(marker).split(marker);
+  return (
+    <>
+      {before}
+      <span class="nowrap">{props.code}</span>
+      {rest.join(props.code)}
+    </>
+  );
+}

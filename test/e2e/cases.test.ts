@@ -201,6 +201,8 @@ async function upload(page: Page, name: string, bytes: Buffer): Promise<Locator>
   await page.getByLabel('Välj fil').setInputFiles({ name, mimeType: 'application/pdf', buffer: bytes });
   await page.getByRole('button', { name: 'Ladda upp' }).click();
   await expect.poll(() => notice(page)).toBe(`Filen ${name} är uppladdad.`);
+  // The page opens on what the upload led to: the notice has the focus, not the top of the page.
+  await expect.poll(() => isFocused(page.getByRole('main').getByRole('status'))).toBe(true);
   await checkA11y(page);
   return page.getByRole('table', { name: 'Bilagor' }).getByRole('row').filter({ has: page.getByRole('link', { name }) });
 }

@@ -422,7 +422,7 @@ describe('idle-timeout warning (WCAG 2.2.1)', () => {
         ]);
         await checkA11y(page);
         expect(await new LoginPage(page).messages()).toEqual([
-          'Du har loggats ut. Logga in igen för att fortsätta.',
+          'Du har loggats ut automatiskt för din säkerhet: en inloggning avslutas efter 5 minuter utan aktivitet, och senast efter 10 timmar. Logga in igen för att fortsätta. Det du har sparat finns kvar.',
         ]);
       },
       { loginAs: TOLVAN },

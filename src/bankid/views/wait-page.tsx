@@ -22,7 +22,7 @@ export function NoOrderPage(props: { ctx: PageContext }) {
   const { ctx } = props;
   const { t } = ctx;
   return (
-    <Layout ctx={ctx} title={t['bankid.title']}>
+    <Layout ctx={ctx} title={t['bankid.title']} failed>
       <h1>{t['bankid.title']}</h1>
       <Notice kind="error">
         <p>{t['bankid.expiredOrder']}</p>
@@ -46,7 +46,7 @@ export function WaitPage(props: {
   const { t } = ctx;
   const title = flow.kind === 'auth' ? t['bankid.title'] : t['bankid.signTitle'];
   return (
-    <Layout ctx={ctx} title={title}>
+    <Layout ctx={ctx} title={title} failed={view.state === 'failed'}>
       <h1>{title}</h1>
       <div id="bankid" data-state={view.state} data-flow={flow.flow}>
         {view.state === 'failed' ? (

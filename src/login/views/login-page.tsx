@@ -1,6 +1,5 @@
 /** The login page: the methods the rollout plan enables now, each with what it needs, and those still to come. */
 import { Layout, Notice, type PageContext } from '../../web/layout.js';
-import type { MessageKey } from '../../platform/i18n/index.js';
 import type { LoginMethodProvider } from '../methods.js';
 import type { MethodId } from '../../identity/methods.js';
 import type { SiteInfo } from '../../platform/site.js';
@@ -31,7 +30,8 @@ export function LoginPage(props: {
   now: Date;
   enabled: readonly LoginMethodView[];
   planned: readonly PlannedMethod[];
-  message: MessageKey | undefined;
+  /** What the last step led to: logged out, logged out for being idle, too many attempts. */
+  message: { kind: 'success' | 'info' | 'error'; text: string } | undefined;
 }) {
   const { ctx, site, now } = props;
   const { t } = ctx;
@@ -39,8 +39,8 @@ export function LoginPage(props: {
     <Layout ctx={ctx} title={t['login.title']}>
       <h1>{t['login.title']}</h1>
       {props.message ? (
-        <Notice kind={props.message === 'login.sessionEnded' ? 'error' : 'success'}>
-          <p>{t[props.message] as string}</p>
+        <Notice kind={props.message.kind}>
+          <p>{props.message.text}</p>
         </Notice>
       ) : null}
       {ctx.principal ? (

@@ -1,8 +1,10 @@
 /**
- * Logins per method and month: a server-rendered SVG line chart (no script) and a data
- * table with the same numbers. Colour is never the only carrier: each method has its own
- * line pattern and marker shape and a direct label at the line's end; all colours have at
- * least 3:1 contrast against the white background (text at least 4.5:1).
+ * Logins per method and month: a server-rendered SVG line chart (no script), its key and a
+ * data table with the same numbers, every series named as in the table and the rest of the
+ * report. Colour is never the only carrier: each method has its own line pattern and marker
+ * shape, repeated in the key; all colours have at least 3:1 contrast against the white
+ * background (text at least 4.5:1). The key is HTML below the chart, so it wraps at any
+ * width and a long name is never cut off.
  */
 import type { MethodId } from '../../identity/methods.js';
 import type { Lang, Messages } from '../../platform/i18n/index.js';
@@ -24,7 +26,7 @@ const STYLES: Readonly<Record<MethodId, LineStyle>> = {
 
 const W = 720;
 const H = 330;
-const M = { left: 52, right: 178, top: 20, bottom: 62 };
+const M = { left: 52, right: 24, top: 20, bottom: 62 };
 const PLOT_W = W - M.left - M.right;
 const PLOT_H = H - M.top - M.bottom;
 const INK = '#1b1b1f';
@@ -63,7 +65,6 @@ export function LoginChart(props: { data: LoginChartData; t: Messages; lang: Lan
   const last = months[months.length - 1];
   if (!first || !last) return null;
   const name = (id: MethodId) => t[`method.${id}.name`];
-  const short = (id: MethodId) => t[`reports.chart.short.${id}`];
   const period = t['reports.chart.period']({
     from: `${monthName(t, first.month)} ${first.year}`,
     to: `${monthName(t, last.month)} ${last.year}`,
@@ -74,16 +75,6 @@ export function LoginChart(props: { data: LoginChartData; t: Messages; lang: Lan
   const y = (v: number) => M.top + PLOT_H - (v / top) * PLOT_H;
   const ticks: number[] = [];
   for (let v = 0; v <= top; v += step) ticks.push(v);
-
-  // Direct labels at the right end, moved apart where lines end close together.
-  const labels = methods
-    .map((id) => ({ id, y: y(last.counts[id]) }))
-    .sort((a, b) => a.y - b.y);
-  for (let i = 1; i < labels.length; i++) {
-    const prev = labels[i - 1];
-    const cur = labels[i];
-    if (prev && cur && cur.y - prev.y < 18) cur.y = prev.y + 18;
-  }
 
   const totals = methods.map((id) => `${name(id)}: ${data.totals[id]}`).join(', ');
   const description = `${period}. ${t['reports.chart.totals']({ totals: totals === '' ? '–' : totals })} ${t['reports.chart.seeTable']}`;
@@ -152,30 +143,32 @@ export function LoginChart(props: { data: LoginChartData; t: Messages; lang: Lan
               </g>
             );
           })}
-          {labels.map((l) => {
-            const style = STYLES[l.id];
-            const x0 = M.left + PLOT_W + 14;
-            // A key beside the line's end: a piece of the same line and marker, then the name.
-            return (
-              <g key={`label-${l.id}`}>
-                <line
-                  x1={x0}
-                  x2={x0 + 26}
-                  y1={l.y}
-                  y2={l.y}
-                  stroke={style.colour}
-                  stroke-width={2.5}
-                  stroke-linecap="round"
-                  {...(style.dash ? { 'stroke-dasharray': style.dash } : {})}
-                />
-                <Marker style={style} x={x0 + 13} y={l.y} />
-                <text x={x0 + 32} y={l.y + 4} font-size={13} font-weight="600" fill={style.colour}>
-                  {short(l.id)}
-                </text>
-              </g>
-            );
-          })}
         </svg>
+        <figcaption>
+          <ul class="chart-legend" aria-label={t['reports.chart.legend']}>
+            {methods.map((id) => {
+              const style = STYLES[id];
+              return (
+                <li key={id} data-method={id}>
+                  <svg width={40} height={16} viewBox="0 0 40 16" aria-hidden="true" focusable="false">
+                    <line
+                      x1={2}
+                      x2={38}
+                      y1={8}
+                      y2={8}
+                      stroke={style.colour}
+                      stroke-width={2.5}
+                      stroke-linecap="round"
+                      {...(style.dash ? { 'stroke-dasharray': style.dash } : {})}
+                    />
+                    <Marker style={style} x={20} y={8} />
+                  </svg>
+                  {name(id)}
+                </li>
+              );
+            })}
+          </ul>
+        </figcaption>
       </figure>
       <TableScroll label={t['reports.chart.tableCaption']({ period })}>
         <table data-table="logins-per-month">

@@ -74,7 +74,7 @@ export function SignPage(props: {
   const { t } = ctx;
   const refusal = shownRefusal(signRequest.lastError);
   return (
-    <Layout ctx={ctx} title={t['sign.title']}>
+    <Layout ctx={ctx} title={t['sign.title']} failed={refusal !== undefined}>
       <h1>{t['sign.title']}</h1>
       {refusal ? (
         <Notice kind="error">
