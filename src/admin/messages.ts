@@ -93,8 +93,11 @@ export const adminSv = {
   'admin.preview.title': 'Förhandsvisning av tidplanen',
   'admin.preview.showing': (p: { date: string }) =>
     `Så här ser sidorna ut den ${p.date} vid midnatt, med tidplanen som den är sparad nu.`,
-  'admin.preview.loginHeading': 'Inloggningssidan',
-  'admin.preview.infoHeading': 'Kundwebbinfo',
+  'admin.preview.frame': (p: { page: string; date: string }) =>
+    `Förhandsvisning – så här ser ${p.page} ut den ${p.date}`,
+  'admin.preview.loginPage': 'inloggningssidan',
+  'admin.preview.infoPage': 'Kundwebbinfo',
+  'admin.preview.inert': 'Bara en bild av sidan: inget här går att använda.',
   'admin.preview.back': 'Tillbaka till tidplanen',
   'admin.preview.error.date': 'Ange ett datum som ÅÅÅÅ-MM-DD (år 2000–2099).',
 
@@ -371,8 +374,10 @@ export const adminEn = {
   'admin.preview.title': 'Preview of the timetable',
   'admin.preview.showing': (p: { date: string }) =>
     `This is how the pages look at midnight on ${p.date}, with the timetable as it is saved now.`,
-  'admin.preview.loginHeading': 'The login page',
-  'admin.preview.infoHeading': 'Kundwebbinfo',
+  'admin.preview.frame': (p: { page: string; date: string }) => `Preview – this is how ${p.page} looks on ${p.date}`,
+  'admin.preview.loginPage': 'the login page',
+  'admin.preview.infoPage': 'Kundwebbinfo',
+  'admin.preview.inert': 'Only a picture of the page: nothing here can be used.',
   'admin.preview.back': 'Back to the timetable',
   'admin.preview.error.date': 'Enter a date as YYYY-MM-DD (years 2000–2099).',
 

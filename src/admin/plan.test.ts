@@ -56,7 +56,8 @@ for (const kind of DATABASE_KINDS) {
     beforeAll(async () => {
       const opened = await kind.open();
       closeDb = () => opened.close();
-      t = await startTestApp({ db: opened.db, database: opened.database });
+      // A BankID provider, so the preview has a login button to draw.
+      t = await startTestApp({ db: opened.db, database: opened.database, providers: [{ id: 'bankid', startPath: '/login/bankid' }] });
       admin = await t.loginAs(HEDDA);
     });
     afterAll(async () => {
@@ -246,6 +247,18 @@ for (const kind of DATABASE_KINDS) {
       expect(loginPart?.split('Kommande inloggningssätt')[0]).toContain('data-method="bankid"');
       expect(infoPart).toMatch(/data-method="bankid" data-status="enabled"/);
       expect(text(res.body)).toContain('Så här ser sidorna ut den 15 september 2027 vid midnatt');
+      // Each page in a frame that says it is a preview, and of which day; the frame's banner
+      // is the heading that names its region.
+      expect(res.body).toContain(
+        '<section aria-labelledby="preview-login" class="preview-frame" data-preview="login"><h2 id="preview-login" class="preview-banner">Förhandsvisning – så här ser inloggningssidan ut den 15 september 2027</h2>',
+      );
+      expect(res.body).toContain(
+        '<h2 id="preview-info" class="preview-banner">Förhandsvisning – så här ser Kundwebbinfo ut den 15 september 2027</h2>',
+      );
+      // The login buttons are drawn, not links: nothing in the preview starts a login.
+      expect(loginPart?.split('id="preview-login"')[1]).not.toContain('class="button-primary"');
+      expect(loginPart).toContain('<span class="preview-button">Logga in med BankID</span>');
+      expect(text(loginPart ?? '')).toContain('Bara en bild av sidan: inget här går att använda.');
       res = await preview('2027-09-14');
       expect(res.body.split('id="preview-info"')[0]?.split('Kommande inloggningssätt')[1]).toContain(
         'data-method="bankid"',

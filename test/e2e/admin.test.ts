@@ -95,11 +95,16 @@ describe('staff admin', () => {
         await page.getByLabel('Datum (obligatoriskt)', { exact: true }).fill('2027-06-01');
         await page.getByRole('button', { name: 'Förhandsvisa' }).click();
         await page.waitForURL('**/admin/plan/preview?date=2027-06-01');
-        const loginPreview = page.getByRole('region', { name: 'Inloggningssidan' });
+        const loginPreview = page.getByRole('region', {
+          name: 'Förhandsvisning – så här ser inloggningssidan ut den 1 juni 2027',
+        });
         const working = loginPreview.getByRole('region', { name: 'Inloggningssätt som fungerar nu' });
         expect(await working.getByRole('heading', { level: 4 }).allInnerTexts()).toContain('BankID');
+        // Nothing in the preview can be used: its login buttons are drawn, not links.
+        expect(await loginPreview.getByRole('link').count()).toBe(0);
+        expect(await loginPreview.getByRole('button').count()).toBe(0);
         const timetable = page
-          .getByRole('region', { name: 'Kundwebbinfo' })
+          .getByRole('region', { name: 'Förhandsvisning – så här ser Kundwebbinfo ut den 1 juni 2027' })
           .getByRole('table', { name: 'Inloggningssätt i Kundwebben och när de gäller' });
         expect(await timetable.getByRole('row', { name: /BankID/ }).innerText()).toContain('Fungerar nu');
         await checkA11y(page);

@@ -193,7 +193,11 @@ function PreviewForm(props: { ctx: PageContext; value: string; error: FieldError
 
 /**
  * What the login page and Kundwebbinfo show at `at`, rendered by their own components, so
- * the preview cannot drift from the pages.
+ * the preview cannot drift from the pages. Each page is shown in a frame that cannot be
+ * mistaken for the live page: a banner that says it is a preview and of which day, a dashed
+ * border, and login buttons drawn as something that cannot be used. The banner is the
+ * heading that names the frame's region, so the outline reads "Förhandsvisning – …" above
+ * the previewed headings.
  */
 export function PreviewPage(props: {
   ctx: PageContext;
@@ -220,21 +224,31 @@ export function PreviewPage(props: {
       {at && props.login && props.entries ? (
         <>
           <p class="callout">{t['admin.preview.showing']({ date: formatDate(lang, at, site.timeZone) })}</p>
-          <section aria-labelledby="preview-login" class="admin-preview">
-            <h2 id="preview-login">{t['admin.preview.loginHeading']}</h2>
-            <LoginMethodList
-              ctx={ctx}
-              site={site}
-              now={at}
-              enabled={props.login.enabled}
-              planned={props.login.planned}
-              level={3}
-            />
+          <section aria-labelledby="preview-login" class="preview-frame" data-preview="login">
+            <h2 id="preview-login" class="preview-banner">
+              {t['admin.preview.frame']({ page: t['admin.preview.loginPage'], date: formatDate(lang, at, site.timeZone) })}
+            </h2>
+            <p class="preview-note">{t['admin.preview.inert']}</p>
+            <div class="preview-body">
+              <LoginMethodList
+                ctx={ctx}
+                site={site}
+                now={at}
+                enabled={props.login.enabled}
+                planned={props.login.planned}
+                level={3}
+                startControl={(label) => <span class="preview-button">{label}</span>}
+              />
+            </div>
           </section>
-          <section aria-labelledby="preview-info" class="admin-preview">
-            <h2 id="preview-info">{t['admin.preview.infoHeading']}</h2>
-            <InfoNowSection ctx={ctx} site={site} entries={props.entries} now={at} level={3} />
-            <InfoTimetableSection ctx={ctx} site={site} entries={props.entries} now={at} level={3} />
+          <section aria-labelledby="preview-info" class="preview-frame" data-preview="info">
+            <h2 id="preview-info" class="preview-banner">
+              {t['admin.preview.frame']({ page: t['admin.preview.infoPage'], date: formatDate(lang, at, site.timeZone) })}
+            </h2>
+            <div class="preview-body">
+              <InfoNowSection ctx={ctx} site={site} entries={props.entries} now={at} level={3} />
+              <InfoTimetableSection ctx={ctx} site={site} entries={props.entries} now={at} level={3} />
+            </div>
           </section>
         </>
       ) : null}
