@@ -15,6 +15,7 @@ const ADMIN_ROUTES: readonly { method: 'GET' | 'POST'; url: string }[] = [
   { method: 'GET', url: '/admin/plan' },
   { method: 'POST', url: '/admin/plan/bankid' },
   { method: 'GET', url: '/admin/plan/preview?date=2027-09-16' },
+  { method: 'GET', url: '/admin/plan/bankid' },
   { method: 'GET', url: '/admin/people?q=Tolvan' },
   { method: 'GET', url: '/admin/people/new' },
   { method: 'POST', url: '/admin/people' },

@@ -55,10 +55,20 @@ export const adminSv = {
 
   'admin.plan.title': 'Tidplan för inloggningssätt',
   'admin.plan.lead':
-    'Ändringar gäller direkt på inloggningssidan och i Kundwebbinfo. Varje ändring loggas med värdena före och efter.',
+    'Ändringar gäller direkt på inloggningssidan och i Kundwebbinfo. Påverkar en ändring vem som kan logga in, ser du först vad som händer och bekräftar. Varje ändring loggas med värdena före och efter.',
   'admin.plan.saved': (p: { method: string }) => `Ändringarna för ${p.method} är sparade.`,
+  'admin.plan.savedPreview': (p: { date: string }) => `Se hur sidorna ser ut den ${p.date}`,
   'admin.plan.status': 'Status i dag',
+  'admin.plan.announced': 'Skrivs för användarna',
+  'admin.plan.editLink': 'Ändra',
   'admin.plan.edit': (p: { method: string }) => `Ändra ${p.method}`,
+  'admin.plan.edit.lead':
+    'Påverkar ändringen vem som kan logga in, i dag eller senare, ser du vad som händer och bekräftar innan något sparas.',
+  'admin.plan.lastChanged': 'Senast ändrad',
+  'admin.plan.cancel': 'Avbryt och gå tillbaka till tidplanen',
+  'admin.plan.conflict': (p: { method: string }) =>
+    `Någon annan har ändrat tidplanen sedan du öppnade sidan. Inget har sparats. Så här ser ${p.method} ut i tidplanen nu; det du skrev finns kvar i formuläret. Kontrollera och spara igen.`,
+  'admin.plan.savedNow': (p: { method: string }) => `Sparat för ${p.method} just nu`,
   'admin.plan.enabledFrom': 'Startdatum',
   'admin.plan.enabledUntil': 'Slutdatum',
   'admin.plan.dateHint':
@@ -83,6 +93,36 @@ export const adminSv = {
   'admin.plan.error.untilBeforeFrom': 'Slutdatumet måste vara efter startdatumet.',
   'admin.plan.error.announceAs': 'Välj hur startdatumet ska skrivas.',
   'admin.plan.error.noticeBoth': 'Fyll i meddelandet på båda språken, eller lämna båda tomma.',
+  'admin.plan.error.noneToday':
+    'Det går inte att spara: då fungerar inget inloggningssätt i dag, och ingen kan logga in i Kundwebben. Minst ett inloggningssätt måste fungera.',
+
+  // The confirmation of a change that changes who can log in. Dates: "1 juni 2027" (or
+  // with the time when it is not midnight).
+  'admin.plan.confirm.title': (p: { method: string }) => `Kontrollera ändringen av ${p.method}`,
+  'admin.plan.confirm.effectsHeading': 'Det här händer om du sparar',
+  'admin.plan.confirm.changedMeanwhile':
+    'Det som händer har ändrats sedan du såg det: en tidpunkt i tidplanen har hunnit passera. Läs igen innan du sparar.',
+  'admin.plan.confirm.changeHeading': 'Ändringen',
+  'admin.plan.confirm.field': 'Uppgift',
+  'admin.plan.confirm.before': 'Nu',
+  'admin.plan.confirm.after': 'Efter ändringen',
+  'admin.plan.confirm.question': (p: { method: string }) => `Vill du spara ändringen av ${p.method}?`,
+  'admin.plan.confirm.save': 'Ja, spara ändringen',
+  'admin.plan.confirm.revise': 'Nej, ändra igen',
+  'admin.plan.effect.leavesLoginPage': (p: { method: string; date: string }) =>
+    `${p.method} försvinner från inloggningssidan i dag. Ingen kan logga in med ${p.method} förrän den ${p.date}.`,
+  'admin.plan.effect.stopsToday': (p: { method: string }) =>
+    `${p.method} försvinner från inloggningssidan i dag och slutar fungera för inloggning.`,
+  'admin.plan.effect.startsToday': (p: { method: string }) =>
+    `${p.method} börjar fungera för inloggning i dag och visas på inloggningssidan.`,
+  'admin.plan.effect.leavesComing': (p: { method: string; status: string }) =>
+    `${p.method} försvinner i dag från de kommande inloggningssätten på inloggningssidan och får status ”${p.status}” i Kundwebbinfo.`,
+  'admin.plan.effect.comingAgain': (p: { method: string; date: string }) =>
+    `${p.method} visas från i dag som kommande inloggningssätt på inloggningssidan, med start den ${p.date}.`,
+  'admin.plan.effect.ends': (p: { method: string; date: string }) =>
+    `${p.method} slutar fungera för inloggning den ${p.date} och försvinner då från inloggningssidan.`,
+  'admin.plan.effect.noneFrom': (p: { date: string }) =>
+    `Från och med den ${p.date} fungerar inget inloggningssätt: ingen kan logga in i Kundwebben.`,
 
   'admin.preview.heading': 'Förhandsvisa ett datum',
   'admin.preview.intro':
@@ -93,8 +133,11 @@ export const adminSv = {
   'admin.preview.title': 'Förhandsvisning av tidplanen',
   'admin.preview.showing': (p: { date: string }) =>
     `Så här ser sidorna ut den ${p.date} vid midnatt, med tidplanen som den är sparad nu.`,
-  'admin.preview.loginHeading': 'Inloggningssidan',
-  'admin.preview.infoHeading': 'Kundwebbinfo',
+  'admin.preview.frame': (p: { page: string; date: string }) =>
+    `Förhandsvisning – så här ser ${p.page} ut den ${p.date}`,
+  'admin.preview.loginPage': 'inloggningssidan',
+  'admin.preview.infoPage': 'Kundwebbinfo',
+  'admin.preview.inert': 'Bara en bild av sidan: inget här går att använda.',
   'admin.preview.back': 'Tillbaka till tidplanen',
   'admin.preview.error.date': 'Ange ett datum som ÅÅÅÅ-MM-DD (år 2000–2099).',
 
@@ -334,10 +377,20 @@ export const adminEn = {
 
   'admin.plan.title': 'Timetable of login options',
   'admin.plan.lead':
-    'Changes apply at once on the login page and in Kundwebbinfo. Every change is logged with the values before and after.',
+    'Changes apply at once on the login page and in Kundwebbinfo. If a change affects who can log in, you first see what happens and confirm it. Every change is logged with the values before and after.',
   'admin.plan.saved': (p: { method: string }) => `The changes to ${p.method} have been saved.`,
+  'admin.plan.savedPreview': (p: { date: string }) => `See how the pages look on ${p.date}`,
   'admin.plan.status': 'Status today',
-  'admin.plan.edit': (p: { method: string }) => `Change ${p.method}`,
+  'admin.plan.announced': 'Written for users as',
+  'admin.plan.editLink': 'Edit',
+  'admin.plan.edit': (p: { method: string }) => `Edit ${p.method}`,
+  'admin.plan.edit.lead':
+    'If the change affects who can log in, today or later, you see what happens and confirm it before anything is saved.',
+  'admin.plan.lastChanged': 'Last changed',
+  'admin.plan.cancel': 'Cancel and go back to the timetable',
+  'admin.plan.conflict': (p: { method: string }) =>
+    `Someone else changed the timetable after you opened the page. Nothing has been saved. This is how ${p.method} looks in the timetable now; what you wrote is still in the form. Check it and save again.`,
+  'admin.plan.savedNow': (p: { method: string }) => `Saved for ${p.method} now`,
   'admin.plan.enabledFrom': 'Start date',
   'admin.plan.enabledUntil': 'End date',
   'admin.plan.dateHint':
@@ -361,6 +414,34 @@ export const adminEn = {
   'admin.plan.error.untilBeforeFrom': 'The end date must be after the start date.',
   'admin.plan.error.announceAs': 'Choose how the start date is written.',
   'admin.plan.error.noticeBoth': 'Fill in the notice in both languages, or leave both empty.',
+  'admin.plan.error.noneToday':
+    'This cannot be saved: no login option would work today, and nobody could log in to Kundwebben. At least one login option must work.',
+
+  'admin.plan.confirm.title': (p: { method: string }) => `Check the change to ${p.method}`,
+  'admin.plan.confirm.effectsHeading': 'This happens if you save',
+  'admin.plan.confirm.changedMeanwhile':
+    'What happens has changed since you saw it: a time in the timetable has passed meanwhile. Read it again before you save.',
+  'admin.plan.confirm.changeHeading': 'The change',
+  'admin.plan.confirm.field': 'Field',
+  'admin.plan.confirm.before': 'Now',
+  'admin.plan.confirm.after': 'After the change',
+  'admin.plan.confirm.question': (p: { method: string }) => `Do you want to save the change to ${p.method}?`,
+  'admin.plan.confirm.save': 'Yes, save the change',
+  'admin.plan.confirm.revise': 'No, change it again',
+  'admin.plan.effect.leavesLoginPage': (p: { method: string; date: string }) =>
+    `${p.method} disappears from the login page today. Nobody can log in with ${p.method} until ${p.date}.`,
+  'admin.plan.effect.stopsToday': (p: { method: string }) =>
+    `${p.method} disappears from the login page today and stops working for login.`,
+  'admin.plan.effect.startsToday': (p: { method: string }) =>
+    `${p.method} starts working for login today and appears on the login page.`,
+  'admin.plan.effect.leavesComing': (p: { method: string; status: string }) =>
+    `${p.method} disappears today from the coming login options on the login page and gets the status “${p.status}” in Kundwebbinfo.`,
+  'admin.plan.effect.comingAgain': (p: { method: string; date: string }) =>
+    `From today ${p.method} is shown on the login page as a coming login option, starting on ${p.date}.`,
+  'admin.plan.effect.ends': (p: { method: string; date: string }) =>
+    `${p.method} stops working for login on ${p.date} and then disappears from the login page.`,
+  'admin.plan.effect.noneFrom': (p: { date: string }) =>
+    `From ${p.date} no login option works: nobody can log in to Kundwebben.`,
 
   'admin.preview.heading': 'Preview a date',
   'admin.preview.intro':
@@ -371,8 +452,10 @@ export const adminEn = {
   'admin.preview.title': 'Preview of the timetable',
   'admin.preview.showing': (p: { date: string }) =>
     `This is how the pages look at midnight on ${p.date}, with the timetable as it is saved now.`,
-  'admin.preview.loginHeading': 'The login page',
-  'admin.preview.infoHeading': 'Kundwebbinfo',
+  'admin.preview.frame': (p: { page: string; date: string }) => `Preview – this is how ${p.page} looks on ${p.date}`,
+  'admin.preview.loginPage': 'the login page',
+  'admin.preview.infoPage': 'Kundwebbinfo',
+  'admin.preview.inert': 'Only a picture of the page: nothing here can be used.',
   'admin.preview.back': 'Back to the timetable',
   'admin.preview.error.date': 'Enter a date as YYYY-MM-DD (years 2000–2099).',
 

@@ -100,5 +100,30 @@ for (const kind of DATABASE_KINDS) {
       expect(events[0]).toMatchObject({ actor: '196408231238', subject: 'telia_card', ip: '10.0.0.1' });
       expect(events[0]?.details).toMatchObject({ before: { enabledUntil: null }, after: { enabledUntil: '2027-12-31T23:00:00.000Z' } });
     });
+
+    it('changes a method only if the plan is as expected when it writes (changeIf), and reads past the cache (current)', async () => {
+      const audit = createAuditLog(t.db, clock);
+      const plan = createRolloutPlan({ db: t.db, clock, audit });
+      const other = createRolloutPlan({ db: t.db, clock, audit });
+      await plan.seed(loadPlanFile('config/rollout-plan.json').methods);
+      const audits = async () => (await audit.list({ event: 'plan_changed' })).length;
+      const seen = await plan.methods();
+      const seenBankid = seen.find((m) => m.id === 'bankid');
+      // Another instance changes BankID; this instance's cache still has the old plan.
+      await other.change('bankid', { enabledFrom: new Date('2027-10-01T22:00:00Z') }, null);
+      expect((await plan.methods()).find((m) => m.id === 'bankid')).toEqual(seenBankid);
+      expect((await plan.current()).find((m) => m.id === 'bankid')?.enabledFrom.toISOString()).toBe('2027-10-01T22:00:00.000Z');
+
+      const count = await audits();
+      const unchanged = (current: readonly { id: string; enabledFrom: Date }[]) =>
+        current.every((m) => seen.find((s) => s.id === m.id)?.enabledFrom.getTime() === m.enabledFrom.getTime());
+      expect(await plan.changeIf('bankid', { enabledFrom: new Date('2027-06-01T22:00:00Z') }, 'x', null, unchanged)).toBeUndefined();
+      expect((await plan.current()).find((m) => m.id === 'bankid')?.enabledFrom.toISOString()).toBe('2027-10-01T22:00:00.000Z');
+      expect(await audits()).toBe(count);
+
+      const changed = await plan.changeIf('bankid', { enabledFrom: new Date('2027-06-01T22:00:00Z') }, 'x', null, () => true);
+      expect(changed?.enabledFrom.toISOString()).toBe('2027-06-01T22:00:00.000Z');
+      expect(await audits()).toBe(count + 1);
+    });
   });
 }

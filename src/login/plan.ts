@@ -4,8 +4,11 @@
  * methods work now?" asks this service with the clock's time.
  */
 import type { AuditLog } from '../audit/service.js';
+import type { Kysely } from 'kysely';
 import type { Clock } from '../platform/clock.js';
+import { isPostgres } from '../platform/db/dialect.js';
 import type { Db } from '../platform/db/index.js';
+import type { Database } from '../platform/db/schema.js';
 import type { PlanSeedRow } from './plan-file.js';
 import type { Localised } from '../platform/site.js';
 import { isMethodId, type MethodId } from '../identity/methods.js';
@@ -41,10 +44,11 @@ const CACHE_MS = 5_000;
 
 export function createRolloutPlan(deps: { db: Db; clock: Clock; audit: AuditLog }) {
   const { db, clock, audit } = deps;
+  const postgres = isPostgres(db);
   let cache: { at: number; methods: readonly PlannedMethod[] } | undefined;
 
-  async function load(): Promise<readonly PlannedMethod[]> {
-    const rows = await db.selectFrom('login_method').selectAll().orderBy('sort_order').execute();
+  async function load(from: Kysely<Database> = db): Promise<readonly PlannedMethod[]> {
+    const rows = await from.selectFrom('login_method').selectAll().orderBy('sort_order').execute();
     return rows
       .filter((r) => isMethodId(r.id))
       .map((r) => ({
@@ -101,15 +105,55 @@ export function createRolloutPlan(deps: { db: Db; clock: Clock; audit: AuditLog 
       cache = undefined;
       return added;
     },
+    /**
+     * All methods as stored this moment, past the cache: what staff edit, so a change made on
+     * another instance within the cache time is not missed.
+     */
+    async current(): Promise<readonly PlannedMethod[]> {
+      return load();
+    },
     /** Changes one method's dates or notices; audited with the before and after values. */
     async change(id: MethodId, change: PlanChange, actor: string | null, ip: string | null = null): Promise<PlannedMethod> {
-      const before = (await load()).find((m) => m.id === id);
+      const after = await write(id, change, actor, ip, () => true);
+      if (!after) throw new Error(`login method ${id} was not changed`);
+      return after;
+    },
+    /**
+     * The same, but only if `expected` holds for the whole plan as it is when the change is
+     * written (the admin's check that nobody changed the plan since they looked at it).
+     * Undefined, and nothing written or audited, when it does not.
+     */
+    async changeIf(
+      id: MethodId,
+      change: PlanChange,
+      actor: string | null,
+      ip: string | null,
+      expected: (current: readonly PlannedMethod[]) => boolean,
+    ): Promise<PlannedMethod | undefined> {
+      return write(id, change, actor, ip, expected);
+    },
+  };
+
+  async function write(
+    id: MethodId,
+    change: PlanChange,
+    actor: string | null,
+    ip: string | null,
+    expected: (current: readonly PlannedMethod[]) => boolean,
+  ): Promise<PlannedMethod | undefined> {
+    const written = await db.transaction().execute(async (trx) => {
+      // PostgreSQL (READ COMMITTED, a pool): lock the plan's rows, so the check below sees
+      // every change committed before this one. SQLite runs one transaction at a time already.
+      if (postgres) await trx.selectFrom('login_method').select('id').forUpdate().execute();
+      const current = await load(trx);
+      const before = current.find((m) => m.id === id);
       if (!before) throw new RangeError(`login method ${id} is not in the plan`);
+      if (!expected(current)) return undefined;
       const from = change.enabledFrom ?? before.enabledFrom;
       const until = change.enabledUntil === undefined ? before.enabledUntil : change.enabledUntil;
       if (until && until.getTime() <= from.getTime()) throw new RangeError('enabledUntil must be after enabledFrom');
       const notice = change.notice === undefined ? before.notice : change.notice;
-      await db
+      await trx
         .updateTable('login_method')
         .set({
           enabled_from: from.toISOString(),
@@ -121,20 +165,22 @@ export function createRolloutPlan(deps: { db: Db; clock: Clock; audit: AuditLog 
         })
         .where('id', '=', id)
         .execute();
-      cache = undefined;
-      const after = (await load()).find((m) => m.id === id);
+      const after = (await load(trx)).find((m) => m.id === id);
       if (!after) throw new Error(`login method ${id} vanished during change`);
-      await audit.record({
-        event: 'plan_changed',
-        outcome: 'success',
-        actor,
-        subject: id,
-        ip,
-        details: { before: serialise(before), after: serialise(after) },
-      });
-      return after;
-    },
-  };
+      return { before, after };
+    });
+    if (!written) return undefined;
+    cache = undefined;
+    await audit.record({
+      event: 'plan_changed',
+      outcome: 'success',
+      actor,
+      subject: id,
+      ip,
+      details: { before: serialise(written.before), after: serialise(written.after) },
+    });
+    return written.after;
+  }
   return plan;
 }
 

@@ -293,6 +293,7 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteEntry>> = {
   'GET /admin/plan': { kind: 'admin', probes: [{ url: at('/admin/plan'), expect: admin(200) }] },
   'POST /admin/plan/:method': { kind: 'admin', probes: [{ url: at('/admin/plan/bankid'), fields: { enabledFrom: 'inte ett datum' }, expect: admin(400) }] },
   'GET /admin/plan/preview': { kind: 'admin', probes: [{ url: at('/admin/plan/preview?date=2027-09-16'), expect: admin(200) }] },
+  'GET /admin/plan/:method': { kind: 'admin', probes: [{ url: at('/admin/plan/bankid'), expect: admin(200) }] },
   'GET /admin/people': { kind: 'admin', probes: [{ url: at('/admin/people?q=Tolvan'), expect: admin(200) }] },
   'GET /admin/people/new': { kind: 'admin', probes: [{ url: at('/admin/people/new'), expect: admin(200) }] },
   'POST /admin/people': { kind: 'admin', probes: [{ url: at('/admin/people'), fields: { personnummer: '' }, expect: admin(400) }] },

@@ -1,9 +1,12 @@
 /**
  * Browser journey of a staff admin (Hedda, case officer and admin): from the start page
- * through the header's Administration link to the rollout plan, a refused and then a
- * saved change of BankID's start date, the preview of a date, and the public pages that
- * follow the change. Every admin page visited is scanned with axe-core (WCAG 2.1 A/AA);
- * fields are found by their labels, so a lost label breaks the journey.
+ * through the header's Administration link to the rollout plan's overview, one method's
+ * page, a refused and then a saved change of BankID's start date, an end date for the Telia
+ * card with the warning of what it does, changed again and confirmed, the preview of the
+ * day it takes effect, and the public pages that follow; then the same in English for a
+ * change that makes BankID work today. Every admin page visited is scanned with axe-core
+ * (WCAG 2.1 A/AA); fields are found by their labels, so a lost label breaks the journey.
+ * The plan's pages are shot at 1280 and 390 px (test-results/screenshots/named/admin-plan-*).
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -11,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { TEST_NOW } from '../support/app.js';
-import { checkA11y, expectStatus, startE2E, withPage, type E2E } from './harness.js';
+import { checkA11y, expectStatus, shoot as shootNamed, startE2E, withPage, type E2E } from './harness.js';
 
 const HEDDA = '196408231238';
 const SHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-results', 'screenshots', 'admin');
@@ -28,6 +31,11 @@ async function shoot(page: Page, name: string): Promise<void> {
 
 let e2e: E2E;
 
+/** A method's card on the plan's overview, found by its heading. */
+function card(page: Page, method: string) {
+  return page.getByRole('listitem').filter({ has: page.getByRole('heading', { level: 2, name: method, exact: true }) });
+}
+
 beforeAll(async () => {
   e2e = await startE2E();
 });
@@ -41,7 +49,7 @@ afterEach(() => {
 });
 
 describe('staff admin', () => {
-  test('moves BankID’s start date, sees the error summary for a bad date, previews, and the public pages follow', async () => {
+  test('the plan: overview → edit → error → saved at once; an end date → warning → change again → confirm → preview; the public pages follow', async () => {
     await withPage(
       e2e,
       async ({ page }) => {
@@ -59,18 +67,35 @@ describe('staff admin', () => {
           .poll(() => sections.getByRole('link').allInnerTexts())
           .toContain('Användare i riskzonen');
 
+        // The overview: a card per method, each with its status today and a link to edit it.
         await sections.getByRole('link', { name: 'Tidplan för inloggningssätt' }).click();
         await page.waitForURL('**/admin/plan');
+        expect(await page.getByRole('heading', { level: 2 }).allInnerTexts()).toEqual([
+          'ID-kort från Telia',
+          'ID-kort från Skatteverket (AB Svenska Pass)',
+          'BankID',
+          'Förhandsvisa ett datum',
+        ]);
+        expect(await card(page, 'BankID').innerText()).toMatch(
+          /^BankID\s+Ändra\s+BankID\s+Status i dag\s+Planerad\s+Startdatum\s+15 september 2027\s+Skrivs för användarna\s+i mitten av september 2027\s+Slutdatum\s+Inget slutdatum$/,
+        );
+        expect(await page.getByRole('textbox', { name: /Startdatum/ }).count()).toBe(0);
         await checkA11y(page);
+        await shootNamed(page, 'admin-plan-overview-sv');
 
-        // A date that does not exist: refused next to the field and in the summary, nothing saved.
+        // One method's page. A date that does not exist: refused next to the field and in the summary, nothing saved.
+        await card(page, 'BankID').getByRole('link', { name: 'Ändra BankID' }).click();
+        await page.waitForURL('**/admin/plan/bankid');
+        expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Ändra BankID');
+        await checkA11y(page);
+        await shootNamed(page, 'admin-plan-edit-sv');
         let bankid = page.getByRole('form', { name: 'Ändra BankID' });
         await bankid.getByLabel('Startdatum (obligatoriskt)', { exact: true }).fill('2027-02-30');
         expectStatus(page, 400);
         await bankid.getByRole('button', { name: 'Spara BankID' }).click();
         await page.waitForLoadState('load');
         const summary = page.getByRole('alert').filter({ hasText: 'Det finns fel i formuläret' });
-        expect(await summary.innerText()).toContain('BankID: Startdatum: Ange ett datum som ÅÅÅÅ-MM-DD');
+        expect(await summary.innerText()).toContain('Startdatum: Ange ett datum som ÅÅÅÅ-MM-DD');
         bankid = page.getByRole('form', { name: 'Ändra BankID' });
         const from = bankid.getByLabel('Startdatum (obligatoriskt)', { exact: true });
         expect(await from.getAttribute('aria-invalid')).toBe('true');
@@ -79,7 +104,7 @@ describe('staff admin', () => {
         await summary.getByRole('link').first().click();
         expect(await from.evaluate((el) => el === document.activeElement)).toBe(true);
 
-        // The good date: saved, with a confirmation.
+        // A good date that changes nothing today (BankID stays a coming method): saved at once.
         await from.fill('2027-06-01');
         await bankid
           .getByLabel('Så skrivs startdatumet för användarna (obligatoriskt)', { exact: true })
@@ -91,18 +116,73 @@ describe('staff admin', () => {
         ).toBe(1);
         await checkA11y(page);
 
-        // Preview the day BankID starts.
-        await page.getByLabel('Datum (obligatoriskt)', { exact: true }).fill('2027-06-01');
-        await page.getByRole('button', { name: 'Förhandsvisa' }).click();
-        await page.waitForURL('**/admin/plan/preview?date=2027-06-01');
-        const loginPreview = page.getByRole('region', { name: 'Inloggningssidan' });
+        // An end date for the Telia card, the one method that works today: the warning says
+        // what happens, in plain words, and nothing is saved yet.
+        await page.getByRole('link', { name: 'Ändra ID-kort från Telia' }).click();
+        await page.waitForURL('**/admin/plan/telia_card');
+        await checkA11y(page);
+        const telia = page.getByRole('form', { name: 'Ändra ID-kort från Telia' });
+        await telia.getByLabel('Slutdatum', { exact: true }).fill('2027-03-31');
+        await telia.getByRole('button', { name: 'Spara ID-kort från Telia' }).click();
+        await page.waitForLoadState('load');
+        expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Kontrollera ändringen av ID-kort från Telia');
+        let effects = page.getByRole('region', { name: 'Det här händer om du sparar' });
+        expect(await effects.getByRole('listitem').allInnerTexts()).toEqual([
+          'ID-kort från Telia slutar fungera för inloggning den 31 mars 2027 och försvinner då från inloggningssidan.',
+          'Från och med den 31 mars 2027 fungerar inget inloggningssätt: ingen kan logga in i Kundwebben.',
+        ]);
+        expect(await page.getByRole('table', { name: 'Ändringen' }).innerText()).toMatch(/Slutdatum\s+Inget slutdatum\s+31 mars 2027/);
+        await checkA11y(page);
+        await shootNamed(page, 'admin-plan-warning-sv');
+        expect((await e2e.app.services.plan.current()).find((m) => m.id === 'telia_card')?.enabledUntil).toBeNull();
+
+        // "No, change it again": the form keeps what was typed; a later date leaves no gap.
+        await page.getByRole('button', { name: 'Nej, ändra igen' }).click();
+        await page.waitForLoadState('load');
+        const again = page.getByRole('form', { name: 'Ändra ID-kort från Telia' });
+        const until = again.getByLabel('Slutdatum', { exact: true });
+        expect(await until.inputValue()).toBe('2027-03-31');
+        await checkA11y(page);
+        await until.fill('2027-10-01');
+        await again.getByRole('button', { name: 'Spara ID-kort från Telia' }).click();
+        await page.waitForLoadState('load');
+        effects = page.getByRole('region', { name: 'Det här händer om du sparar' });
+        expect(await effects.getByRole('listitem').allInnerTexts()).toEqual([
+          'ID-kort från Telia slutar fungera för inloggning den 1 oktober 2027 och försvinner då från inloggningssidan.',
+        ]);
+        await checkA11y(page);
+        await page.getByRole('button', { name: 'Ja, spara ändringen' }).click();
+        await page.waitForURL('**/admin/plan?saved=telia_card');
+        expect(await card(page, 'ID-kort från Telia').innerText()).toMatch(/Slutdatum\s+1 oktober 2027/);
+        await checkA11y(page);
+        await shootNamed(page, 'admin-plan-saved-sv');
+
+        // The saved notice leads to the preview of the day the card stops: a framed picture of
+        // each page, its login buttons drawn, not links.
+        await page.getByRole('link', { name: 'Se hur sidorna ser ut den 1 oktober 2027' }).click();
+        await page.waitForURL('**/admin/plan/preview?date=2027-10-01');
+        const loginPreview = page.getByRole('region', {
+          name: 'Förhandsvisning – så här ser inloggningssidan ut den 1 oktober 2027',
+        });
         const working = loginPreview.getByRole('region', { name: 'Inloggningssätt som fungerar nu' });
-        expect(await working.getByRole('heading', { level: 4 }).allInnerTexts()).toContain('BankID');
+        expect(await working.getByRole('heading', { level: 4 }).allInnerTexts()).toEqual([
+          'ID-kort från Skatteverket (AB Svenska Pass)',
+          'BankID',
+        ]);
+        expect(await loginPreview.getByRole('link').count()).toBe(0);
+        expect(await loginPreview.getByRole('button').count()).toBe(0);
         const timetable = page
-          .getByRole('region', { name: 'Kundwebbinfo' })
+          .getByRole('region', { name: 'Förhandsvisning – så här ser Kundwebbinfo ut den 1 oktober 2027' })
           .getByRole('table', { name: 'Inloggningssätt i Kundwebben och när de gäller' });
         expect(await timetable.getByRole('row', { name: /BankID/ }).innerText()).toContain('Fungerar nu');
+        expect(await timetable.getByRole('row', { name: /Telia/ }).innerText()).toContain('Avslutad');
+        // The outline: the page, then each frame's banner, then the previewed headings.
+        expect(await page.getByRole('heading', { level: 2 }).allInnerTexts()).toEqual([
+          'Förhandsvisning – så här ser inloggningssidan ut den 1 oktober 2027',
+          'Förhandsvisning – så här ser Kundwebbinfo ut den 1 oktober 2027',
+        ]);
         await checkA11y(page);
+        await shootNamed(page, 'admin-plan-preview-sv');
 
         // The public login page, today: BankID is now announced for 1 June.
         await page.goto('/login');
@@ -113,6 +193,55 @@ describe('staff admin', () => {
       },
       { loginAs: HEDDA },
     );
+  });
+
+  test('the plan in English: a change that makes BankID work today is confirmed first, then previewed', async () => {
+    await withPage(
+      e2e,
+      async ({ page }) => {
+        await page.goto('/admin/plan');
+        await checkA11y(page);
+        await shootNamed(page, 'admin-plan-overview-en');
+        await card(page, 'BankID').getByRole('link', { name: 'Edit BankID' }).click();
+        await page.waitForURL('**/admin/plan/bankid');
+        await checkA11y(page);
+        await shootNamed(page, 'admin-plan-edit-en');
+        const form = page.getByRole('form', { name: 'Edit BankID' });
+        await form.getByLabel('Start date (required)', { exact: true }).fill('2026-11-01');
+        await form.getByLabel('How the start date is written for users (required)', { exact: true }).selectOption('day');
+        await form.getByRole('button', { name: 'Save BankID' }).click();
+        await page.waitForLoadState('load');
+        expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Check the change to BankID');
+        expect(
+          await page.getByRole('region', { name: 'This happens if you save' }).getByRole('listitem').allInnerTexts(),
+        ).toEqual(['BankID starts working for login today and appears on the login page.']);
+        // Only the start date changed (it was already written as a day).
+        expect(await page.getByRole('table', { name: 'The change' }).getByRole('row').allInnerTexts()).toEqual([
+          'Field\tNow\tAfter the change',
+          'Start date\t1 June 2027\t1 November 2026',
+        ]);
+        await checkA11y(page);
+        await shootNamed(page, 'admin-plan-warning-en');
+        await page.getByRole('button', { name: 'Yes, save the change' }).click();
+        await page.waitForURL('**/admin/plan?saved=bankid');
+        expect(await card(page, 'BankID').innerText()).toMatch(/Status today\s+Works now/);
+        await checkA11y(page);
+        await page.getByRole('link', { name: 'See how the pages look on 28 November 2026' }).click();
+        await page.waitForURL('**/admin/plan/preview?date=2026-11-28');
+        const loginPreview = page.getByRole('region', { name: 'Preview – this is how the login page looks on 28 November 2026' });
+        expect(
+          await loginPreview.getByRole('region', { name: 'Login options that work now' }).getByRole('heading', { level: 4 }).allInnerTexts(),
+        ).toContain('BankID');
+        expect(await loginPreview.getByRole('link').count()).toBe(0);
+        await checkA11y(page);
+        await shootNamed(page, 'admin-plan-preview-en');
+      },
+      { loginAs: HEDDA, locale: 'en-GB' },
+    );
+    // Back as the other journeys expect it.
+    const { plan } = e2e.app.services;
+    await plan.change('bankid', { enabledFrom: new Date('2027-09-14T22:00:00Z'), announceAs: 'mid_month' }, null);
+    await plan.change('telia_card', { enabledUntil: null }, null);
   });
 
   test('every other admin page passes the axe scan, with and without form errors', async () => {

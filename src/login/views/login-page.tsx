@@ -1,4 +1,5 @@
 /** The login page: the methods the rollout plan enables now, each with what it needs, and those still to come. */
+import type { ComponentChildren } from 'preact';
 import { Layout, Notice, type PageContext } from '../../web/layout.js';
 import type { LoginMethodProvider } from '../methods.js';
 import type { MethodId } from '../../identity/methods.js';
@@ -61,7 +62,8 @@ export function LoginPage(props: {
 
 /**
  * The login page's list of methods that work at `now` and those to come; also shown by the
- * admin preview of a date (with `level` 3 under its own heading).
+ * admin preview of a date (with `level` 3 under its own heading, and `startControl` drawing
+ * each method's login button as something that cannot be used).
  */
 export function LoginMethodList(props: {
   ctx: PageContext;
@@ -70,6 +72,8 @@ export function LoginMethodList(props: {
   enabled: readonly LoginMethodView[];
   planned: readonly PlannedMethod[];
   level?: 2 | 3;
+  /** Draws a method's login button instead of the link to its start path (the admin preview). */
+  startControl?: (label: string) => ComponentChildren;
 }) {
   const { ctx, site, now } = props;
   const { t, lang } = ctx;
@@ -87,7 +91,9 @@ export function LoginMethodList(props: {
               <HMethod>{name(method.id)}</HMethod>
               <p>{t[`method.${method.id}.needs`]}</p>
               {method.notice ? <p class="method-notice">{method.notice[lang]}</p> : null}
-              {startPath ? (
+              {startPath && props.startControl ? (
+                props.startControl(t['login.start']({ method: name(method.id) }))
+              ) : startPath ? (
                 <a class="button-primary" href={startPath}>
                   {t['login.start']({ method: name(method.id) })}
                 </a>
