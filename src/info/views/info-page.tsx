@@ -161,7 +161,12 @@ export function InfoNowSection(props: InfoProps & { level?: 2 | 3 }) {
           ) : null,
         )}
       <p>
-        <a href="#timetable-heading">{t['info.timetableLink']}</a>
+        {/* In the admin preview (level 3) a link is drawn, not followed: the preview is a picture. */}
+        {props.level === 3 ? (
+          <span class="preview-link">{t['info.timetableLink']}</span>
+        ) : (
+          <a href="#timetable-heading">{t['info.timetableLink']}</a>
+        )}
       </p>
     </section>
   );
@@ -216,10 +221,17 @@ export function InfoTimetableSection(props: InfoProps & { level?: 2 | 3 }) {
           </tbody>
         </table>
       </TableScroll>
-      <p>
-        {t['info.feeds']} <a href="/info/plan.json">{t['info.feeds.json']}</a>,{' '}
-        <a href={`/info/plan.ics?lang=${lang}`}>{t['info.feeds.ics']}</a>.
-      </p>
+      {props.level === 3 ? (
+        <p>
+          {t['info.feeds']} <span class="preview-link">{t['info.feeds.json']}</span>,{' '}
+          <span class="preview-link">{t['info.feeds.ics']}</span>.
+        </p>
+      ) : (
+        <p>
+          {t['info.feeds']} <a href="/info/plan.json">{t['info.feeds.json']}</a>,{' '}
+          <a href={`/info/plan.ics?lang=${lang}`}>{t['info.feeds.ics']}</a>.
+        </p>
+      )}
       {lastChange.getTime() > 0 ? <p>{t['info.updated']({ date: formatDate(lang, lastChange, site.timeZone) })}</p> : null}
     </section>
   );
