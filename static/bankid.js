@@ -1,7 +1,8 @@
 // BankID waiting page: asks the portal every second how the order stands, refreshes the
 // animated QR code, updates the status message only when it changes (so screen readers
-// are not flooded), and moves on when the order is done. Without this script the page
-// still works with its "Update status" link.
+// are not flooded), and moves on when the order is done. Once the person uses the launch
+// link ("this device"), the status says the app is being started. Without this script the
+// page still works with its "Update status" link.
 (function () {
   'use strict';
   var root = document.getElementById('bankid');
@@ -9,18 +10,31 @@
   var status = document.getElementById('bankid-status');
   var qr = document.getElementById('bankid-qr');
   var qrSection = document.getElementById('bankid-qr-section');
+  var launch = document.getElementById('bankid-launch');
   var hints = document.querySelectorAll('.no-js-hint');
   for (var i = 0; i < hints.length; i++) hints[i].hidden = true;
   var stopped = false;
+  var launched = false;
+
+  function say(message) {
+    if (status && message && status.textContent !== message) status.textContent = message;
+  }
+
+  if (launch) {
+    launch.addEventListener('click', function () {
+      launched = true;
+      say(launch.getAttribute('data-launching'));
+    });
+  }
 
   function tick() {
     if (stopped) return;
-    fetch('/bankid/status', { headers: { accept: 'application/json' }, credentials: 'same-origin' })
+    fetch('/bankid/status' + (launched ? '?launched=1' : ''), { headers: { accept: 'application/json' }, credentials: 'same-origin' })
       .then(function (r) { return r.json(); })
       .then(function (body) {
         if (body.next) { stopped = true; window.location.assign(body.next); return; }
         if (body.state !== 'pending') { stopped = true; window.location.reload(); return; }
-        if (status && body.message && status.textContent !== body.message) status.textContent = body.message;
+        say(body.message);
         if (qr && qrSection) {
           qrSection.hidden = !body.qr;
           if (body.qr) qr.setAttribute('src', '/bankid/qr.svg?t=' + Date.now());

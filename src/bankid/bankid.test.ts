@@ -154,7 +154,8 @@ describe('BankID login, this device (autostart)', () => {
   it('offers a launch link with the autostart token and completes from the same device', async () => {
     const { cookie } = await startOrder('autostart');
     const wait = await tb.t.app.inject({ url: '/bankid/wait', headers: { cookie } });
-    expect(wait.body).toContain('Försöker starta BankID-appen.');
+    // Until the person uses the launch link, the status says to (not that the app is starting).
+    expect(wait.body).toMatch(/id="bankid-status">Välj Starta BankID-appen.</);
     const href = /id="bankid-launch" href="([^"]+)"/.exec(wait.body)?.[1]?.replace(/&amp;/g, '&') ?? '';
     const token = new URL(href).searchParams.get('autostarttoken') ?? '';
     expect(token).toMatch(/^[0-9a-f-]{36}$/);
@@ -162,6 +163,21 @@ describe('BankID login, this device (autostart)', () => {
     await tb.server.testApp.complete({ orderRef: scanned.orderRef, personnummer: TOLVAN, deviceIp: '127.0.0.1' });
     await pollUntil(cookie, (b) => b.next !== null);
     expect((await tb.t.app.inject({ url: '/bankid/complete', headers: { cookie } })).headers.location).toBe('/start/organisation');
+  });
+
+  it('says what to do until the launch link is used; then RFA13, and BankID’s own messages once the app has the order', async () => {
+    const { cookie } = await startOrder('autostart');
+    const wait = await tb.t.app.inject({ url: '/bankid/wait', headers: { cookie } });
+    expect(wait.body).toMatch(/id="bankid-status">Välj Starta BankID-appen.</);
+    expect((await status(cookie)).body.message).toBe('Välj Starta BankID-appen.');
+    tb.clock.advance(2_000);
+    // The page's script asks with launched=1 once the person has used the link.
+    const launched = await tb.t.app.inject({ url: '/bankid/status?launched=1', headers: { cookie, accept: 'application/json' } });
+    expect(launched.json<{ message: string }>().message).toBe('Försöker starta BankID-appen.');
+    const href = /id="bankid-launch" href="([^"]+)"/.exec(wait.body)?.[1]?.replace(/&amp;/g, '&') ?? '';
+    tb.server.testApp.scan({ autoStartToken: new URL(href).searchParams.get('autostarttoken') ?? '' });
+    const started = await pollUntil(cookie, (b) => b.message !== 'Välj Starta BankID-appen.');
+    expect(started.message).toContain('Söker efter BankID.');
   });
 
   it('a relayed autostart link approved on another device does not log the relaying browser in', async () => {

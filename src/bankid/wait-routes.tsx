@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import QRCode from 'qrcode';
 import { pageContext, sendHtml } from '../web/render.js';
 import type { BankIdRoutesDeps, OrderAccess } from './route-context.js';
-import { NoOrderPage, refusalText, WaitPage } from './views/wait-page.js';
+import { NoOrderPage, statusText, WaitPage } from './views/wait-page.js';
 
 export function waitRoutes(app: FastifyInstance, deps: BankIdRoutesDeps, access: OrderAccess): void {
   const { config, sessions, bankid } = deps;
@@ -29,21 +29,28 @@ export function waitRoutes(app: FastifyInstance, deps: BankIdRoutesDeps, access:
     return sendHtml(reply, <WaitPage ctx={ctx} flow={flow} order={order} view={view} launch={launch} />);
   });
 
-  /** For the waiting page's script: state and message, never the orderRef or QR secret. */
-  app.get('/bankid/status', { config: { touchSession: false } }, async (request, reply) => {
-    reply.header('cache-control', 'no-store');
-    const current = await currentOrder(request);
-    if (!current) return reply.status(404).send({ state: 'none' });
-    const { order, view } = current;
-    return reply.send({
-      state: view.state,
-      message: view.state === 'failed' ? refusalText(request.t, order) : request.t[`bankid.${view.rfa}`],
-      qr: view.qr !== null,
-      // What the QR image shows this second (derived, time-limited; never the secret).
-      qrData: view.qr,
-      next: view.state === 'complete' ? '/bankid/complete' : null,
-    });
-  });
+  /**
+   * For the waiting page's script: state and message, never the orderRef or QR secret.
+   * `launched=1`: the person has used the launch link on this page.
+   */
+  app.get<{ Querystring: { launched?: string } }>(
+    '/bankid/status',
+    { config: { touchSession: false } },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      const current = await currentOrder(request);
+      if (!current) return reply.status(404).send({ state: 'none' });
+      const { flow, order, view } = current;
+      return reply.send({
+        state: view.state,
+        message: statusText(request.t, flow, order, view, { launched: request.query.launched === '1' }),
+        qr: view.qr !== null,
+        // What the QR image shows this second (derived, time-limited; never the secret).
+        qrData: view.qr,
+        next: view.state === 'complete' ? '/bankid/complete' : null,
+      });
+    },
+  );
 
   app.get('/bankid/qr.svg', { config: { touchSession: false } }, async (request, reply) => {
     const flow = flowOf(request);

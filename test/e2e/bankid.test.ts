@@ -101,7 +101,8 @@ describe('BankID login in the browser', () => {
     tick();
     await withPage(env(), async ({ page, monitor }) => {
       await chooseBankId(page, 'BankID på den här enheten');
-      await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Försöker starta BankID-appen.');
+      // Nothing happens before the person uses the button, and the status does not claim otherwise.
+      await expect.poll(() => page.getByRole('status').first().textContent()).toBe('Välj Starta BankID-appen.');
       await checkA11y(page);
       await page.getByRole('link', { name: 'Starta BankID-appen' }).click();
       await expect.poll(() => page.getByRole('button', { name: 'Legitimera' }).isVisible()).toBe(true);

@@ -1,8 +1,8 @@
 /**
  * The waiting page of a BankID order: the official status message, the animated QR (another
  * device) or the launch link (this device), cancel, and after a failure the reason and "try
- * again"; the page for a session without an order; and the text of a failed order, which
- * the page's script also gets from /bankid/status.
+ * again"; the page for a session without an order; and the texts of the status, which the
+ * page's script also gets from /bankid/status.
  */
 import type { Messages } from '../../platform/i18n/index.js';
 import { Layout, Notice, type PageContext } from '../../web/layout.js';
@@ -15,6 +15,25 @@ export function refusalText(t: Messages, order: Pick<BankIdOrder, 'refusal' | 'r
     return t[`bankid.refusal.${order.refusal}`];
   }
   return t[`bankid.${order.rfa}`];
+}
+
+/**
+ * The status message of an order: BankID's recommended message, except on this device
+ * before the person has used the launch link, where it says what to do (RFA13 "Trying to
+ * start your BankID app" only once they have, or once BankID reports more).
+ */
+export function statusText(
+  t: Messages,
+  flow: BankIdFlow,
+  order: Pick<BankIdOrder, 'refusal' | 'rfa'>,
+  view: OrderView,
+  opts: { launched: boolean },
+): string {
+  if (view.state === 'failed') return refusalText(t, order);
+  if (flow.flow === 'autostart' && view.state === 'pending' && view.rfa === 'RFA13' && !opts.launched) {
+    return t['bankid.chooseLaunch'];
+  }
+  return t[`bankid.${view.rfa}`];
 }
 
 /** No order in this session (never started, expired, cancelled or finished). */
@@ -67,7 +86,7 @@ export function WaitPage(props: {
         ) : (
           <>
             <p class="bankid-status" role="status" aria-live="polite" id="bankid-status">
-              {t[`bankid.${view.rfa}`]}
+              {statusText(t, flow, order, view, { launched: false })}
             </p>
             {flow.flow === 'qr' ? (
               <section aria-labelledby="qr-heading" id="bankid-qr-section" hidden={view.qr === null}>
@@ -92,6 +111,7 @@ export function WaitPage(props: {
                   class="button-primary"
                   id="bankid-launch"
                   href={launchUrl({ autoStartToken: order.autoStartToken, ...launch })}
+                  data-launching={t['bankid.RFA13']}
                 >
                   {t['bankid.launch']}
                 </a>
