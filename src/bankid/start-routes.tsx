@@ -2,7 +2,8 @@
  * Choosing and starting a BankID order: the choice "this device / another device" (RFA20)
  * for a login (/login/bankid), and /bankid/start, which starts the order at BankID and ties
  * it to the session. One order per session. A signature chooses its device on the review
- * and sign pages (sign-method.ts) and starts through the same `createOrderStarter`.
+ * and sign pages (sign-method.ts) and starts through the same `createOrderStarter`. From
+ * the waiting page, /bankid/switch changes to the other flow for the same purpose.
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -17,9 +18,12 @@ import type { BankIdOrder } from './service.js';
 import { ChoicePage } from './views/choice-page.js';
 
 const DEVICE_COOKIE = 'kw_device';
+/** After a switch the waiting page puts the focus on what to do next in the new flow. */
+const WAIT_AFTER_SWITCH = '/bankid/wait?switched=1';
 
 export function startRoutes(app: FastifyInstance, deps: BankIdRoutesDeps, access: OrderAccess): void {
-  const { config, plan } = deps;
+  const { config, plan, bankid } = deps;
+  const { flowOf } = access;
   const startOrder = createOrderStarter(deps, access);
   const loginRateLimit = { max: config.rateLimit.loginPerMinute, timeWindow: '1 minute' };
 
@@ -54,13 +58,40 @@ export function startRoutes(app: FastifyInstance, deps: BankIdRoutesDeps, access
       return startOrder(request, reply, { kind, flow, signRequestId: typeof body.sign === 'string' ? body.sign : null });
     },
   );
+
+  /**
+   * From the waiting page, the other flow without cancelling first (no JavaScript needed):
+   * the session's order is cancelled at BankID and a new one started for the same login or
+   * the same sign request, which the session, not the form, names.
+   */
+  app.post<{ Body: { flow?: unknown } }>(
+    '/bankid/switch',
+    { config: { rateLimit: loginRateLimit } },
+    async (request, reply) => {
+      const flow = request.body.flow === 'qr' ? 'qr' : request.body.flow === 'autostart' ? 'autostart' : undefined;
+      if (!flow) throw new AppError('bad_request', 'flow missing');
+      const current = flowOf(request);
+      if (!current) return reply.redirect('/bankid/wait', 303);
+      const order = await bankid.find(current.orderId);
+      // Done already (approved as the person pressed): finish it rather than throw it away.
+      if (order?.state === 'complete') return reply.redirect('/bankid/complete', 303);
+      // Pressed twice, or from an old tab: that flow is running already.
+      if (order?.state === 'pending' && current.flow === flow) return reply.redirect(WAIT_AFTER_SWITCH, 303);
+      return startOrder(request, reply, {
+        kind: current.kind,
+        flow,
+        signRequestId: current.signRequestId,
+        next: WAIT_AFTER_SWITCH,
+      });
+    },
+  );
 }
 
 /**
  * Starts the session's BankID order for a login or for sign request `signRequestId` and
- * answers with the waiting page's address, or with the choice and BankID's reason when
- * BankID refused to start. Used by /bankid/start and by signing's start buttons
- * (bankIdSignMethod), so both start an order the same way.
+ * answers with the waiting page's address (or `next`), or with the choice and BankID's
+ * reason when BankID refused to start. Used by /bankid/start, /bankid/switch and by
+ * signing's start buttons (bankIdSignMethod), so all start an order the same way.
  */
 export function createOrderStarter(deps: BankIdRoutesDeps, access: Pick<OrderAccess, 'flowOf'>) {
   const { config, sessions, plan, signing, bankid } = deps;
@@ -69,7 +100,7 @@ export function createOrderStarter(deps: BankIdRoutesDeps, access: Pick<OrderAcc
   return async function startOrder(
     request: FastifyRequest,
     reply: FastifyReply,
-    input: { kind: 'auth' | 'sign'; flow: Flow; signRequestId: string | null },
+    input: { kind: 'auth' | 'sign'; flow: Flow; signRequestId: string | null; next?: string },
   ): Promise<FastifyReply> {
     const { kind, flow } = input;
     if (!(await plan.isEnabled('bankid'))) throw new AppError('method_not_enabled', 'BankID is not enabled by the plan');
@@ -88,9 +119,12 @@ export function createOrderStarter(deps: BankIdRoutesDeps, access: Pick<OrderAcc
       personnummer = principal.personnummer;
       signRequestId = signRequest.id;
     }
-    // One order per session: a new start cancels the previous one at BankID.
+    // One order per session: a new start cancels a pending previous one at BankID first (an
+    // order bound to a personnummer would refuse the new one); a finished one (failed, say)
+    // is forgotten only once the new one runs, so a refused start leaves it shown.
     const previous = flowOf(request);
-    if (previous) await bankid.cancel(previous.orderId);
+    const previousOrder = previous ? await bankid.find(previous.orderId) : undefined;
+    if (previous && (!previousOrder || previousOrder.state === 'pending')) await bankid.cancel(previous.orderId);
     let deviceId = request.cookies[DEVICE_COOKIE];
     if (!deviceId || !/^[A-Za-z0-9_-]{22,64}$/.test(deviceId)) {
       deviceId = randomBytes(18).toString('base64url');
@@ -137,11 +171,12 @@ export function createOrderStarter(deps: BankIdRoutesDeps, access: Pick<OrderAcc
         err.status,
       );
     }
+    if (previous && previousOrder && previousOrder.state !== 'pending') await bankid.cancel(previous.orderId);
     session.data.flows = {
       ...session.data.flows,
       bankid: { orderId: order.id, kind, flow, signRequestId } satisfies BankIdFlow,
     };
     await sessions.save(session);
-    return reply.redirect('/bankid/wait', 303);
+    return reply.redirect(input.next ?? '/bankid/wait', 303);
   };
 }

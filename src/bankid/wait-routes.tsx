@@ -1,7 +1,8 @@
 /**
  * Following the session's BankID order: the waiting page (/bankid/wait), its script's
  * status (/bankid/status) and the QR of this second (/bankid/qr.svg), and cancelling it
- * (/bankid/cancel), which leads back to where the person chose BankID.
+ * (/bankid/cancel), which leads back to where the person chose BankID. Switching flow
+ * starts a new order, so it is in start-routes.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import QRCode from 'qrcode';
@@ -13,7 +14,7 @@ export function waitRoutes(app: FastifyInstance, deps: BankIdRoutesDeps, access:
   const { config, sessions, bankid } = deps;
   const { flowOf, currentOrder } = access;
 
-  app.get('/bankid/wait', async (request, reply) => {
+  app.get<{ Querystring: { switched?: string } }>('/bankid/wait', async (request, reply) => {
     const current = await currentOrder(request);
     // Without an order the page has no form: no anonymous session is made for a cookieless caller.
     const ctx = await pageContext(deps, request, reply, { forms: current !== undefined });
@@ -26,7 +27,17 @@ export function waitRoutes(app: FastifyInstance, deps: BankIdRoutesDeps, access:
       returnUrl,
       override: config.bankid?.launchUrl,
     };
-    return sendHtml(reply, <WaitPage ctx={ctx} flow={flow} order={order} view={view} launch={launch} />);
+    return sendHtml(
+      reply,
+      <WaitPage
+        ctx={ctx}
+        flow={flow}
+        order={order}
+        view={view}
+        launch={launch}
+        switched={request.query.switched === '1'}
+      />,
+    );
   });
 
   /**

@@ -124,6 +124,14 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteEntry>> = {
   'GET /bankid/qr.svg': { kind: 'public', probes: [{ url: at('/bankid/qr.svg'), expect: all(404) }] },
   'GET /bankid/complete': { kind: 'public', probes: [{ url: at('/bankid/complete'), expect: all(303) }] },
   'POST /bankid/cancel': { kind: 'public', probes: [{ url: at('/bankid/cancel'), expect: all(303) }] },
+  // Switching flow takes the purpose (login, or which sign request) from the session's order, never the form.
+  'POST /bankid/switch': {
+    kind: 'public',
+    probes: [
+      { url: at('/bankid/switch'), fields: { flow: 'neither' }, expect: all(400) },
+      { url: at('/bankid/switch'), fields: { flow: 'autostart' }, expect: all(303) },
+    ],
+  },
 
   // --- signing ------------------------------------------------------------------------------
   'GET /sign/:id': { kind: 'signer', probes: [{ url: (f) => `/sign/${f.ids.signRequest}`, expect: x(401, 403, 200, 403, 403) }] },

@@ -6,12 +6,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { ensureBankIdTestPki, startBankIdTestServer, type BankIdTestServer } from '../../devtools/bankid-test-server/index.js';
 import { TEST_NOW } from '../support/app.js';
 import { BANKID_PEOPLE } from '../support/bankid.js';
-import { checkA11y, expectStatus, startE2E, withPage, type E2E } from './harness.js';
+import { checkA11y, expectStatus, shoot, startE2E, withPage, type E2E } from './harness.js';
 import { StartPage } from './pages.js';
 
 let e2e: E2E | undefined;
@@ -160,4 +160,107 @@ describe('BankID login in the browser', () => {
       await checkA11y(page);
     });
   });
+});
+
+/** The waiting page's texts the switch journeys use, per language. */
+const WAIT_TEXT = {
+  sv: {
+    title: 'Logga in med BankID',
+    otherDevice: 'Mobilt BankID på en annan enhet',
+    toThisDevice: 'Använd BankID på den här enheten',
+    toQr: 'Använd Mobilt BankID på en annan enhet (QR-kod)',
+    qrImage: /QR-kod för BankID/,
+    qrHeading: 'Läs av QR-koden med BankID-appen',
+    chooseLaunch: 'Välj Starta BankID-appen.',
+    launch: 'Starta BankID-appen',
+    launchHint: 'eller välj Använd Mobilt BankID på en annan enhet (QR-kod).',
+    welcome: 'Välkommen, Testa Testsson',
+  },
+  en: {
+    title: 'Log in with BankID',
+    otherDevice: 'Mobile BankID on another device',
+    toThisDevice: 'Use BankID on this device',
+    toQr: 'Use Mobile BankID on another device (QR code)',
+    qrImage: /QR code for BankID/,
+    qrHeading: 'Scan the QR code with the BankID app',
+    chooseLaunch: 'Choose “Start the BankID app”.',
+    launch: 'Start the BankID app',
+    launchHint: 'or choose “Use Mobile BankID on another device (QR code)”.',
+    welcome: 'Welcome, Testa Testsson',
+  },
+} as const;
+
+type Lang = keyof typeof WAIT_TEXT;
+
+/** Straight to the BankID choice of a login, and on to the QR code. */
+async function startQr(page: Page, lang: Lang): Promise<void> {
+  const text = WAIT_TEXT[lang];
+  await page.goto('/login/bankid');
+  await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(text.title);
+  await checkA11y(page);
+  await page.getByRole('button', { name: text.otherDevice, exact: true }).click();
+  await page.waitForURL('**/bankid/wait');
+  await expect.poll(() => page.getByRole('img', { name: text.qrImage }).isVisible()).toBe(true);
+}
+
+/** What the QR image shows now, as the portal's script knows it (never the secret). */
+async function qrDataOf(page: Page): Promise<string> {
+  return ((await (await page.request.get('/bankid/status')).json()) as { qrData: string | null }).qrData ?? '';
+}
+
+/** The test app scans the QR code shown now and approves as Testa Testsson (one organisation: straight to the start page). */
+async function scanAndApprove(page: Page, context: BrowserContext): Promise<void> {
+  const app = await context.newPage();
+  await app.goto(`${server?.appUrl ?? ''}/`);
+  await checkA11y(app);
+  await app.getByLabel('QR-kod eller autostarttoken').fill(await qrDataOf(page));
+  await app.getByLabel('Identitet i appen').selectOption('198112289874');
+  await app.getByRole('button', { name: 'Läs in' }).click();
+  await expect.poll(() => app.getByRole('button', { name: 'Legitimera' }).isVisible()).toBe(true);
+  await checkA11y(app);
+  await app.getByRole('button', { name: 'Legitimera' }).click();
+  await expect.poll(() => app.getByRole('status').first().textContent()).toBeTruthy();
+  await checkA11y(app);
+  await app.close();
+}
+
+describe('switching between the QR code and this device on the waiting page', () => {
+  for (const lang of ['sv', 'en'] as const) {
+    test(`${lang}: QR → this device → QR without cancelling, the focus at what to do next, and the login completes`, async () => {
+      const text = WAIT_TEXT[lang];
+      tick();
+      await withPage(
+        env(),
+        async ({ page, context }) => {
+          await startQr(page, lang);
+          await checkA11y(page);
+          await shoot(page, `bankid-wait-qr-${lang}`);
+
+          await page.getByRole('button', { name: text.toThisDevice, exact: true }).click();
+          await page.waitForURL('**/bankid/wait?switched=1');
+          await expect.poll(() => page.getByRole('status').first().textContent()).toBe(text.chooseLaunch);
+          await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('bankid-launch');
+          await expect.poll(() => page.getByRole('link', { name: text.launch, exact: true }).isVisible()).toBe(true);
+          // The hint that tells the person to use another device has the way to do it right there.
+          await expect.poll(() => page.getByText(text.launchHint).isVisible()).toBe(true);
+          await checkA11y(page);
+          await shoot(page, `bankid-wait-this-device-${lang}`);
+
+          await page.getByRole('button', { name: text.toQr, exact: true }).click();
+          await page.waitForURL('**/bankid/wait?switched=1');
+          await expect.poll(() => page.getByRole('img', { name: text.qrImage }).isVisible()).toBe(true);
+          await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('qr-heading');
+          await expect.poll(() => page.getByRole('heading', { level: 2, name: text.qrHeading }).isVisible()).toBe(true);
+          await checkA11y(page);
+          await shoot(page, `bankid-wait-qr-again-${lang}`);
+
+          await scanAndApprove(page, context);
+          await page.waitForURL('**/start', { timeout: 20_000 });
+          await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(text.welcome);
+          await checkA11y(page);
+        },
+        { locale: lang === 'sv' ? 'sv-SE' : 'en-GB' },
+      );
+    });
+  }
 });

@@ -1,13 +1,15 @@
 /**
- * The waiting page of a BankID order: the official status message, the animated QR (another
- * device) or the launch link (this device), cancel, and after a failure the reason and "try
- * again"; the page for a session without an order; and the texts of the status, which the
- * page's script also gets from /bankid/status.
+ * The waiting page of a BankID order: the status message, the animated QR (another device)
+ * or the launch link (this device), a way to switch to the other flow without cancelling,
+ * cancel, and after a failure the reason, "try again" and the switch; the page for a session
+ * without an order; and the texts of the status, which the page's script also gets from
+ * /bankid/status.
  */
 import type { Messages } from '../../platform/i18n/index.js';
 import { Layout, Notice, type PageContext } from '../../web/layout.js';
 import { launchUrl } from '../launch.js';
 import type { BankIdFlow } from '../route-context.js';
+import type { Flow } from '../rfa.js';
 import type { BankIdOrder, OrderView } from '../service.js';
 
 export function refusalText(t: Messages, order: Pick<BankIdOrder, 'refusal' | 'rfa'>): string {
@@ -53,6 +55,20 @@ export function NoOrderPage(props: { ctx: PageContext }) {
   );
 }
 
+/** The other flow, for the same login or sign request (the session names it): POST /bankid/switch. */
+function SwitchForm(props: { ctx: PageContext; to: Flow }) {
+  const { ctx, to } = props;
+  return (
+    <form method="post" action="/bankid/switch" class="bankid-switch-form">
+      <input type="hidden" name="_csrf" value={ctx.csrf ?? ''} />
+      <input type="hidden" name="flow" value={to} />
+      <button type="submit" class="button-secondary">
+        {to === 'qr' ? ctx.t['bankid.switchToOtherDevice'] : ctx.t['bankid.switchToThisDevice']}
+      </button>
+    </form>
+  );
+}
+
 export function WaitPage(props: {
   ctx: PageContext;
   flow: BankIdFlow;
@@ -60,10 +76,14 @@ export function WaitPage(props: {
   view: OrderView;
   /** What the same-device launch link is made of (launch.ts). */
   launch: { userAgent: string | undefined; returnUrl: string; override: string | undefined };
+  /** Reached by switching flow: the focus starts at what to do next in the new flow. */
+  switched?: boolean;
 }) {
   const { ctx, flow, order, view, launch } = props;
   const { t } = ctx;
   const title = flow.kind === 'auth' ? t['bankid.title'] : t['bankid.signTitle'];
+  const other: Flow = flow.flow === 'qr' ? 'autostart' : 'qr';
+  const focus = props.switched === true;
   return (
     <Layout ctx={ctx} title={title} failed={view.state === 'failed'}>
       <h1>{title}</h1>
@@ -73,15 +93,18 @@ export function WaitPage(props: {
             <Notice kind="error">
               <p id="bankid-status">{refusalText(t, order)}</p>
             </Notice>
-            <form method="post" action="/bankid/start">
-              <input type="hidden" name="_csrf" value={ctx.csrf ?? ''} />
-              <input type="hidden" name="kind" value={flow.kind} />
-              <input type="hidden" name="flow" value={flow.flow} />
-              {flow.signRequestId ? <input type="hidden" name="sign" value={flow.signRequestId} /> : null}
-              <button type="submit" class="button-primary">
-                {t['bankid.retry']}
-              </button>
-            </form>
+            <div class="button-row">
+              <form method="post" action="/bankid/start">
+                <input type="hidden" name="_csrf" value={ctx.csrf ?? ''} />
+                <input type="hidden" name="kind" value={flow.kind} />
+                <input type="hidden" name="flow" value={flow.flow} />
+                {flow.signRequestId ? <input type="hidden" name="sign" value={flow.signRequestId} /> : null}
+                <button type="submit" class="button-primary">
+                  {t['bankid.retry']}
+                </button>
+              </form>
+              <SwitchForm ctx={ctx} to={other} />
+            </div>
           </>
         ) : (
           <>
@@ -90,7 +113,9 @@ export function WaitPage(props: {
             </p>
             {flow.flow === 'qr' ? (
               <section aria-labelledby="qr-heading" id="bankid-qr-section" hidden={view.qr === null}>
-                <h2 id="qr-heading">{t['bankid.qrHeading']}</h2>
+                <h2 id="qr-heading" tabIndex={-1} autofocus={focus && view.qr !== null}>
+                  {t['bankid.qrHeading']}
+                </h2>
                 <ol class="steps">
                   <li>{t['bankid.qrStep1']}</li>
                   <li>{t['bankid.qrStep2']}</li>
@@ -104,20 +129,27 @@ export function WaitPage(props: {
                   width={240}
                   height={240}
                 />
+                <SwitchForm ctx={ctx} to="autostart" />
               </section>
             ) : (
-              <p>
-                <a
-                  class="button-primary"
-                  id="bankid-launch"
-                  href={launchUrl({ autoStartToken: order.autoStartToken, ...launch })}
-                  data-launching={t['bankid.RFA13']}
-                >
-                  {t['bankid.launch']}
-                </a>
-              </p>
+              <>
+                <p>
+                  <a
+                    class="button-primary"
+                    id="bankid-launch"
+                    href={launchUrl({ autoStartToken: order.autoStartToken, ...launch })}
+                    data-launching={t['bankid.RFA13']}
+                    autofocus={focus}
+                  >
+                    {t['bankid.launch']}
+                  </a>
+                </p>
+                <div class="bankid-switch">
+                  <p id="bankid-switch-hint">{t['bankid.launchHint']}</p>
+                  <SwitchForm ctx={ctx} to="qr" />
+                </div>
+              </>
             )}
-            {flow.flow === 'autostart' ? <p>{t['bankid.launchHint']}</p> : null}
             <p class="no-js-hint">
               {t['bankid.noJs']} <a href="/bankid/wait">{t['bankid.update']}</a>
             </p>
