@@ -13,7 +13,7 @@ import type { LoginService } from '../login/service.js';
 import type { ViewDeps } from '../web/render.js';
 import type { Signing } from '../signing/service.js';
 import type { Flow } from './rfa.js';
-import type { BankIdService } from './service.js';
+import type { BankIdOrder, BankIdService } from './service.js';
 
 export interface BankIdRoutesDeps extends ViewDeps {
   config: Config;
@@ -32,6 +32,31 @@ export interface BankIdFlow {
   kind: 'auth' | 'sign';
   flow: Flow;
   signRequestId: string | null;
+  /** How many times the waiting page's script renewed an unscanned QR order (absent: none). */
+  renewals?: number;
+}
+
+/**
+ * An unscanned QR order fails after BankID's start window (about 30 s, startFailed). With
+ * its script the waiting page starts a new one for the same purpose this many times
+ * (about two minutes of QR codes in all), then it stops and offers "Try again".
+ */
+export const QR_RENEWALS = 3;
+/** The script warns this many seconds before the start window closes. */
+export const QR_WARNING_SECONDS = 10;
+
+/** Whether the session's order is a QR order that ran out unscanned and may be renewed. */
+export function renewable(
+  flow: BankIdFlow,
+  order: Pick<BankIdOrder, 'flow' | 'state' | 'hintCode'>,
+): boolean {
+  return (
+    flow.flow === 'qr' &&
+    order.flow === 'qr' &&
+    order.state === 'failed' &&
+    order.hintCode === 'startFailed' &&
+    (flow.renewals ?? 0) < QR_RENEWALS
+  );
 }
 
 export function flowOf(request: FastifyRequest): BankIdFlow | undefined {

@@ -50,9 +50,19 @@ export interface OrderView {
   rfa: Rfa;
   /** The animated QR data for this second (other-device flow, while not yet scanned). */
   qr: string | null;
+  /**
+   * While the QR is shown: whole seconds until BankID's start window closes (by our clock;
+   * BankID fails an unscanned order with startFailed about then), else null.
+   */
+  qrSecondsLeft: number | null;
   refusal: string | null;
 }
 
+/**
+ * BankID's start window (reference §4, §7): an order no app has picked up fails with
+ * startFailed about 30 s after it was created.
+ */
+export const START_WINDOW_SECONDS = 30;
 /** Orders are kept a little longer than BankID keeps them collectable. */
 const ORDER_SECONDS = 6 * 60;
 const COLLECT_INTERVAL_SECONDS = 2;
@@ -85,10 +95,12 @@ export function createBankIdService(deps: {
 
   function view(order: BankIdOrder): OrderView {
     const showQr = order.flow === 'qr' && order.state === 'pending' && (order.hintCode === undefined || order.hintCode === 'outstandingTransaction');
+    const now = clock.now().getTime();
     return {
       state: order.state,
       rfa: order.rfa,
-      qr: showQr ? qrData(order.qrStartToken, order.qrStartSecret, order.startedAt, clock.now().getTime()) : null,
+      qr: showQr ? qrData(order.qrStartToken, order.qrStartSecret, order.startedAt, now) : null,
+      qrSecondsLeft: showQr ? Math.max(0, Math.ceil((order.startedAt + START_WINDOW_SECONDS * 1000 - now) / 1000)) : null,
       refusal: order.refusal ?? null,
     };
   }

@@ -3,7 +3,8 @@
  * for a login (/login/bankid), and /bankid/start, which starts the order at BankID and ties
  * it to the session. One order per session. A signature chooses its device on the review
  * and sign pages (sign-method.ts) and starts through the same `createOrderStarter`. From
- * the waiting page, /bankid/switch changes to the other flow for the same purpose.
+ * the waiting page, /bankid/switch changes to the other flow for the same purpose, and
+ * /bankid/renew (the page's script) replaces a QR order whose start window ran out.
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -11,7 +12,7 @@ import { requirePrincipal } from '../web/guard.js';
 import { AppError } from '../web/errors.js';
 import { pageContext, sendHtml } from '../web/render.js';
 import { platformOf } from './launch.js';
-import type { BankIdFlow, BankIdRoutesDeps, OrderAccess } from './route-context.js';
+import { renewable, type BankIdFlow, type BankIdRoutesDeps, type OrderAccess } from './route-context.js';
 import type { Flow } from './rfa.js';
 import { BankIdError } from './rp-client.js';
 import type { BankIdOrder } from './service.js';
@@ -25,6 +26,7 @@ export function startRoutes(app: FastifyInstance, deps: BankIdRoutesDeps, access
   const { config, plan, bankid } = deps;
   const { flowOf } = access;
   const startOrder = createOrderStarter(deps, access);
+  const beginOrder = createOrderBeginner(deps, access);
   const loginRateLimit = { max: config.rateLimit.loginPerMinute, timeWindow: '1 minute' };
 
   async function requireEnabled(): Promise<void> {
@@ -85,6 +87,28 @@ export function startRoutes(app: FastifyInstance, deps: BankIdRoutesDeps, access
       });
     },
   );
+
+  /**
+   * For the waiting page's script: a QR order that ran out unscanned (startFailed) is
+   * replaced by a new one for the same purpose, at most QR_RENEWALS times in a row.
+   * Anything else is 409 (the script then reloads the page, which shows why and "Try again").
+   */
+  app.post('/bankid/renew', { config: { rateLimit: loginRateLimit } }, async (request, reply) => {
+    reply.header('cache-control', 'no-store');
+    const current = flowOf(request);
+    const order = current ? await bankid.find(current.orderId) : undefined;
+    if (!current || !order) return reply.status(404).send({ state: 'none' });
+    if (!renewable(current, order)) return reply.status(409).send({ state: order.state });
+    const result = await beginOrder(request, reply, {
+      kind: current.kind,
+      flow: 'qr',
+      signRequestId: current.signRequestId,
+      renewals: (current.renewals ?? 0) + 1,
+    });
+    if ('notPending' in result) return reply.status(409).send({ state: 'none', next: `/sign/${result.notPending}` });
+    if ('refused' in result) return reply.status(result.refused.status).send({ state: 'failed' });
+    return reply.send({ state: 'pending', message: request.t['bankid.qrRenewed'] });
+  });
 }
 
 /**
@@ -94,14 +118,53 @@ export function startRoutes(app: FastifyInstance, deps: BankIdRoutesDeps, access
  * signing's start buttons (bankIdSignMethod), so all start an order the same way.
  */
 export function createOrderStarter(deps: BankIdRoutesDeps, access: Pick<OrderAccess, 'flowOf'>) {
-  const { config, sessions, plan, signing, bankid } = deps;
-  const { flowOf } = access;
+  const beginOrder = createOrderBeginner(deps, access);
 
   return async function startOrder(
     request: FastifyRequest,
     reply: FastifyReply,
     input: { kind: 'auth' | 'sign'; flow: Flow; signRequestId: string | null; next?: string },
   ): Promise<FastifyReply> {
+    const { kind } = input;
+    const result = await beginOrder(request, reply, input);
+    if ('notPending' in result) return reply.redirect(`/sign/${result.notPending}`, 303);
+    if ('refused' in result) {
+      const err = result.refused;
+      // Told next to the choice, so the person can choose again: the error's own status and text.
+      const ctx = await pageContext(deps, request, reply, { forms: true });
+      const message = ctx.t[err.messageKey];
+      return sendHtml(
+        reply,
+        <ChoicePage
+          ctx={ctx}
+          title={kind === 'auth' ? ctx.t['bankid.title'] : ctx.t['bankid.signTitle']}
+          kind={kind}
+          signRequestId={result.signRequestId ?? undefined}
+          message={message}
+        />,
+        err.status,
+      );
+    }
+    return reply.redirect(input.next ?? '/bankid/wait', 303);
+  };
+}
+
+/**
+ * What starting an order comes to, for the caller to answer: the new flow of the session,
+ * BankID's refusal, or the sign request's id when it is no longer pending (nothing started).
+ */
+type Begun = { started: BankIdFlow } | { refused: BankIdError; signRequestId: string | null } | { notPending: string };
+
+/** The start of an order itself, shared by createOrderStarter and /bankid/renew (which answers JSON). */
+function createOrderBeginner(deps: BankIdRoutesDeps, access: Pick<OrderAccess, 'flowOf'>) {
+  const { config, sessions, plan, signing, bankid } = deps;
+  const { flowOf } = access;
+
+  return async function beginOrder(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    input: { kind: 'auth' | 'sign'; flow: Flow; signRequestId: string | null; renewals?: number },
+  ): Promise<Begun> {
     const { kind, flow } = input;
     if (!(await plan.isEnabled('bankid'))) throw new AppError('method_not_enabled', 'BankID is not enabled by the plan');
     const session = request.session;
@@ -113,7 +176,7 @@ export function createOrderStarter(deps: BankIdRoutesDeps, access: Pick<OrderAcc
     if (kind === 'sign') {
       const { principal } = requirePrincipal(request);
       const signRequest = await signing.findFor(input.signRequestId ?? '', principal.personnummer);
-      if (signRequest.state !== 'pending') return reply.redirect(`/sign/${signRequest.id}`, 303);
+      if (signRequest.state !== 'pending') return { notPending: signRequest.id };
       text = signRequest.text;
       nonVisible = `kundwebben-sign:v1;request=${signRequest.id};sha256=${signRequest.digest}`;
       personnummer = principal.personnummer;
@@ -156,27 +219,18 @@ export function createOrderStarter(deps: BankIdRoutesDeps, access: Pick<OrderAcc
         { code: err.code, detail: err.detail, status: err.httpStatus },
         'BankID refused to start an order',
       );
-      // Told next to the choice, so the person can choose again: the error's own status and text.
-      const ctx = await pageContext(deps, request, reply, { forms: true });
-      const message = ctx.t[err.messageKey];
-      return sendHtml(
-        reply,
-        <ChoicePage
-          ctx={ctx}
-          title={kind === 'auth' ? ctx.t['bankid.title'] : ctx.t['bankid.signTitle']}
-          kind={kind}
-          signRequestId={signRequestId ?? undefined}
-          message={message}
-        />,
-        err.status,
-      );
+      return { refused: err, signRequestId };
     }
     if (previous && previousOrder && previousOrder.state !== 'pending') await bankid.cancel(previous.orderId);
-    session.data.flows = {
-      ...session.data.flows,
-      bankid: { orderId: order.id, kind, flow, signRequestId } satisfies BankIdFlow,
+    const started: BankIdFlow = {
+      orderId: order.id,
+      kind,
+      flow,
+      signRequestId,
+      ...(input.renewals ? { renewals: input.renewals } : {}),
     };
+    session.data.flows = { ...session.data.flows, bankid: started };
     await sessions.save(session);
-    return reply.redirect(input.next ?? '/bankid/wait', 303);
+    return { started };
   };
 }

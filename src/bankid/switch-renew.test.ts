@@ -1,11 +1,13 @@
 /**
- * The waiting page's way to the other flow without cancelling, against the local BankID RP
- * API v6 test server: switching between the QR code and "this device" (POST /bankid/switch,
- * no JavaScript needed), for a login and for a signature.
+ * The waiting page's ways on without cancelling, against the local BankID RP API v6 test
+ * server: switching between the QR code and "this device" (POST /bankid/switch, no
+ * JavaScript needed), and renewing a QR order that ran out unscanned (POST /bankid/renew,
+ * the page's script) within its limit.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startBankIdTestbed, type BankIdTestbed } from '../../test/support/bankid.js';
-import type { BankIdFlow } from './route-context.js';
+import { QR_RENEWALS, type BankIdFlow } from './route-context.js';
+import { START_WINDOW_SECONDS } from './service.js';
 
 let tb: BankIdTestbed;
 beforeAll(async () => {
@@ -22,6 +24,7 @@ interface StatusBody {
   message: string;
   qr: boolean;
   qrData: string | null;
+  renew: boolean;
   next: string | null;
 }
 
@@ -47,6 +50,15 @@ async function post(url: string, who: { cookie: string; csrf: string }, payload:
   });
 }
 
+/** What the page's script sends: no body, the token in the header. */
+async function renew(who: { cookie: string; csrf: string }, token: string | null = who.csrf) {
+  return tb.t.app.inject({
+    method: 'POST',
+    url: '/bankid/renew',
+    headers: { cookie: who.cookie, 'user-agent': DESKTOP, accept: 'application/json', ...(token ? { 'x-csrf-token': token } : {}) },
+  });
+}
+
 async function status(cookie: string, query = '') {
   const res = await tb.t.app.inject({ url: `/bankid/status${query}`, headers: { cookie, accept: 'application/json' } });
   return { code: res.statusCode, body: res.json<StatusBody>() };
@@ -68,6 +80,12 @@ async function sessionOrder(cookie: string) {
 /** The text of the status region, or of the failure notice. */
 function statusOf(html: string): string {
   return /id="bankid-status"[^>]*>([^<]*)</.exec(html)?.[1] ?? '';
+}
+
+/** Lets BankID's start window run out, and polls once so the portal collects the failure. */
+async function runOut(cookie: string) {
+  tb.clock.advance((START_WINDOW_SECONDS + 1) * 1000);
+  return (await status(cookie)).body;
 }
 
 async function pollUntil(cookie: string, done: (b: StatusBody) => boolean) {
@@ -259,5 +277,119 @@ describe('switching between the QR code and this device on the waiting page', ()
     expect(statusOf(device.body)).toBe('Choose “Start the BankID app”.');
     expect(device.body).toContain('or choose “Use Mobile BankID on another device (QR code)”.');
     expect(device.body).toContain('>Use Mobile BankID on another device (QR code)</button>');
+  });
+});
+
+describe('a QR code nobody scans', () => {
+  it('the script is warned before the start window closes; the page without the script makes no promise of a new code', async () => {
+    const who = await anonymous();
+    await post('/bankid/start', who, { kind: 'auth', flow: 'qr' });
+    expect((await status(who.cookie)).body.message).toBe('Starta BankID-appen.');
+    tb.clock.advance((START_WINDOW_SECONDS - 9) * 1000);
+    const warned = (await status(who.cookie)).body;
+    expect(warned).toMatchObject({ state: 'pending', qr: true, renew: false });
+    expect(warned.message).toBe('QR-koden slutar snart att gälla. Då visas en ny QR-kod automatiskt.');
+    expect(statusOf((await waitPage(who.cookie)).body)).toBe('Starta BankID-appen.');
+  });
+
+  it(`is renewed for the same login up to ${QR_RENEWALS} times, then the page says why and offers "Try again", which starts afresh`, async () => {
+    const who = await anonymous();
+    await post('/bankid/start', who, { kind: 'auth', flow: 'qr' });
+    const seen = new Set<string>();
+    for (let i = 1; i <= QR_RENEWALS; i++) {
+      const before = await sessionOrder(who.cookie);
+      seen.add(before.order?.orderRef ?? '');
+      const ran = await runOut(who.cookie);
+      expect(ran).toMatchObject({ state: 'failed', renew: true });
+      const res = await renew(who);
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({ state: 'pending', message: 'Här är en ny QR-kod. Starta BankID-appen och läs av QR-koden.' });
+      const after = await sessionOrder(who.cookie);
+      expect(after.flow).toMatchObject({ kind: 'auth', flow: 'qr', renewals: i });
+      expect(seen.has(after.order?.orderRef ?? '')).toBe(false);
+      // The failed order is forgotten; the new one runs at BankID.
+      expect(before.order ? await tb.t.services.bankid?.find(before.order.id) : 'missing').toBeUndefined();
+      expect(tb.server.order(after.order?.orderRef ?? '')?.status).toBe('pending');
+      const s = (await status(who.cookie)).body;
+      expect(s).toMatchObject({ state: 'pending', qr: true });
+      expect(s.message).toBe('Här är en ny QR-kod. Starta BankID-appen och läs av QR-koden.');
+      // Neither answer carries the orderRef or the QR secret.
+      const secret = tb.server.order(after.order?.orderRef ?? '')?.tokens?.qrStartSecret ?? 'missing';
+      for (const body of [res.body, JSON.stringify(s)]) {
+        expect(body).not.toContain(secret);
+        expect(body).not.toContain(after.order?.orderRef ?? 'missing');
+      }
+    }
+    // The last QR code: the warning no longer promises a new one.
+    tb.clock.advance((START_WINDOW_SECONDS - 9) * 1000);
+    expect((await status(who.cookie)).body.message).toBe('QR-koden slutar snart att gälla. Om du inte hinner läsa av den kan du försöka igen.');
+    const last = await runOut(who.cookie);
+    expect(last).toMatchObject({ state: 'failed', renew: false });
+    const count = tb.server.orderCount();
+    const refused = await renew(who);
+    expect(refused.statusCode).toBe(409);
+    expect(tb.server.orderCount()).toBe(count);
+    const page = await waitPage(who.cookie);
+    expect(statusOf(page.body)).toBe('Misslyckades att läsa av QR-koden. Starta BankID-appen och läs av QR-koden.');
+    expect(page.body).toContain('QR-koden gäller bara en kort stund och lästes inte av i tid. Välj Försök igen för att få en ny QR-kod.');
+    expect(page.body).toContain('>Försök igen</button>');
+    expect(page.body).toContain('>Använd BankID på den här enheten</button>');
+    // "Try again" is a new start: the count begins anew.
+    await post('/bankid/start', who, { kind: 'auth', flow: 'qr' });
+    expect((await sessionOrder(who.cookie)).flow?.renewals).toBeUndefined();
+    expect(await runOut(who.cookie)).toMatchObject({ state: 'failed', renew: true });
+  });
+
+  it('a signature is renewed for the same sign request', async () => {
+    const login = await tb.t.loginAs(TOLVAN);
+    const request = await newSignRequest('KW-34');
+    await post(`/sign/${request.id}/start`, login, { choice: 'bankid:qr' });
+    expect(await runOut(login.cookie)).toMatchObject({ state: 'failed', renew: true });
+    expect((await renew(login)).statusCode).toBe(200);
+    const { flow, order } = await sessionOrder(login.cookie);
+    expect(flow).toMatchObject({ kind: 'sign', flow: 'qr', signRequestId: request.id, renewals: 1 });
+    const atBankId = tb.server.order(order?.orderRef ?? '');
+    expect(atBankId?.kind).toBe('sign');
+    expect(Buffer.from(atBankId?.request.userVisibleData ?? '', 'base64').toString('utf8')).toBe(request.text);
+    const done = await completeQr(login.cookie);
+    expect(done.headers.location).toBe(request.returnPath);
+  });
+
+  it('only an unscanned QR order that ran out is renewed: not a pending one, not another failure, not this device, not without an order or the token', async () => {
+    const who = await anonymous();
+    expect((await renew(who)).statusCode).toBe(404);
+    await post('/bankid/start', who, { kind: 'auth', flow: 'qr' });
+    const count = tb.server.orderCount();
+    expect((await renew(who)).statusCode).toBe(409); // pending
+    await runOut(who.cookie);
+    // Attack: renew from another site, or without the token → invariant: 403, nothing starts.
+    expect((await renew(who, null)).statusCode).toBe(403);
+    expect((await renew(who, 'x'.repeat(43))).statusCode).toBe(403);
+    expect(tb.server.orderCount()).toBeLessThanOrEqual(count);
+    expect((await sessionOrder(who.cookie)).flow?.renewals).toBeUndefined();
+
+    tb.server.faults.nextOrder = { fail: 'userCancel' };
+    const cancelled = await anonymous();
+    await post('/bankid/start', cancelled, { kind: 'auth', flow: 'qr' });
+    expect(await pollUntil(cancelled.cookie, (b) => b.state === 'failed')).toMatchObject({ renew: false });
+    expect((await renew(cancelled)).statusCode).toBe(409);
+
+    const device = await anonymous();
+    await post('/bankid/start', device, { kind: 'auth', flow: 'autostart' });
+    expect(await runOut(device.cookie)).toMatchObject({ state: 'failed', renew: false });
+    expect((await renew(device)).statusCode).toBe(409);
+  });
+
+  it('BankID refuses the new order: the answer says so and the page still shows the run-out order with "Try again"', async () => {
+    const who = await anonymous();
+    await post('/bankid/start', who, { kind: 'auth', flow: 'qr' });
+    await runOut(who.cookie);
+    tb.server.faults.endpoints.auth = { mode: 'internalError', times: 1 };
+    const res = await renew(who);
+    expect(res.statusCode).toBe(503);
+    const page = await waitPage(who.cookie);
+    expect(page.statusCode).toBe(200);
+    expect(statusOf(page.body)).toContain('Misslyckades att läsa av QR-koden.');
+    expect(page.body).toContain('>Försök igen</button>');
   });
 });

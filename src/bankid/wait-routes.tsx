@@ -1,13 +1,13 @@
 /**
  * Following the session's BankID order: the waiting page (/bankid/wait), its script's
  * status (/bankid/status) and the QR of this second (/bankid/qr.svg), and cancelling it
- * (/bankid/cancel), which leads back to where the person chose BankID. Switching flow
- * starts a new order, so it is in start-routes.
+ * (/bankid/cancel), which leads back to where the person chose BankID. Switching flow and
+ * renewing a QR order start a new order, so they are in start-routes.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import QRCode from 'qrcode';
 import { pageContext, sendHtml } from '../web/render.js';
-import type { BankIdRoutesDeps, OrderAccess } from './route-context.js';
+import { renewable, type BankIdRoutesDeps, type OrderAccess } from './route-context.js';
 import { NoOrderPage, statusText, WaitPage } from './views/wait-page.js';
 
 export function waitRoutes(app: FastifyInstance, deps: BankIdRoutesDeps, access: OrderAccess): void {
@@ -42,7 +42,8 @@ export function waitRoutes(app: FastifyInstance, deps: BankIdRoutesDeps, access:
 
   /**
    * For the waiting page's script: state and message, never the orderRef or QR secret.
-   * `launched=1`: the person has used the launch link on this page.
+   * `launched=1`: the person has used the launch link on this page. `renew`: the QR order ran
+   * out unscanned and the script may replace it (POST /bankid/renew).
    */
   app.get<{ Querystring: { launched?: string } }>(
     '/bankid/status',
@@ -54,10 +55,14 @@ export function waitRoutes(app: FastifyInstance, deps: BankIdRoutesDeps, access:
       const { flow, order, view } = current;
       return reply.send({
         state: view.state,
-        message: statusText(request.t, flow, order, view, { launched: request.query.launched === '1' }),
+        message: statusText(request.t, flow, order, view, {
+          launched: request.query.launched === '1',
+          script: true,
+        }),
         qr: view.qr !== null,
         // What the QR image shows this second (derived, time-limited; never the secret).
         qrData: view.qr,
+        renew: view.state === 'failed' && renewable(flow, order),
         next: view.state === 'complete' ? '/bankid/complete' : null,
       });
     },

@@ -132,6 +132,7 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteEntry>> = {
       { url: at('/bankid/switch'), fields: { flow: 'autostart' }, expect: all(303) },
     ],
   },
+  'POST /bankid/renew': { kind: 'public', probes: [{ url: at('/bankid/renew'), expect: all(404) }] },
 
   // --- signing ------------------------------------------------------------------------------
   'GET /sign/:id': { kind: 'signer', probes: [{ url: (f) => `/sign/${f.ids.signRequest}`, expect: x(401, 403, 200, 403, 403) }] },

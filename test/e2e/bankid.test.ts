@@ -174,6 +174,10 @@ const WAIT_TEXT = {
     chooseLaunch: 'Välj Starta BankID-appen.',
     launch: 'Starta BankID-appen',
     launchHint: 'eller välj Använd Mobilt BankID på en annan enhet (QR-kod).',
+    expiring: 'QR-koden slutar snart att gälla. Då visas en ny QR-kod automatiskt.',
+    renewed: 'Här är en ny QR-kod. Starta BankID-appen och läs av QR-koden.',
+    timedOut: 'QR-koden gäller bara en kort stund och lästes inte av i tid.',
+    retry: 'Försök igen',
     welcome: 'Välkommen, Testa Testsson',
   },
   en: {
@@ -186,6 +190,10 @@ const WAIT_TEXT = {
     chooseLaunch: 'Choose “Start the BankID app”.',
     launch: 'Start the BankID app',
     launchHint: 'or choose “Use Mobile BankID on another device (QR code)”.',
+    expiring: 'The QR code will soon stop working. A new QR code will then be shown automatically.',
+    renewed: 'Here is a new QR code. Start the BankID app and scan the QR code.',
+    timedOut: 'The QR code is only valid for a short time and was not scanned in time.',
+    retry: 'Try again',
     welcome: 'Welcome, Testa Testsson',
   },
 } as const;
@@ -206,6 +214,11 @@ async function startQr(page: Page, lang: Lang): Promise<void> {
 /** What the QR image shows now, as the portal's script knows it (never the secret). */
 async function qrDataOf(page: Page): Promise<string> {
   return ((await (await page.request.get('/bankid/status')).json()) as { qrData: string | null }).qrData ?? '';
+}
+
+/** The qrStartToken in a QR code's data ("bankid.<token>.<time>.<code>"), or ''. */
+function qrTokenOf(qrData: string): string {
+  return qrData.split('.')[1] ?? '';
 }
 
 /** The test app scans the QR code shown now and approves as Testa Testsson (one organisation: straight to the start page). */
@@ -257,6 +270,76 @@ describe('switching between the QR code and this device on the waiting page', ()
           await scanAndApprove(page, context);
           await page.waitForURL('**/start', { timeout: 20_000 });
           await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(text.welcome);
+          await checkA11y(page);
+        },
+        { locale: lang === 'sv' ? 'sv-SE' : 'en-GB' },
+      );
+    });
+  }
+});
+
+describe('a QR code nobody scans', () => {
+  test('sv: a warning in the status before the scan window closes, then a new QR code by itself, which still logs in', async () => {
+    const text = WAIT_TEXT.sv;
+    tick();
+    await withPage(env(), async ({ page, context }) => {
+      await startQr(page, 'sv');
+      await checkA11y(page);
+      const first = await qrDataOf(page);
+      // The test server fails an unscanned order 30 s after it started (startFailed), as BankID does.
+      env().app.clock.advance(21_000);
+      await expect.poll(() => page.getByRole('status').first().textContent()).toBe(text.expiring);
+      await checkA11y(page);
+      await shoot(page, 'bankid-qr-expiring-sv');
+      env().app.clock.advance(10_000);
+      await expect.poll(() => page.getByRole('status').first().textContent(), { timeout: 15_000 }).toBe(text.renewed);
+      expect(qrTokenOf(await qrDataOf(page))).not.toBe(qrTokenOf(first)); // a new order: a new qrStartToken
+      await expect.poll(() => page.getByRole('img', { name: text.qrImage }).isVisible()).toBe(true);
+      await checkA11y(page);
+      await shoot(page, 'bankid-qr-renewed-sv');
+      await scanAndApprove(page, context);
+      await page.waitForURL('**/start', { timeout: 20_000 });
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(text.welcome);
+      await checkA11y(page);
+    });
+  });
+
+  for (const lang of ['sv', 'en'] as const) {
+    test(`${lang}: renewed a limited number of times, then the page says why and offers to try again`, async () => {
+      const text = WAIT_TEXT[lang];
+      await withPage(
+        env(),
+        async ({ page }) => {
+          await startQr(page, lang);
+          await checkA11y(page);
+          let token = qrTokenOf(await qrDataOf(page));
+          for (let renewal = 1; renewal <= 3; renewal++) {
+            env().app.clock.advance(31_000);
+            const previous = token;
+            // A new order: a new qrStartToken in the QR code.
+            await expect
+              .poll(
+                async () => {
+                  token = qrTokenOf(await qrDataOf(page));
+                  return token !== '' && token !== previous;
+                },
+                { timeout: 15_000 },
+              )
+              .toBe(true);
+            await expect.poll(() => page.getByRole('status').first().textContent()).toBe(text.renewed);
+          }
+          env().app.clock.advance(31_000);
+          // The script stops and the page (reloaded) tells why, with "Try again".
+          await expect
+            .poll(() => page.getByRole('button', { name: text.retry, exact: true }).isVisible(), { timeout: 15_000 })
+            .toBe(true);
+          await expect.poll(() => page.getByRole('alert').textContent()).toContain(text.timedOut);
+          await expect.poll(() => page.getByRole('button', { name: text.toThisDevice, exact: true }).isVisible()).toBe(true);
+          await checkA11y(page);
+          await shoot(page, `bankid-qr-timed-out-${lang}`);
+          await page.getByRole('button', { name: text.retry, exact: true }).click();
+          await page.waitForURL('**/bankid/wait');
+          await expect.poll(() => page.getByRole('img', { name: text.qrImage }).isVisible()).toBe(true);
           await checkA11y(page);
         },
         { locale: lang === 'sv' ? 'sv-SE' : 'en-GB' },

@@ -8,7 +8,7 @@
 import type { Messages } from '../../platform/i18n/index.js';
 import { Layout, Notice, type PageContext } from '../../web/layout.js';
 import { launchUrl } from '../launch.js';
-import type { BankIdFlow } from '../route-context.js';
+import { QR_RENEWALS, QR_WARNING_SECONDS, type BankIdFlow } from '../route-context.js';
 import type { Flow } from '../rfa.js';
 import type { BankIdOrder, OrderView } from '../service.js';
 
@@ -20,20 +20,31 @@ export function refusalText(t: Messages, order: Pick<BankIdOrder, 'refusal' | 'r
 }
 
 /**
- * The status message of an order: BankID's recommended message, except on this device
- * before the person has used the launch link, where it says what to do (RFA13 "Trying to
- * start your BankID app" only once they have, or once BankID reports more).
+ * The status message of an order. BankID's recommended message, except:
+ * - this device, before the person has used the launch link: what to do (RFA13 "Trying to
+ *   start your BankID app" only once they have, or once BankID reports more);
+ * - for the page's script, a QR whose start window is about to close: a warning, saying
+ *   whether a new QR code follows by itself (the script renews it; a page without the
+ *   script does not, and shows no such promise);
+ * - a QR order that replaced one that ran out: that this is a new QR code.
  */
 export function statusText(
   t: Messages,
   flow: BankIdFlow,
   order: Pick<BankIdOrder, 'refusal' | 'rfa'>,
   view: OrderView,
-  opts: { launched: boolean },
+  opts: { launched: boolean; script: boolean },
 ): string {
   if (view.state === 'failed') return refusalText(t, order);
   if (flow.flow === 'autostart' && view.state === 'pending' && view.rfa === 'RFA13' && !opts.launched) {
     return t['bankid.chooseLaunch'];
+  }
+  if (view.qr !== null) {
+    const renewals = flow.renewals ?? 0;
+    if (opts.script && view.qrSecondsLeft !== null && view.qrSecondsLeft <= QR_WARNING_SECONDS) {
+      return renewals < QR_RENEWALS ? t['bankid.qrExpiring'] : t['bankid.qrExpiringLast'];
+    }
+    if (renewals > 0 && view.rfa === 'RFA1') return t['bankid.qrRenewed'];
   }
   return t[`bankid.${view.rfa}`];
 }
@@ -92,6 +103,9 @@ export function WaitPage(props: {
           <>
             <Notice kind="error">
               <p id="bankid-status">{refusalText(t, order)}</p>
+              {order.flow === 'qr' && order.hintCode === 'startFailed' && !order.refusal ? (
+                <p>{t['bankid.qrTimedOut']}</p>
+              ) : null}
             </Notice>
             <div class="button-row">
               <form method="post" action="/bankid/start">
@@ -109,7 +123,7 @@ export function WaitPage(props: {
         ) : (
           <>
             <p class="bankid-status" role="status" aria-live="polite" id="bankid-status">
-              {statusText(t, flow, order, view, { launched: false })}
+              {statusText(t, flow, order, view, { launched: false, script: false })}
             </p>
             {flow.flow === 'qr' ? (
               <section aria-labelledby="qr-heading" id="bankid-qr-section" hidden={view.qr === null}>
