@@ -593,8 +593,13 @@ for (const kind of DATABASE_KINDS.map((k) => k.name)) {
         });
         expect(again.status).toBe(303);
         expect(again.headers.location).toBe(`/sign/${first.signId}`);
+        // Its page leads on to the case's confirmation, which offers the check of the signature.
         const page = await send(`${portal.url}/sign/${first.signId}`, { cookie: testa.cookie });
-        expect(page.body).toContain(`/signatures/${String(row.evidence_id)}`);
+        expect(page.status).toBe(303);
+        expect(page.headers.location).toBe(`/cases/${first.caseId}/submitted`);
+        const confirmation = await send(`${portal.url}/cases/${first.caseId}/submitted`, { cookie: testa.cookie });
+        expect(confirmation.body).toContain(String(row.case_number));
+        expect(confirmation.body).toContain(`/cases/${first.caseId}/signature`);
         await expectBridgeSpent(bridge);
       },
     );
