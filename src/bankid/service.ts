@@ -17,7 +17,8 @@ import { qrData } from './qr.js';
 import { BankIdError, type BankIdClient, type CompletionData, type OrderRequest, type OrderResponse } from './rp-client.js';
 import { verifyBankIdCompletion } from './verify.js';
 
-export type OrderKind = 'auth' | 'sign';
+/** A login, a signature, or a self-test (an identification that logs nobody in: selftest/). */
+export type OrderKind = 'auth' | 'sign' | 'test';
 
 export interface BankIdOrder {
   id: string;
@@ -203,10 +204,12 @@ export function createBankIdService(deps: {
               refused.state = 'failed';
               refused.rfa = 'RFA22';
               refused.refusal = refusal;
+              const test = refused.kind === 'test';
               await audit.record({
-                event: refused.kind === 'auth' ? 'login_failed' : 'signature_failed',
+                event: test ? 'eid_selftest' : refused.kind === 'auth' ? 'login_failed' : 'signature_failed',
                 outcome: 'failure',
-                actor: /^\d{12}$/.test(completion.user.personalNumber) ? completion.user.personalNumber : null,
+                // A self-test keeps no personal number (selftest/).
+                actor: !test && /^\d{12}$/.test(completion.user.personalNumber) ? completion.user.personalNumber : null,
                 subject: 'bankid',
                 ip: refused.endUserIp,
                 details: { ...details, orderRef: refused.orderRef },

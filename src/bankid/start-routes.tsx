@@ -47,7 +47,7 @@ export function startRoutes(app: FastifyInstance, deps: BankIdRoutesDeps, access
     { config: { rateLimit: loginRateLimit } },
     async (request, reply) => {
       const body = request.body;
-      const kind = body.kind === 'sign' ? 'sign' : body.kind === 'auth' ? 'auth' : undefined;
+      const kind = body.kind === 'sign' ? 'sign' : body.kind === 'auth' ? 'auth' : body.kind === 'test' ? 'test' : undefined;
       const flow = body.flow === 'qr' ? 'qr' : body.flow === 'autostart' ? 'autostart' : undefined;
       if (!kind || !flow) throw new AppError('bad_request', 'kind or flow missing');
       if (kind === 'sign' && typeof body.sign !== 'string') throw new AppError('bad_request', 'sign request missing');
@@ -57,7 +57,8 @@ export function startRoutes(app: FastifyInstance, deps: BankIdRoutesDeps, access
 }
 
 /**
- * Starts the session's BankID order for a login or for sign request `signRequestId` and
+ * Starts the session's BankID order for a login, a self-test (kind 'test', which no route
+ * turns into a login or a signature) or for sign request `signRequestId` and
  * answers with the waiting page's address, or with the choice and BankID's reason when
  * BankID refused to start. Used by /bankid/start and by signing's start buttons
  * (bankIdSignMethod), so both start an order the same way.
@@ -69,10 +70,11 @@ export function createOrderStarter(deps: BankIdRoutesDeps, access: Pick<OrderAcc
   return async function startOrder(
     request: FastifyRequest,
     reply: FastifyReply,
-    input: { kind: 'auth' | 'sign'; flow: Flow; signRequestId: string | null },
+    input: { kind: 'auth' | 'sign' | 'test'; flow: Flow; signRequestId: string | null },
   ): Promise<FastifyReply> {
     const { kind, flow } = input;
-    if (!(await plan.isEnabled('bankid'))) throw new AppError('method_not_enabled', 'BankID is not enabled by the plan');
+    // A self-test works before BankID's start date too: it is how a person checks in advance.
+    if (kind !== 'test' && !(await plan.isEnabled('bankid'))) throw new AppError('method_not_enabled', 'BankID is not enabled by the plan');
     const session = request.session;
     if (!session) throw new AppError('csrf', 'no session');
     let text: string | undefined;
@@ -129,7 +131,7 @@ export function createOrderStarter(deps: BankIdRoutesDeps, access: Pick<OrderAcc
         reply,
         <ChoicePage
           ctx={ctx}
-          title={kind === 'auth' ? ctx.t['bankid.title'] : ctx.t['bankid.signTitle']}
+          title={kind === 'auth' ? ctx.t['bankid.title'] : kind === 'test' ? ctx.t['bankid.testTitle'] : ctx.t['bankid.signTitle']}
           kind={kind}
           signRequestId={signRequestId ?? undefined}
           message={message}

@@ -125,6 +125,11 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteEntry>> = {
   'GET /bankid/complete': { kind: 'public', probes: [{ url: at('/bankid/complete'), expect: all(303) }] },
   'POST /bankid/cancel': { kind: 'public', probes: [{ url: at('/bankid/cancel'), expect: all(303) }] },
 
+  // --- self-test (issue 17): anyone, logged in or not; a test never logs in -------------------
+  'GET /testa-e-legitimation': { kind: 'public', probes: [{ url: at('/testa-e-legitimation'), expect: all(200) }] },
+  // Only the session's own test order is taken; without one, back to the test page.
+  'GET /testa-e-legitimation/bankid/resultat': { kind: 'public', probes: [{ url: at('/testa-e-legitimation/bankid/resultat'), expect: all(303) }] },
+
   // --- signing ------------------------------------------------------------------------------
   'GET /sign/:id': { kind: 'signer', probes: [{ url: (f) => `/sign/${f.ids.signRequest}`, expect: x(401, 403, 200, 403, 403) }] },
   'GET /sign/:id/status': { kind: 'signer', probes: [{ url: (f) => `/sign/${f.ids.signRequest}/status`, expect: x(401, 403, 200, 403, 403) }] },

@@ -44,7 +44,7 @@ export function WaitPage(props: {
 }) {
   const { ctx, flow, order, view, launch } = props;
   const { t } = ctx;
-  const title = flow.kind === 'auth' ? t['bankid.title'] : t['bankid.signTitle'];
+  const title = flow.kind === 'auth' ? t['bankid.title'] : flow.kind === 'test' ? t['bankid.testTitle'] : t['bankid.signTitle'];
   return (
     <Layout ctx={ctx} title={title} failed={view.state === 'failed'}>
       <h1>{title}</h1>
