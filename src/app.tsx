@@ -294,7 +294,7 @@ export async function buildApp(
     await app.register(bankIdRoutes, { ...viewDeps, ...services, bankid: bankidService });
     signMethods.unshift(bankIdSignMethod({ ...viewDeps, ...services, bankid: bankidService }));
   }
-  await app.register(selftestRoutes, { ...viewDeps, clock: services.clock, plan: services.plan, audit: services.audit, bankid: bankidService });
+  await app.register(selftestRoutes, { ...viewDeps, clock: services.clock, plan: services.plan, audit: services.audit, bankid: bankidService, cardLogin });
   await app.register(signingRoutes, { ...viewDeps, signing: services.signing, signMethods });
   await app.register(caseRoutes, { ...viewDeps, clock: services.clock, accounts: services.accounts, cases: services.cases, receipts: services.receipts, signing: services.signing, signMethods, register: services.register, audit: services.audit });
   await app.register(officerRoutes, { ...viewDeps, cases: services.cases });

@@ -128,6 +128,8 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteEntry>> = {
   // --- self-test (issue 17): anyone, logged in or not; a test never logs in -------------------
   'GET /testa-e-legitimation': { kind: 'public', probes: [{ url: at('/testa-e-legitimation'), expect: all(200) }] },
   // Only the session's own test order is taken; without one, back to the test page.
+  // A forged or used ticket (or a login ticket) shows "cannot be shown", and nothing else.
+  'GET /testa-e-legitimation/kort/resultat': { kind: 'public', probes: [{ url: at('/testa-e-legitimation/kort/resultat?ticket=forged'), expect: all(400) }] },
   'GET /testa-e-legitimation/bankid/resultat': { kind: 'public', probes: [{ url: at('/testa-e-legitimation/bankid/resultat'), expect: all(303) }] },
 
   // --- signing ------------------------------------------------------------------------------

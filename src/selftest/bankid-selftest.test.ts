@@ -91,7 +91,7 @@ describe('BankID self-test', () => {
     expect(JSON.stringify(event)).not.toContain(NO_ACCOUNT);
     // The summary names what worked and when.
     const page = await tb.t.app.inject({ url: '/testa-e-legitimation', headers: { cookie: session.cookie } });
-    expect(page.body).toContain('BankID: fungerar från i mitten av september 2027.');
+    expect(page.body).toContain('BankID: fungerar i mitten av september 2027.');
   });
 
   it('a login order is never taken by the test result, and a test order never by the login', async () => {

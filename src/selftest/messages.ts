@@ -17,6 +17,9 @@ export const selftestSv = {
   'selftest.card.intro':
     'Sätt i ID-kortet i kortläsaren. Webbläsaren frågar vilket certifikat du vill använda: välj certifikatet för legitimering (inte det för underskrift). Net iD Client ber om din PIN-kod för legitimering.',
   'selftest.card.start': 'Testa inloggning med ID-kort',
+  'selftest.card.loginOk': 'Certifikatet för legitimering på ditt ID-kort godtas av Kundwebben.',
+  'selftest.card.notActivated':
+    'Om ID-kortet är nytt kan det behöva aktiveras först: ett ID-kort från Skatteverket aktiveras med PUK-koden i brevet du fick, och du väljer då PIN-kod. Kontrollera också att kortläsaren är ansluten och att Net iD Client är installerat. Fråga din IT-avdelning om du inte får det att fungera.',
 
   'selftest.bankid.heading': 'Testa BankID',
   'selftest.bankid.intro': 'Gör en providentifiering med BankID-appen. Du loggas inte in.',
@@ -36,7 +39,8 @@ export const selftestSv = {
   'selftest.result.notChecked': 'Inte kontrollerat',
   'selftest.result.enabled': 'Inloggningssättet i Kundwebben',
   'selftest.result.enabledNow': 'Fungerar redan i dag.',
-  'selftest.result.enabledFrom': (p: { when: string }) => `Fungerar från ${p.when}. Ditt ID-kort är klart för det.`,
+  'selftest.result.enabledFrom': (p: { when: string; announceAs: string }) =>
+    `Fungerar ${p.announceAs === 'mid_month' ? '' : 'från '}${p.when}. Ditt ID-kort är klart för det.`,
   'selftest.result.ended': 'Fungerar inte längre i Kundwebben.',
   'selftest.result.name': 'Namn som Kundwebben ser',
   'selftest.result.again': 'Testa igen',
@@ -56,7 +60,8 @@ export const selftestSv = {
   'selftest.summary.cannotLogin': 'Inget av de testade sätten fungerar för inloggning ännu.',
   'selftest.summary.canSign': (p: { methods: string }) => `Du kan underteckna med: ${p.methods}.`,
   'selftest.summary.failed': (p: { methods: string }) => `Fungerade inte: ${p.methods}.`,
-  'selftest.summary.later': (p: { method: string; when: string }) => `${p.method}: fungerar från ${p.when}.`,
+  'selftest.summary.later': (p: { method: string; when: string; announceAs: string }) =>
+    `${p.method}: fungerar ${p.announceAs === 'mid_month' ? '' : 'från '}${p.when}.`,
   'selftest.summary.next': 'Läs vad du gör härnäst i Kundwebbinfo',
   'selftest.summary.print': 'Skriv ut sammanfattningen till din IT-avdelning: använd webbläsarens utskrift (Ctrl+P).',
   'selftest.and': 'och',
@@ -75,6 +80,9 @@ export const selftestEn = {
   'selftest.card.intro':
     'Insert the ID card in the card reader. The browser asks which certificate to use: choose the certificate for identification (not the one for signing). Net iD Client asks for your identification PIN.',
   'selftest.card.start': 'Test login with ID card',
+  'selftest.card.loginOk': 'The identification certificate on your ID card is accepted by Kundwebben.',
+  'selftest.card.notActivated':
+    'If the ID card is new it may need to be activated first: a Skatteverket ID card is activated with the PUK code in the letter you received, and you then choose a PIN. Also check that the card reader is connected and that Net iD Client is installed. Ask your IT department if you cannot get it to work.',
 
   'selftest.bankid.heading': 'Test BankID',
   'selftest.bankid.intro': 'Make a test identification with the BankID app. You are not logged in.',
@@ -94,7 +102,8 @@ export const selftestEn = {
   'selftest.result.notChecked': 'Not checked',
   'selftest.result.enabled': 'The login method in Kundwebben',
   'selftest.result.enabledNow': 'Works already today.',
-  'selftest.result.enabledFrom': (p: { when: string }) => `Works from ${p.when}. Your ID card is ready for it.`,
+  'selftest.result.enabledFrom': (p: { when: string; announceAs: string }) =>
+    `Starts working ${p.when}. Your ID card is ready for it.`,
   'selftest.result.ended': 'No longer works in Kundwebben.',
   'selftest.result.name': 'Name that Kundwebben sees',
   'selftest.result.again': 'Test again',
@@ -114,7 +123,8 @@ export const selftestEn = {
   'selftest.summary.cannotLogin': 'None of the methods tested works for login yet.',
   'selftest.summary.canSign': (p: { methods: string }) => `You can sign with: ${p.methods}.`,
   'selftest.summary.failed': (p: { methods: string }) => `Did not work: ${p.methods}.`,
-  'selftest.summary.later': (p: { method: string; when: string }) => `${p.method}: works from ${p.when}.`,
+  'selftest.summary.later': (p: { method: string; when: string; announceAs: string }) =>
+    `${p.method}: starts working ${p.when}.`,
   'selftest.summary.next': 'Read what to do next in Kundwebbinfo',
   'selftest.summary.print': "Print the summary for your IT department: use the browser's print command (Ctrl+P).",
   'selftest.and': 'and',

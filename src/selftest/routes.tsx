@@ -7,20 +7,21 @@
 import type { FastifyInstance } from 'fastify';
 import { pageContext, sendHtml } from '../web/render.js';
 import { bankIdTestRoutes, type BankIdTestDeps } from './bankid-routes.js';
+import { cardTestLink, cardTestRoutes, type CardTestDeps } from './card-routes.js';
 import { outcomesOf, SELFTEST_PATH, type SelftestDeps } from './route-context.js';
 import { SelftestPage } from './views/selftest-page.js';
 
 export async function selftestRoutes(
   app: FastifyInstance,
-  deps: SelftestDeps & { bankid?: BankIdTestDeps['bankid'] | undefined; cardTestUrl?: (request: import('fastify').FastifyRequest) => Promise<string> },
+  deps: SelftestDeps & { bankid?: BankIdTestDeps['bankid'] | undefined; cardLogin?: CardTestDeps['cardLogin'] | undefined },
 ): Promise<void> {
-  const { config, clock, plan, bankid } = deps;
+  const { config, clock, plan, bankid, cardLogin } = deps;
   const rateLimit = { max: config.rateLimit.loginPerMinute, timeWindow: '1 minute' };
 
   app.get<{ Querystring: { m?: string } }>(SELFTEST_PATH, { config: { rateLimit } }, async (request, reply) => {
     // The BankID forms need a session and a CSRF token; the card link needs the session's state.
     const ctx = await pageContext(deps, request, reply, { forms: true });
-    const cardHref = deps.cardTestUrl ? await deps.cardTestUrl(request) : undefined;
+    const cardHref = cardLogin ? await cardTestLink({ ...deps, cardLogin }, request) : undefined;
     return sendHtml(
       reply,
       <SelftestPage
@@ -36,4 +37,5 @@ export async function selftestRoutes(
   });
 
   if (bankid) bankIdTestRoutes(app, { ...deps, bankid });
+  if (cardLogin) cardTestRoutes(app, { ...deps, cardLogin });
 }

@@ -102,7 +102,7 @@ export function Summary(props: { ctx: PageContext; outcomes: readonly TestOutcom
         <ul class="selftest-summary">
           <li>{loginNow.length > 0 ? t['selftest.summary.canLogin']({ methods: listOf(ctx, loginNow.map((o) => name(o.method))) }) : t['selftest.summary.cannotLogin']}</li>
           {loginLater.map((m) => (
-            <li key={m.id}>{t['selftest.summary.later']({ method: name(m.id), when: describePlanDate(lang, m.enabledFrom, m.announceAs, now, ctx.site.timeZone) })}</li>
+            <li key={m.id}>{t['selftest.summary.later']({ method: name(m.id), when: describePlanDate(lang, m.enabledFrom, m.announceAs, now, ctx.site.timeZone), announceAs: m.announceAs })}</li>
           ))}
           {signOk.length > 0 ? <li>{t['selftest.summary.canSign']({ methods: listOf(ctx, signOk.map((o) => name(o.method))) })}</li> : null}
           {failed.length > 0 ? <li>{t['selftest.summary.failed']({ methods: listOf(ctx, failed.map((o) => name(o.method))) })}</li> : null}
