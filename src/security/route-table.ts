@@ -130,6 +130,9 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteEntry>> = {
   // Only the session's own test order is taken; without one, back to the test page.
   // A forged or used ticket (or a login ticket) shows "cannot be shown", and nothing else.
   'GET /testa-e-legitimation/kort/resultat': { kind: 'public', probes: [{ url: at('/testa-e-legitimation/kort/resultat?ticket=forged'), expect: all(400) }] },
+  // A test signature (never a sign request): anyone may start one; its result only for its session.
+  'POST /testa-e-legitimation/underskrift': { kind: 'public', probes: [{ url: at('/testa-e-legitimation/underskrift'), expect: all(200) }] },
+  'GET /testa-e-legitimation/underskrift/resultat': { kind: 'public', probes: [{ url: at('/testa-e-legitimation/underskrift/resultat?test=forged'), expect: all(400) }] },
   'GET /testa-e-legitimation/bankid/resultat': { kind: 'public', probes: [{ url: at('/testa-e-legitimation/bankid/resultat'), expect: all(303) }] },
 
   // --- signing ------------------------------------------------------------------------------

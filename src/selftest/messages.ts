@@ -21,6 +21,23 @@ export const selftestSv = {
   'selftest.card.notActivated':
     'Om ID-kortet är nytt kan det behöva aktiveras först: ett ID-kort från Skatteverket aktiveras med PUK-koden i brevet du fick, och du väljer då PIN-kod. Kontrollera också att kortläsaren är ansluten och att Net iD Client är installerat. Fråga din IT-avdelning om du inte får det att fungera.',
 
+  'selftest.sign.heading': 'Testa underskrift med ID-kort',
+  'selftest.sign.intro':
+    'Du undertecknar en kort testtext med Net iD Client och din signeringskod. Inget undertecknas på riktigt och inget skickas in.',
+  'selftest.sign.start': 'Testa underskrift med ID-kort',
+  'selftest.sign.text': (p: { code: string }) => `Test av underskrift i Kundwebben, testkod ${p.code}. Detta är ingen riktig underskrift.`,
+  'selftest.sign.check': 'Jag har undertecknat – visa resultatet',
+  'selftest.sign.pending':
+    'Net iD Client har inte lämnat någon underskrift ännu. Underteckna i Net iD Client och välj sedan ”Jag har undertecknat – visa resultatet” igen.',
+  'selftest.sign.ok': 'Testunderskriften med ditt ID-kort kontrollerades och stämmer.',
+  'selftest.sign.activated': 'Underskrift aktiverad',
+  'selftest.sign.yes': 'Ja',
+  'selftest.sign.no': 'Nej',
+  'selftest.sign.certificate': 'Certifikatet för underskrift',
+  'selftest.sign.verified': 'Underskriften',
+  'selftest.sign.verifiedOk': 'Kontrollerad: signaturen, certifikatkedjan och kontrollsumman stämmer',
+  'selftest.sign.notActivated': 'Ditt ID-kort är inte aktiverat för underskrift. Så aktiverar du det:',
+
   'selftest.bankid.heading': 'Testa BankID',
   'selftest.bankid.intro': 'Gör en providentifiering med BankID-appen. Du loggas inte in.',
   'selftest.bankid.thisDevice': 'Testa BankID på den här enheten',
@@ -83,6 +100,23 @@ export const selftestEn = {
   'selftest.card.loginOk': 'The identification certificate on your ID card is accepted by Kundwebben.',
   'selftest.card.notActivated':
     'If the ID card is new it may need to be activated first: a Skatteverket ID card is activated with the PUK code in the letter you received, and you then choose a PIN. Also check that the card reader is connected and that Net iD Client is installed. Ask your IT department if you cannot get it to work.',
+
+  'selftest.sign.heading': 'Test signing with your ID card',
+  'selftest.sign.intro':
+    'You sign a short test text with Net iD Client and your signing code. Nothing is really signed and nothing is submitted.',
+  'selftest.sign.start': 'Test signing with ID card',
+  'selftest.sign.text': (p: { code: string }) => `Signing test in Kundwebben, test code ${p.code}. This is not a real signature.`,
+  'selftest.sign.check': 'I have signed – show the result',
+  'selftest.sign.pending':
+    'Net iD Client has not delivered a signature yet. Sign in Net iD Client and then choose “I have signed – show the result” again.',
+  'selftest.sign.ok': 'The test signature with your ID card was checked and is correct.',
+  'selftest.sign.activated': 'Signing activated',
+  'selftest.sign.yes': 'Yes',
+  'selftest.sign.no': 'No',
+  'selftest.sign.certificate': 'Signing certificate',
+  'selftest.sign.verified': 'The signature',
+  'selftest.sign.verifiedOk': 'Checked: the signature, the certificate chain and the checksum are correct',
+  'selftest.sign.notActivated': 'Your ID card is not activated for signing. This is how you activate it:',
 
   'selftest.bankid.heading': 'Test BankID',
   'selftest.bankid.intro': 'Make a test identification with the BankID app. You are not logged in.',

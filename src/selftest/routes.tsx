@@ -8,14 +8,15 @@ import type { FastifyInstance } from 'fastify';
 import { pageContext, sendHtml } from '../web/render.js';
 import { bankIdTestRoutes, type BankIdTestDeps } from './bankid-routes.js';
 import { cardTestLink, cardTestRoutes, type CardTestDeps } from './card-routes.js';
+import { signTestRoutes, SIGN_TEST_PATH, type SignTestDeps } from './sign-routes.js';
 import { outcomesOf, SELFTEST_PATH, type SelftestDeps } from './route-context.js';
 import { SelftestPage } from './views/selftest-page.js';
 
 export async function selftestRoutes(
   app: FastifyInstance,
-  deps: SelftestDeps & { bankid?: BankIdTestDeps['bankid'] | undefined; cardLogin?: CardTestDeps['cardLogin'] | undefined },
+  deps: SelftestDeps & { bankid?: BankIdTestDeps['bankid'] | undefined; cardLogin?: CardTestDeps['cardLogin'] | undefined; signTest?: SignTestDeps['signTest'] | undefined },
 ): Promise<void> {
-  const { config, clock, plan, bankid, cardLogin } = deps;
+  const { config, clock, plan, bankid, cardLogin, signTest } = deps;
   const rateLimit = { max: config.rateLimit.loginPerMinute, timeWindow: '1 minute' };
 
   app.get<{ Querystring: { m?: string } }>(SELFTEST_PATH, { config: { rateLimit } }, async (request, reply) => {
@@ -28,6 +29,7 @@ export async function selftestRoutes(
         ctx={ctx}
         message={request.query.m === 'cancelled' ? ctx.t['selftest.cancelled'] : undefined}
         cardHref={cardHref}
+        signAction={signTest ? SIGN_TEST_PATH : undefined}
         bankid={bankid !== undefined}
         outcomes={outcomesOf(request)}
         methods={await plan.methods()}
@@ -38,4 +40,5 @@ export async function selftestRoutes(
 
   if (bankid) bankIdTestRoutes(app, { ...deps, bankid });
   if (cardLogin) cardTestRoutes(app, { ...deps, cardLogin });
+  if (signTest) signTestRoutes(app, { ...deps, signTest });
 }

@@ -26,6 +26,8 @@ export function SelftestPage(props: {
   message?: string | undefined;
   /** The card listener's test address, when card login is configured. */
   cardHref: string | undefined;
+  /** Where the card's signing test is started, when card signing is configured. */
+  signAction?: string | undefined;
   bankid: boolean;
   outcomes: readonly TestOutcome[];
   methods: readonly PlannedMethod[];
@@ -52,6 +54,18 @@ export function SelftestPage(props: {
               {t['selftest.card.start']}
             </a>
           </p>
+        </section>
+      ) : null}
+      {props.signAction ? (
+        <section aria-labelledby="sign-test-heading" class="selftest-section no-print">
+          <h2 id="sign-test-heading">{t['selftest.sign.heading']}</h2>
+          <p>{t['selftest.sign.intro']}</p>
+          <form method="post" action={props.signAction}>
+            <input type="hidden" name="_csrf" value={ctx.csrf ?? ''} />
+            <button type="submit" class="button-primary">
+              {t['selftest.sign.start']}
+            </button>
+          </form>
         </section>
       ) : null}
       {props.bankid ? (
