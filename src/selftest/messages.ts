@@ -37,6 +37,9 @@ export const selftestSv = {
   'selftest.sign.verified': 'Underskriften',
   'selftest.sign.verifiedOk': 'Kontrollerad: signaturen, certifikatkedjan och kontrollsumman stämmer',
   'selftest.sign.notActivated': 'Ditt ID-kort är inte aktiverat för underskrift. Så aktiverar du det:',
+  'selftest.sign.step1': 'Aktivera först ID-kortet för inloggning (se Kundwebbinfo).',
+  'selftest.summary.card': 'ID-kort',
+  'selftest.summary.signWith': (p: { method: string }) => `underskrift med ${p.method}`,
 
   'selftest.bankid.heading': 'Testa BankID',
   'selftest.bankid.intro': 'Gör en providentifiering med BankID-appen. Du loggas inte in.',
@@ -117,6 +120,9 @@ export const selftestEn = {
   'selftest.sign.verified': 'The signature',
   'selftest.sign.verifiedOk': 'Checked: the signature, the certificate chain and the checksum are correct',
   'selftest.sign.notActivated': 'Your ID card is not activated for signing. This is how you activate it:',
+  'selftest.sign.step1': 'First activate the ID card for login (see Kundwebbinfo).',
+  'selftest.summary.card': 'ID card',
+  'selftest.summary.signWith': (p: { method: string }) => `signing with ${p.method}`,
 
   'selftest.bankid.heading': 'Test BankID',
   'selftest.bankid.intro': 'Make a test identification with the BankID app. You are not logged in.',

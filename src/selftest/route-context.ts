@@ -22,7 +22,8 @@ export interface SelftestDeps extends ViewDeps {
 export type TestUsage = 'login' | 'sign';
 
 export interface TestOutcome {
-  method: MethodId;
+  /** 'card' when the card's issuer was not known (e.g. no signing certificate came). */
+  method: MethodId | 'card';
   usage: TestUsage;
   ok: boolean;
 }
@@ -33,7 +34,7 @@ export function outcomesOf(request: FastifyRequest): TestOutcome[] {
   if (!Array.isArray(raw)) return [];
   return raw.filter(
     (o): o is TestOutcome =>
-      typeof o === 'object' && o !== null && isMethodId((o as TestOutcome).method) && ((o as TestOutcome).usage === 'login' || (o as TestOutcome).usage === 'sign'),
+      typeof o === 'object' && o !== null && (isMethodId((o as TestOutcome).method) || (o as TestOutcome).method === 'card') && ((o as TestOutcome).usage === 'login' || (o as TestOutcome).usage === 'sign'),
   );
 }
 

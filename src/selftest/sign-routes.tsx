@@ -119,8 +119,7 @@ export function signTestRoutes(app: FastifyInstance, deps: SignTestDeps): void {
         400,
       );
     }
-    // A card whose issuer is unknown to the test has no method to note; it still shows.
-    if (outcome.method) await noteOutcome(deps, request, { method: outcome.method, usage: 'sign', ok: outcome.ok });
+    await noteOutcome(deps, request, { method: outcome.method ?? 'card', usage: 'sign', ok: outcome.ok });
     return sendHtml(reply, <SignResult ctx={ctx} outcome={outcome} methods={methods} now={now} outcomes={outcomesOf(request)} />);
   });
 }
@@ -146,7 +145,7 @@ function SignResult(props: { ctx: PageContext; outcome: SignTestOutcome; methods
         <div data-advice="sign-not-activated">
           <p>{t['selftest.sign.notActivated']}</p>
           <ol class="steps">
-            <li>{t['info.activateSign.step1']}</li>
+            <li>{t['selftest.sign.step1']}</li>
             <li>{t['info.activateSign.step2']}</li>
             <li>{t['info.activateSign.step3']}</li>
           </ol>

@@ -90,6 +90,7 @@ describe('card self-test, signing part', () => {
     expect(sv.body).toContain('Lås upp signering i Net iD Client.');
     expect(sv.body).toContain('Sätt en egen signeringskod');
     expect(sv.body).toContain('IT-avdelning');
+    expect(sv.body).toContain('Fungerade inte: underskrift med ID-kort.');
     const en = await startTest();
     await signWith(inactiveUrl, en.bridge);
     const enBody = (await tb.t.app.inject({ url: en.resultPath, headers: { cookie: `${en.cookie}; kw_lang=en` } })).body;

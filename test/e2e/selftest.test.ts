@@ -242,6 +242,7 @@ describe('Testa din e-legitimation: card, signing part', () => {
           const text = (await page.locator('main').textContent()) ?? '';
           expect(text).toContain(l.lang === 'sv' ? 'Underskrift aktiveradNej' : 'Signing activatedNo');
           expect(text).toContain(l.lang === 'sv' ? 'signeringskod' : 'signing code');
+          expect(text).toContain(l.lang === 'sv' ? 'Fungerade inte: underskrift med ID-kort.' : 'Did not work: signing with ID card.');
           await shoot(page, `selftest-sign-not-activated-${l.lang}`);
         },
         { locale: l.locale },

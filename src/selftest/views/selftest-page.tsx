@@ -12,7 +12,7 @@ import { Layout, Notice, type PageContext } from '../../web/layout.js';
 import type { TestOutcome } from '../route-context.js';
 
 /** The Kundwebbinfo section that tells a user of `method` what to do. */
-export function infoSectionOf(method: MethodId): string {
+export function infoSectionOf(method: MethodId | 'card'): string {
   return method === 'telia_card' ? '/info#telia-heading' : method === 'svenska_pass_card' ? '/info#svp-heading' : '/info#timetable-heading';
 }
 
@@ -93,8 +93,9 @@ export function SelftestPage(props: {
 export function Summary(props: { ctx: PageContext; outcomes: readonly TestOutcome[]; methods: readonly PlannedMethod[]; now: Date }) {
   const { ctx, outcomes, methods, now } = props;
   const { t, lang } = ctx;
-  const planned = new Map(methods.map((m) => [m.id, m]));
-  const name = (id: MethodId) => methodName(t, id);
+  const planned = new Map<string, PlannedMethod>(methods.map((m) => [m.id, m]));
+  const name = (id: MethodId | 'card') => (id === 'card' ? t['selftest.summary.card'] : methodName(t, id));
+  const failedName = (o: TestOutcome) => (o.usage === 'sign' ? t['selftest.summary.signWith']({ method: name(o.method) }) : name(o.method));
   const loginOk = outcomes.filter((o) => o.usage === 'login' && o.ok);
   const loginNow = loginOk.filter((o) => {
     const m = planned.get(o.method);
@@ -119,7 +120,7 @@ export function Summary(props: { ctx: PageContext; outcomes: readonly TestOutcom
             <li key={m.id}>{t['selftest.summary.later']({ method: name(m.id), when: describePlanDate(lang, m.enabledFrom, m.announceAs, now, ctx.site.timeZone), announceAs: m.announceAs })}</li>
           ))}
           {signOk.length > 0 ? <li>{t['selftest.summary.canSign']({ methods: listOf(ctx, signOk.map((o) => name(o.method))) })}</li> : null}
-          {failed.length > 0 ? <li>{t['selftest.summary.failed']({ methods: listOf(ctx, failed.map((o) => name(o.method))) })}</li> : null}
+          {failed.length > 0 ? <li>{t['selftest.summary.failed']({ methods: listOf(ctx, failed.map(failedName)) })}</li> : null}
         </ul>
         {next ? (
           <p>
