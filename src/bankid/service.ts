@@ -212,7 +212,7 @@ export function createBankIdService(deps: {
                 actor: !test && /^\d{12}$/.test(completion.user.personalNumber) ? completion.user.personalNumber : null,
                 subject: 'bankid',
                 ip: refused.endUserIp,
-                details: { ...details, orderRef: refused.orderRef },
+                details: test ? { usage: 'login', ...details } : { ...details, orderRef: refused.orderRef },
               });
             };
             if (!verification.ok) {
@@ -247,6 +247,18 @@ export function createBankIdService(deps: {
           order.refusal = err.code;
         }
         await save(order);
+        // A self-test that BankID ended (cancelled, timed out, refused) is counted as a failed
+        // test; our own refusals above were audited where they were made.
+        if (order.kind === 'test' && order.state === 'failed' && !['verification', 'risk', 'device'].includes(order.refusal ?? '')) {
+          await audit.record({
+            event: 'eid_selftest',
+            outcome: 'failure',
+            actor: null,
+            subject: 'bankid',
+            ip: order.endUserIp,
+            details: { usage: 'login', reason: order.refusal ?? order.hintCode ?? 'failed' },
+          });
+        }
         if (order.state !== 'pending') deps.onOrderEnded?.(order.kind, order.state === 'complete' ? 'complete' : (order.refusal ?? order.hintCode ?? 'failed'));
       }
       return { order, view: view(order) };

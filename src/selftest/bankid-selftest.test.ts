@@ -110,6 +110,32 @@ describe('BankID self-test', () => {
     }
   });
 
+  it('a test that BankID ends (the person cancels in the app) is counted as a failed test, with the retry kept a test', async () => {
+    tb.server.faults.nextOrder = { fail: 'userCancel' };
+    try {
+      const session = await openTestPage();
+      await startTest(session);
+      for (let i = 0; i < 10; i++) {
+        tb.clock.advance(2_000);
+        const s = await tb.t.app.inject({ url: '/bankid/status', headers: { cookie: session.cookie, accept: 'application/json' } });
+        if (s.json<{ state: string }>().state === 'failed') break;
+      }
+      const wait = await tb.t.app.inject({ url: '/bankid/wait', headers: { cookie: session.cookie } });
+      expect(wait.body).toContain('Åtgärden avbröts.');
+      expect(wait.body).toContain('name="kind" value="test"');
+      const [event] = await tb.t.services.audit.list({ event: 'eid_selftest', limit: 1 });
+      expect(event).toMatchObject({ outcome: 'failure', subject: 'bankid', actor: null, details: { usage: 'login', reason: 'userCancel' } });
+    } finally {
+      tb.server.resetFaults();
+    }
+  });
+
+  it('the start page links to the test too', async () => {
+    const { cookie } = await tb.t.loginAs(TOLVAN);
+    const start = await tb.t.app.inject({ url: '/start', headers: { cookie } });
+    expect(start.body).toContain('href="/testa-e-legitimation"');
+  });
+
   it('cancelling a test returns to the test page', async () => {
     const session = await openTestPage();
     await startTest(session);
