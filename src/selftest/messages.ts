@@ -78,6 +78,7 @@ export const selftestSv = {
   'selftest.summary.none': 'Du har inte gjort något test ännu i den här webbläsaren.',
   'selftest.summary.canLogin': (p: { methods: string }) => `Du kan logga in med: ${p.methods}.`,
   'selftest.summary.cannotLogin': 'Inget av de testade sätten fungerar för inloggning ännu.',
+  'selftest.summary.notToday': 'I dag kan du inte logga in med de testade sätten, men de är klara för när de införs:',
   'selftest.summary.canSign': (p: { methods: string }) => `Du kan underteckna med: ${p.methods}.`,
   'selftest.summary.failed': (p: { methods: string }) => `Fungerade inte: ${p.methods}.`,
   'selftest.summary.later': (p: { method: string; when: string; announceAs: string }) =>
@@ -161,6 +162,7 @@ export const selftestEn = {
   'selftest.summary.none': 'You have not made any test in this browser yet.',
   'selftest.summary.canLogin': (p: { methods: string }) => `You can log in with: ${p.methods}.`,
   'selftest.summary.cannotLogin': 'None of the methods tested works for login yet.',
+  'selftest.summary.notToday': 'Today you cannot log in with the methods tested, but they are ready for when they are introduced:',
   'selftest.summary.canSign': (p: { methods: string }) => `You can sign with: ${p.methods}.`,
   'selftest.summary.failed': (p: { methods: string }) => `Did not work: ${p.methods}.`,
   'selftest.summary.later': (p: { method: string; when: string; announceAs: string }) =>

@@ -60,7 +60,7 @@ export function ResultPage(props: {
           {props.advice}
         </section>
       ) : null}
-      <Summary ctx={ctx} outcomes={props.outcomes} methods={props.methods} now={props.now} />
+      <Summary ctx={ctx} outcomes={props.outcomes} methods={props.methods} now={props.now} withNext={props.advice === undefined} />
       <p class="no-print">
         <a href={SELFTEST_PATH}>{t['selftest.result.back']}</a>
       </p>

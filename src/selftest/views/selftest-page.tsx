@@ -90,7 +90,14 @@ export function SelftestPage(props: {
 }
 
 /** What the tests of this browser showed, and where to read on. */
-export function Summary(props: { ctx: PageContext; outcomes: readonly TestOutcome[]; methods: readonly PlannedMethod[]; now: Date }) {
+export function Summary(props: {
+  ctx: PageContext;
+  outcomes: readonly TestOutcome[];
+  methods: readonly PlannedMethod[];
+  now: Date;
+  /** A result page links to Kundwebbinfo in its own advice; the summary then does not again. */
+  withNext?: boolean;
+}) {
   const { ctx, outcomes, methods, now } = props;
   const { t, lang } = ctx;
   const planned = new Map<string, PlannedMethod>(methods.map((m) => [m.id, m]));
@@ -115,14 +122,20 @@ export function Summary(props: { ctx: PageContext; outcomes: readonly TestOutcom
     body = (
       <>
         <ul class="selftest-summary">
-          <li>{loginNow.length > 0 ? t['selftest.summary.canLogin']({ methods: listOf(ctx, loginNow.map((o) => name(o.method))) }) : t['selftest.summary.cannotLogin']}</li>
+          <li>
+            {loginNow.length > 0
+              ? t['selftest.summary.canLogin']({ methods: listOf(ctx, loginNow.map((o) => name(o.method))) })
+              : loginLater.length > 0
+                ? t['selftest.summary.notToday']
+                : t['selftest.summary.cannotLogin']}
+          </li>
           {loginLater.map((m) => (
             <li key={m.id}>{t['selftest.summary.later']({ method: name(m.id), when: describePlanDate(lang, m.enabledFrom, m.announceAs, now, ctx.site.timeZone), announceAs: m.announceAs })}</li>
           ))}
           {signOk.length > 0 ? <li>{t['selftest.summary.canSign']({ methods: listOf(ctx, signOk.map((o) => name(o.method))) })}</li> : null}
           {failed.length > 0 ? <li>{t['selftest.summary.failed']({ methods: listOf(ctx, failed.map(failedName)) })}</li> : null}
         </ul>
-        {next ? (
+        {next && props.withNext !== false ? (
           <p>
             <a href={infoSectionOf(next)}>{t['selftest.summary.next']}</a>
           </p>
