@@ -87,7 +87,8 @@ function CardResult(props: { ctx: PageContext; result: CardTestTicket; methods: 
     label: t['selftest.result.revocation'],
     value: result.revocation === 'good' ? t['selftest.result.notRevoked'] : result.revocation === 'revoked' ? t['selftest.result.revoked'] : t['selftest.result.notChecked'],
   });
-  if (planned && status)
+  // "Works today" beside a refused card would read as if the card worked: said only of a good card.
+  if (planned && status && (result.ok || status !== 'enabled'))
     facts.push({
       label: t['selftest.result.enabled'],
       value: status === 'enabled' ? t['selftest.result.enabledNow'] : status === 'planned' ? t['selftest.result.enabledFrom']({ when: when(planned), announceAs: planned.announceAs }) : t['selftest.result.ended'],

@@ -90,6 +90,7 @@ describe('card self-test, login part', () => {
     const revoked = await cardTest(client);
     expect(revoked.result.body).toContain('Ditt ID-kort är spärrat');
     expect(revoked.result.body).toMatch(/Spärrstatus<\/dt><dd>Spärrat</);
+    expect(revoked.result.body).not.toContain('Fungerar redan i dag.');
     tb.ocsp.faults.mode = 'down';
     try {
       expect((await cardTest(tb.card('191212121212'))).result.body).toContain('Vi kan just nu inte kontrollera hos utfärdaren');
