@@ -17,6 +17,7 @@ export const selftestSv = {
   'selftest.card.intro':
     'Sätt i ID-kortet i kortläsaren. Webbläsaren frågar vilket certifikat du vill använda: välj certifikatet för legitimering (inte det för underskrift). Net iD Client ber om din PIN-kod för legitimering.',
   'selftest.card.start': 'Testa inloggning med ID-kort',
+  'selftest.card.demo': 'Demo: inget kort i datorn? Testa med ett av demokorten, som den simulerade Net iD Client visar upp med kortets riktiga certifikat.',
   'selftest.card.loginOk': 'Certifikatet för legitimering på ditt ID-kort godtas av Kundwebben.',
   'selftest.card.notActivated':
     'Om ID-kortet är nytt kan det behöva aktiveras först: ett ID-kort från Skatteverket aktiveras med PUK-koden i brevet du fick, och du väljer då PIN-kod. Kontrollera också att kortläsaren är ansluten och att Net iD Client är installerat. Fråga din IT-avdelning om du inte får det att fungera.',
@@ -101,6 +102,7 @@ export const selftestEn = {
   'selftest.card.intro':
     'Insert the ID card in the card reader. The browser asks which certificate to use: choose the certificate for identification (not the one for signing). Net iD Client asks for your identification PIN.',
   'selftest.card.start': 'Test login with ID card',
+  'selftest.card.demo': 'Demo: no card in the computer? Test with one of the demo cards, which the simulated Net iD Client presents with the card’s real certificate.',
   'selftest.card.loginOk': 'The identification certificate on your ID card is accepted by Kundwebben.',
   'selftest.card.notActivated':
     'If the ID card is new it may need to be activated first: a Skatteverket ID card is activated with the PUK code in the letter you received, and you then choose a PIN. Also check that the card reader is connected and that Net iD Client is installed. Ask your IT department if you cannot get it to work.',

@@ -29,6 +29,7 @@ export async function selftestRoutes(
         ctx={ctx}
         message={request.query.m === 'cancelled' ? ctx.t['selftest.cancelled'] : undefined}
         cardHref={cardHref}
+        demoReaderUrl={config.card.demoReaderUrl}
         signAction={signTest ? SIGN_TEST_PATH : undefined}
         bankid={bankid !== undefined}
         outcomes={outcomesOf(request)}

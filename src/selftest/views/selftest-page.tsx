@@ -26,6 +26,8 @@ export function SelftestPage(props: {
   message?: string | undefined;
   /** The card listener's test address, when card login is configured. */
   cardHref: string | undefined;
+  /** The demo card reader (demo and test mode only), which presents a demo card for the test. */
+  demoReaderUrl?: string | undefined;
   /** Where the card's signing test is started, when card signing is configured. */
   signAction?: string | undefined;
   bankid: boolean;
@@ -54,6 +56,12 @@ export function SelftestPage(props: {
               {t['selftest.card.start']}
             </a>
           </p>
+          {props.demoReaderUrl ? (
+            <p data-demo="card-reader">
+              {t['selftest.card.demo']}{' '}
+              <a href={`${props.demoReaderUrl}?next=${encodeURIComponent(props.cardHref)}`}>{t['card.demo.link']}</a>
+            </p>
+          ) : null}
         </section>
       ) : null}
       {props.signAction ? (
