@@ -81,7 +81,7 @@ export function SelftestPage(props: {
           <h2 id="bankid-test-heading">{t['selftest.bankid.heading']}</h2>
           <p>{t['selftest.bankid.intro']}</p>
           {(['autostart', 'qr'] as const).map((flow) => (
-            <form method="post" action="/bankid/start" class="method-card" key={flow}>
+            <form method="post" action="/bankid/start" class="selftest-bankid-form" key={flow}>
               <input type="hidden" name="_csrf" value={ctx.csrf ?? ''} />
               <input type="hidden" name="kind" value="test" />
               <input type="hidden" name="flow" value={flow} />
