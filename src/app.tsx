@@ -19,6 +19,7 @@ import { cardRoutes } from './card/routes.js';
 import { createCardLogin, type CardLogin } from './card/service.js';
 import { cardReverifier } from './card/cms.js';
 import { cardSignMethod, cardSignRoutes } from './card/sign-routes.js';
+import { createCardSignTest } from './card/sign-test.js';
 import { createOcspClient, type OcspClient } from './card/ocsp.js';
 import { createSigning } from './signing/service.js';
 import { createCases } from './cases/service.js';
@@ -36,6 +37,7 @@ import { bankIdReverifier } from './bankid/reverify.js';
 import { createBankIdClient, type BankIdClient } from './bankid/rp-client.js';
 import { createBankIdService, type BankIdService } from './bankid/service.js';
 import { rootsFromPem } from './bankid/verify.js';
+import { selftestRoutes } from './selftest/routes.js';
 import { signingRoutes } from './signing/routes.js';
 import type { SignMethod } from './signing/sign-methods.js';
 import { auditToMetrics } from './audit/metrics.js';
@@ -284,8 +286,9 @@ export async function buildApp(
   const cardLogin = services.cardLogin;
   let cardListener: FastifyInstance | undefined;
   const signMethods: SignMethod[] = [];
+  const signTest = cardLogin && services.ocsp && config.card.signerUrl ? createCardSignTest({ ...services, cardLogin, ocsp: services.ocsp }) : undefined;
   if (cardLogin && services.ocsp && config.card.signerUrl) {
-    await app.register(cardSignRoutes, { ...viewDeps, ...services, cardLogin, ocsp: services.ocsp });
+    await app.register(cardSignRoutes, { ...viewDeps, ...services, cardLogin, ocsp: services.ocsp, signTest });
     signMethods.push(cardSignMethod({ ...viewDeps, ...services, cardLogin, ocsp: services.ocsp }));
   }
   const bankidService = services.bankid;
@@ -293,6 +296,7 @@ export async function buildApp(
     await app.register(bankIdRoutes, { ...viewDeps, ...services, bankid: bankidService });
     signMethods.unshift(bankIdSignMethod({ ...viewDeps, ...services, bankid: bankidService }));
   }
+  await app.register(selftestRoutes, { ...viewDeps, clock: services.clock, plan: services.plan, audit: services.audit, bankid: bankidService, cardLogin, signTest });
   await app.register(signingRoutes, { ...viewDeps, signing: services.signing, signMethods });
   await app.register(caseRoutes, { ...viewDeps, clock: services.clock, accounts: services.accounts, cases: services.cases, receipts: services.receipts, signing: services.signing, signMethods, register: services.register, audit: services.audit });
   await app.register(officerRoutes, { ...viewDeps, cases: services.cases });

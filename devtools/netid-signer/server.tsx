@@ -181,7 +181,10 @@ export async function buildSigner(options: SignerOptions): Promise<FastifyInstan
   if (reader) {
     const loginPrefix = `${reader.listenerUrl.replace(/\/+$/, '')}/card/login?`;
     const portalPrefix = `${options.portalUrl.replace(/\/+$/, '')}/`;
-    const isLoginUrl = (next: unknown): next is string => typeof next === 'string' && next.startsWith(loginPrefix) && next.length < 512;
+    // The listener's login, or its self-test mode (issue 17), which takes the same certificate.
+    const testPrefix = `${reader.listenerUrl.replace(/\/+$/, '')}/card/test?`;
+    const isLoginUrl = (next: unknown): next is string =>
+      typeof next === 'string' && (next.startsWith(loginPrefix) || next.startsWith(testPrefix)) && next.length < 512;
 
     /** One GET with the card's login certificate; the listener answers every outcome with a redirect. */
     const presentCard = (next: string, card: SignerCard): Promise<string | undefined> =>

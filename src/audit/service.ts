@@ -41,7 +41,9 @@ export type AuditEventName =
   | 'membership_request_approved'
   | 'membership_request_rejected'
   | 'reminder_sent'
-  | 'reminder_failed';
+  | 'reminder_failed'
+  /** A self-test of an e-ID (selftest/): method and outcome, never the personal number. */
+  | 'eid_selftest';
 
 export interface AuditEventInput {
   event: AuditEventName;

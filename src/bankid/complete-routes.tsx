@@ -8,7 +8,7 @@ import { completeLogin } from '../login/routes.js';
 import { requirePrincipal } from '../web/guard.js';
 import { signatureFailed } from '../signing/failure.js';
 import { SigningError } from '../signing/service.js';
-import type { BankIdRoutesDeps, OrderAccess } from './route-context.js';
+import { TEST_RESULT_PATH, type BankIdRoutesDeps, type OrderAccess } from './route-context.js';
 
 export function completeRoutes(app: FastifyInstance, deps: BankIdRoutesDeps, access: OrderAccess): void {
   const { sessions, signing, bankid } = deps;
@@ -16,6 +16,8 @@ export function completeRoutes(app: FastifyInstance, deps: BankIdRoutesDeps, acc
 
   app.get('/bankid/complete', async (request, reply) => {
     const flow = flowOf(request);
+    // A self-test is finished by its own page, which takes the order; it never logs in or signs.
+    if (flow?.kind === 'test') return reply.redirect(TEST_RESULT_PATH, 303);
     const order = flow ? await bankid.takeCompleted(flow.orderId) : undefined;
     const session = request.session;
     if (!flow || !order?.result) {
@@ -49,6 +51,7 @@ export function completeRoutes(app: FastifyInstance, deps: BankIdRoutesDeps, acc
         },
       });
     }
+    if (order.kind !== 'sign') return reply.redirect('/bankid/wait', 303);
     const { principal } = requirePrincipal(request);
     const signRequest = await signing.findFor(order.signRequestId ?? '', principal.personnummer);
     try {

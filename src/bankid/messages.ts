@@ -27,6 +27,7 @@ export const bankidSv = {
 
   'bankid.title': "Logga in med BankID",
   'bankid.signTitle': "Underteckna med BankID",
+  'bankid.testTitle': "Testa BankID",
   'bankid.choose': "Välj var du har ditt BankID.",
   'bankid.thisDevice': "BankID på den här enheten",
   'bankid.otherDevice': "Mobilt BankID på en annan enhet",
@@ -79,6 +80,7 @@ export const bankidEn = {
 
   'bankid.title': "Log in with BankID",
   'bankid.signTitle': "Sign with BankID",
+  'bankid.testTitle': "Test BankID",
   'bankid.choose': "Choose where you have your BankID.",
   'bankid.thisDevice': "BankID on this device",
   'bankid.otherDevice': "Mobile BankID on another device",

@@ -26,10 +26,18 @@ export interface BankIdRoutesDeps extends ViewDeps {
   audit: AuditLog;
 }
 
+/**
+ * Where a completed self-test order is taken (selftest/): /bankid/complete sends a 'test'
+ * order there and never to completeLogin or a signature.
+ */
+export const TEST_RESULT_PATH = '/testa-e-legitimation/bankid/resultat';
+/** Where a cancelled self-test returns. */
+export const TEST_PAGE_PATH = '/testa-e-legitimation';
+
 /** The session's one BankID order: what it is for, and the sign request it signs. */
 export interface BankIdFlow {
   orderId: string;
-  kind: 'auth' | 'sign';
+  kind: 'auth' | 'sign' | 'test';
   flow: Flow;
   signRequestId: string | null;
   /** How many times the waiting page's script renewed an unscanned QR order (absent: none). */

@@ -17,7 +17,8 @@ import { qrData } from './qr.js';
 import { BankIdError, type BankIdClient, type CompletionData, type OrderRequest, type OrderResponse } from './rp-client.js';
 import { verifyBankIdCompletion } from './verify.js';
 
-export type OrderKind = 'auth' | 'sign';
+/** A login, a signature, or a self-test (an identification that logs nobody in: selftest/). */
+export type OrderKind = 'auth' | 'sign' | 'test';
 
 export interface BankIdOrder {
   id: string;
@@ -215,13 +216,15 @@ export function createBankIdService(deps: {
               refused.state = 'failed';
               refused.rfa = 'RFA22';
               refused.refusal = refusal;
+              const test = refused.kind === 'test';
               await audit.record({
-                event: refused.kind === 'auth' ? 'login_failed' : 'signature_failed',
+                event: test ? 'eid_selftest' : refused.kind === 'auth' ? 'login_failed' : 'signature_failed',
                 outcome: 'failure',
-                actor: /^\d{12}$/.test(completion.user.personalNumber) ? completion.user.personalNumber : null,
+                // A self-test keeps no personal number (selftest/).
+                actor: !test && /^\d{12}$/.test(completion.user.personalNumber) ? completion.user.personalNumber : null,
                 subject: 'bankid',
                 ip: refused.endUserIp,
-                details: { ...details, orderRef: refused.orderRef },
+                details: test ? { usage: 'login', ...details } : { ...details, orderRef: refused.orderRef },
               });
             };
             if (!verification.ok) {
@@ -256,6 +259,18 @@ export function createBankIdService(deps: {
           order.refusal = err.code;
         }
         await save(order);
+        // A self-test that BankID ended (cancelled, timed out, refused) is counted as a failed
+        // test; our own refusals above were audited where they were made.
+        if (order.kind === 'test' && order.state === 'failed' && !['verification', 'risk', 'device'].includes(order.refusal ?? '')) {
+          await audit.record({
+            event: 'eid_selftest',
+            outcome: 'failure',
+            actor: null,
+            subject: 'bankid',
+            ip: order.endUserIp,
+            details: { usage: 'login', reason: order.refusal ?? order.hintCode ?? 'failed' },
+          });
+        }
         if (order.state !== 'pending') deps.onOrderEnded?.(order.kind, order.state === 'complete' ? 'complete' : (order.refusal ?? order.hintCode ?? 'failed'));
       }
       return { order, view: view(order) };

@@ -53,7 +53,7 @@ export function startRoutes(app: FastifyInstance, deps: BankIdRoutesDeps, access
     { config: { rateLimit: loginRateLimit } },
     async (request, reply) => {
       const body = request.body;
-      const kind = body.kind === 'sign' ? 'sign' : body.kind === 'auth' ? 'auth' : undefined;
+      const kind = body.kind === 'sign' ? 'sign' : body.kind === 'auth' ? 'auth' : body.kind === 'test' ? 'test' : undefined;
       const flow = body.flow === 'qr' ? 'qr' : body.flow === 'autostart' ? 'autostart' : undefined;
       if (!kind || !flow) throw new AppError('bad_request', 'kind or flow missing');
       if (kind === 'sign' && typeof body.sign !== 'string') throw new AppError('bad_request', 'sign request missing');
@@ -112,10 +112,11 @@ export function startRoutes(app: FastifyInstance, deps: BankIdRoutesDeps, access
 }
 
 /**
- * Starts the session's BankID order for a login or for sign request `signRequestId` and
- * answers with the waiting page's address (or `next`), or with the choice and BankID's
- * reason when BankID refused to start. Used by /bankid/start, /bankid/switch and by
- * signing's start buttons (bankIdSignMethod), so all start an order the same way.
+ * Starts the session's BankID order for a login, a self-test (kind 'test', which no route
+ * turns into a login or a signature) or for sign request `signRequestId` and answers with
+ * the waiting page's address (or `next`), or with the choice and BankID's reason when
+ * BankID refused to start. Used by /bankid/start, /bankid/switch and by signing's start
+ * buttons (bankIdSignMethod), so all start an order the same way.
  */
 export function createOrderStarter(deps: BankIdRoutesDeps, access: Pick<OrderAccess, 'flowOf'>) {
   const beginOrder = createOrderBeginner(deps, access);
@@ -123,7 +124,7 @@ export function createOrderStarter(deps: BankIdRoutesDeps, access: Pick<OrderAcc
   return async function startOrder(
     request: FastifyRequest,
     reply: FastifyReply,
-    input: { kind: 'auth' | 'sign'; flow: Flow; signRequestId: string | null; next?: string },
+    input: { kind: 'auth' | 'sign' | 'test'; flow: Flow; signRequestId: string | null; next?: string },
   ): Promise<FastifyReply> {
     const { kind } = input;
     const result = await beginOrder(request, reply, input);
@@ -137,7 +138,7 @@ export function createOrderStarter(deps: BankIdRoutesDeps, access: Pick<OrderAcc
         reply,
         <ChoicePage
           ctx={ctx}
-          title={kind === 'auth' ? ctx.t['bankid.title'] : ctx.t['bankid.signTitle']}
+          title={kind === 'auth' ? ctx.t['bankid.title'] : kind === 'test' ? ctx.t['bankid.testTitle'] : ctx.t['bankid.signTitle']}
           kind={kind}
           signRequestId={result.signRequestId ?? undefined}
           message={message}
@@ -163,10 +164,11 @@ function createOrderBeginner(deps: BankIdRoutesDeps, access: Pick<OrderAccess, '
   return async function beginOrder(
     request: FastifyRequest,
     reply: FastifyReply,
-    input: { kind: 'auth' | 'sign'; flow: Flow; signRequestId: string | null; renewals?: number },
+    input: { kind: 'auth' | 'sign' | 'test'; flow: Flow; signRequestId: string | null; renewals?: number },
   ): Promise<Begun> {
     const { kind, flow } = input;
-    if (!(await plan.isEnabled('bankid'))) throw new AppError('method_not_enabled', 'BankID is not enabled by the plan');
+    // A self-test works before BankID's start date too: it is how a person checks in advance.
+    if (kind !== 'test' && !(await plan.isEnabled('bankid'))) throw new AppError('method_not_enabled', 'BankID is not enabled by the plan');
     const session = request.session;
     if (!session) throw new AppError('csrf', 'no session');
     let text: string | undefined;

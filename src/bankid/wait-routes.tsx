@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import QRCode from 'qrcode';
 import { pageContext, sendHtml } from '../web/render.js';
-import { renewable, type BankIdRoutesDeps, type OrderAccess } from './route-context.js';
+import { renewable, TEST_PAGE_PATH, type BankIdRoutesDeps, type OrderAccess } from './route-context.js';
 import { NoOrderPage, statusText, WaitPage } from './views/wait-page.js';
 
 export function waitRoutes(app: FastifyInstance, deps: BankIdRoutesDeps, access: OrderAccess): void {
@@ -83,6 +83,7 @@ export function waitRoutes(app: FastifyInstance, deps: BankIdRoutesDeps, access:
       delete request.session.data.flows?.['bankid'];
       await sessions.save(request.session);
     }
+    if (flow?.kind === 'test') return reply.redirect(`${TEST_PAGE_PATH}?m=cancelled`, 303);
     if (flow?.kind === 'sign' && flow.signRequestId)
       return reply.redirect(`/sign/${flow.signRequestId}`, 303);
     return reply.redirect('/login/bankid?m=cancelled', 303);

@@ -135,6 +135,19 @@ export async function buildCardListener(
     return reply.redirect(back(`/login/card/return?ticket=${result.ticket}`), 303);
   });
 
+  /**
+   * The self-test (selftest/): the same certificate, checked as for a login, answered with a
+   * test ticket that only the test's result page redeems. Nobody is logged in.
+   */
+  app.get<{ Querystring: { state?: string } }>('/card/test', async (request, reply) => {
+    reply.header('cache-control', 'no-store');
+    const state = request.query.state;
+    if (!isCardState(state)) return reply.redirect(back('/testa-e-legitimation'), 303);
+    const { der, untrusted } = certificateOf(request);
+    const ticket = await deps.cardLogin.test({ der, state, ip: request.ip, ...(untrusted ? { code: 'untrusted_forwarded_certificate' as const } : {}) });
+    return reply.redirect(back(`/testa-e-legitimation/kort/resultat?ticket=${ticket}`), 303);
+  });
+
   app.get('/health/live', async () => ({ status: 'ok' }));
   app.setNotFoundHandler(async (_request, reply) => reply.status(404).type('text/plain; charset=utf-8').send('Not found'));
   app.setErrorHandler(async (error: { statusCode?: number }, request, reply) => {

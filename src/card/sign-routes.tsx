@@ -22,12 +22,8 @@ import { SigningError, type Signing } from '../signing/service.js';
 import type { SignMethod } from '../signing/sign-methods.js';
 import { verifyCardSignature } from './cms.js';
 import type { CardLogin } from './service.js';
+import { bridgeKey, type BridgeJob, type CardSignTest } from './sign-test.js';
 
-const bridgeKey = (token: string) => `signbridge:${token}`;
-
-interface BridgeJob {
-  requestId: string;
-}
 
 /** What Net iD may answer instead of a signature. */
 const CLIENT_ERRORS: readonly DeclinedCode[] = ['no_signing_certificate', 'cancelled'];
@@ -43,9 +39,11 @@ export async function cardSignRoutes(
     signing: Signing;
     cardLogin: CardLogin;
     ocsp: Parameters<typeof verifyCardSignature>[0]['ocsp'];
+    /** The self-test's jobs, which the same bridge serves (sign-test.ts). */
+    signTest?: CardSignTest | undefined;
   },
 ): Promise<void> {
-  const { config, clock, store, audit, plan, signing, cardLogin } = deps;
+  const { config, clock, store, audit, plan, signing, cardLogin, signTest } = deps;
 
   app.post<{ Params: { id: string } }>('/sign/:id/card', (request, reply) =>
     beginCardSigning(deps, request, reply, request.params.id),
@@ -54,7 +52,21 @@ export async function cardSignRoutes(
   app.get<{ Params: { token: string } }>('/sign/bridge/:token', async (request, reply) => {
     reply.header('cache-control', 'no-store');
     const job = /^[A-Za-z0-9_-]{43}$/.test(request.params.token) ? await store.find<BridgeJob>(bridgeKey(request.params.token)) : undefined;
-    const signRequest = job ? await signing.find(job.requestId) : undefined;
+    if (job?.testId !== undefined) {
+      // A self-test: the same job shape as a signature, and back to the test's result.
+      const test = signTest ? await signTest.find(job.testId) : undefined;
+      if (!signTest || !test || test.outcome) return reply.status(404).send({ error: 'not_found' });
+      return reply.send({
+        version: 1,
+        text: test.text,
+        digestAlgorithm: 'SHA-256',
+        digest: test.digest,
+        document: Buffer.from(test.document, 'utf8').toString('base64'),
+        format: 'cms-signed-data',
+        returnUrl: `${config.http.publicUrl}${signTest.resultPath}?test=${job.testId}`,
+      });
+    }
+    const signRequest = job?.requestId !== undefined ? await signing.find(job.requestId) : undefined;
     if (!signRequest || signRequest.state !== 'pending') return reply.status(404).send({ error: 'not_found' });
     return reply.send({
       version: 1,
@@ -81,7 +93,14 @@ export async function cardSignRoutes(
         return exists ? reply.status(400).send({ error: 'bad_request' }) : reply.status(404).send({ error: 'not_found' });
       }
       const job = tokenShaped ? await store.consume<BridgeJob>(bridgeKey(request.params.token)) : undefined;
-      const signRequest = job ? await signing.find(job.requestId) : undefined;
+      if (job?.testId !== undefined) {
+        // A self-test's answer is checked and told to its session; it signs nothing for anyone.
+        const answer = clientError ? { error: clientError } : { cms: String(body?.cms) };
+        const outcome = signTest ? await signTest.answer(job.testId, answer, request.ip) : undefined;
+        if (!outcome) return reply.status(404).send({ error: 'not_found' });
+        return outcome.ok ? reply.send({ status: 'completed' }) : clientError ? reply.send({ status: 'noted' }) : reply.status(422).send({ error: outcome.code });
+      }
+      const signRequest = job?.requestId !== undefined ? await signing.find(job.requestId) : undefined;
       if (!signRequest) return reply.status(404).send({ error: 'not_found' });
       if (signRequest.state !== 'pending') return reply.status(409).send({ error: 'already_completed' });
       const failed = { signing, audit };

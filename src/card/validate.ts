@@ -227,6 +227,8 @@ export async function verifyCardCertificate(input: {
   profiles: readonly IssuerProfile[];
   isMethodEnabled: (profile: IssuerProfile) => Promise<boolean>;
   ocsp: OcspClient;
+  /** Ask the responder now even for a login certificate (a self-test reports the status as of now). */
+  freshOcsp?: boolean;
 }): Promise<CardValidation> {
   const { der, purpose, at, profiles } = input;
   if (!der || der.byteLength === 0) return { ok: false, code: 'no_certificate', detail: 'no client certificate' };
@@ -264,7 +266,7 @@ export async function verifyCardCertificate(input: {
   let ocsp: OcspResult;
   try {
     // A signature is checked against what the issuer says now (RFC 6960 §2.4), never a cached answer.
-    ocsp = await input.ocsp.check(leaf, issuerCert, url, { fresh: purpose === 'signature' });
+    ocsp = await input.ocsp.check(leaf, issuerCert, url, { fresh: purpose === 'signature' || input.freshOcsp === true });
   } catch (err) {
     return { ok: false, code: 'ocsp_unavailable', detail: err instanceof OcspError ? err.message : (err as Error).message, profile };
   }

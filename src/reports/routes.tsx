@@ -19,6 +19,7 @@ import type { TtlStore } from '../platform/store/port.js';
 import { pageContext, sendHtml, type ViewDeps } from '../web/render.js';
 import { atRiskReport, daysAhead, monthsBefore, nextPlannedStart, type AtRiskReport } from './at-risk.js';
 import { loginsPerMonth } from './login-chart.js';
+import { selftestsPerWeek } from './selftest-counts.js';
 import type { Mail } from './mail.js';
 import { createReminders, type ReminderRecipient } from './reminders.js';
 import { parseReportInput, reportQueryString, type ReportInput } from './schema.js';
@@ -93,13 +94,14 @@ export async function reportRoutes(app: FastifyInstance, deps: ReportRoutesDeps)
       cutoff = daysAhead(now, config.card.expiryWarningDays, tz);
       cutoffSource = { kind: 'window', days: config.card.expiryWarningDays };
     }
-    const [report, chart] = await Promise.all([
+    const [report, chart, selftests] = await Promise.all([
       atRiskReport({ db, methods, now, windowStart: monthsBefore(now, input.months), cutoff }),
       loginsPerMonth({ db, methods, now, timeZone: tz }),
+      selftestsPerWeek({ db, now, timeZone: tz }),
     ]);
     const recipients = reminderRecipients(report);
     const preview = await reminders.preview(recipients);
-    return { view: { report, chart, cutoffSource, reminders: preview }, recipients };
+    return { view: { report, chart, selftests, cutoffSource, reminders: preview }, recipients };
   }
 
   const mailInfo = { available: reminders.available, outbox: mail.outbox !== undefined };

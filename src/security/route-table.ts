@@ -134,6 +134,16 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteEntry>> = {
   },
   'POST /bankid/renew': { kind: 'public', probes: [{ url: at('/bankid/renew'), expect: all(404) }] },
 
+  // --- self-test (issue 17): anyone, logged in or not; a test never logs in -------------------
+  'GET /testa-e-legitimation': { kind: 'public', probes: [{ url: at('/testa-e-legitimation'), expect: all(200) }] },
+  // Only the session's own test order is taken; without one, back to the test page.
+  // A forged or used ticket (or a login ticket) shows "cannot be shown", and nothing else.
+  'GET /testa-e-legitimation/kort/resultat': { kind: 'public', probes: [{ url: at('/testa-e-legitimation/kort/resultat?ticket=forged'), expect: all(400) }] },
+  // A test signature (never a sign request): anyone may start one; its result only for its session.
+  'POST /testa-e-legitimation/underskrift': { kind: 'public', probes: [{ url: at('/testa-e-legitimation/underskrift'), expect: all(200) }] },
+  'GET /testa-e-legitimation/underskrift/resultat': { kind: 'public', probes: [{ url: at('/testa-e-legitimation/underskrift/resultat?test=forged'), expect: all(400) }] },
+  'GET /testa-e-legitimation/bankid/resultat': { kind: 'public', probes: [{ url: at('/testa-e-legitimation/bankid/resultat'), expect: all(303) }] },
+
   // --- signing ------------------------------------------------------------------------------
   'GET /sign/:id': { kind: 'signer', probes: [{ url: (f) => `/sign/${f.ids.signRequest}`, expect: x(401, 403, 200, 403, 403) }] },
   'GET /sign/:id/status': { kind: 'signer', probes: [{ url: (f) => `/sign/${f.ids.signRequest}/status`, expect: x(401, 403, 200, 403, 403) }] },

@@ -212,6 +212,21 @@ describe('the demo, two instances side by side, every login method today', () =>
     }
   }, 180_000);
 
+  test('the e-ID self-test takes a demo card through the demo card reader', async () => {
+    await inBrowser(first!, async (page) => {
+      await page.goto('/testa-e-legitimation');
+      await checkA11y(page);
+      await page.locator('[data-demo="card-reader"] a').click();
+      await page.waitForURL('**/netid/card-login?**');
+      await page.getByRole('radio', { name: /Testa Testsson/ }).check();
+      await page.getByRole('button', { name: 'Logga in' }).click();
+      await page.waitForURL('**/testa-e-legitimation/kort/resultat**', { timeout: 30_000 });
+      await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Testet lyckades.');
+      expect(await page.locator('main').textContent()).toContain('XXXXXXXX-9874');
+      await checkA11y(page);
+    });
+  }, 60_000);
+
   test('the demo card reader talks only to its own card-login address', async () => {
     const reader = `http://localhost:${first!.port + 3}/netid/card-login`;
     const elsewhere = await fetch(`${reader}?next=${encodeURIComponent('https://example.org/card/login?state=x')}`);

@@ -4,11 +4,12 @@
  */
 import { Layout, Notice, type PageContext } from '../../web/layout.js';
 import type { Flow } from '../rfa.js';
+import { TEST_PAGE_PATH } from '../route-context.js';
 
 export function ChoicePage(props: {
   ctx: PageContext;
   title: string;
-  kind: 'auth' | 'sign';
+  kind: 'auth' | 'sign' | 'test';
   signRequestId?: string | undefined;
   message?: string | undefined;
 }) {
@@ -38,7 +39,7 @@ export function ChoicePage(props: {
       {form('autostart', t['bankid.thisDevice'])}
       {form('qr', t['bankid.otherDevice'])}
       <p>
-        <a href={input.kind === 'auth' ? '/login' : `/sign/${input.signRequestId ?? ''}`}>
+        <a href={input.kind === 'auth' ? '/login' : input.kind === 'test' ? TEST_PAGE_PATH : `/sign/${input.signRequestId ?? ''}`}>
           {t['bankid.cancel']}
         </a>
       </p>

@@ -92,7 +92,7 @@ export function WaitPage(props: {
 }) {
   const { ctx, flow, order, view, launch } = props;
   const { t } = ctx;
-  const title = flow.kind === 'auth' ? t['bankid.title'] : t['bankid.signTitle'];
+  const title = flow.kind === 'auth' ? t['bankid.title'] : flow.kind === 'test' ? t['bankid.testTitle'] : t['bankid.signTitle'];
   const other: Flow = flow.flow === 'qr' ? 'autostart' : 'qr';
   const focus = props.switched === true;
   return (

@@ -31,6 +31,9 @@ export function InfoPage(props: InfoProps) {
     <Layout ctx={ctx} title={t['info.title']}>
       <h1>{t['info.title']}</h1>
       <p class="lead">{t['info.lead']}</p>
+      <p>
+        <a href="/testa-e-legitimation">{t['selftest.link']}</a>
+      </p>
 
       <InfoNowSection {...props} />
 

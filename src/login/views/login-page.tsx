@@ -56,6 +56,9 @@ export function LoginPage(props: {
       <p>
         <a href="/info">{t['login.moreInfo']}</a>
       </p>
+      <p>
+        <a href="/testa-e-legitimation">{t['selftest.link']}</a>
+      </p>
     </Layout>
   );
 }

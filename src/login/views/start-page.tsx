@@ -63,6 +63,9 @@ export function StartPage(props: {
       <p>
         <a href="/info">{t['start.infoLink']}</a>
       </p>
+      <p>
+        <a href="/testa-e-legitimation">{t['selftest.link']}</a>
+      </p>
     </Layout>
   );
 }

@@ -12,6 +12,8 @@ import type { LoginChartData } from '../login-chart.js';
 import { REMINDER_INTERVAL_DAYS } from '../reminders.js';
 import { MAX_MONTHS, type FieldError, type RawReportInput, type ReportField } from '../schema.js';
 import { LoginChart } from './login-chart.js';
+import type { SelftestCountRow } from '../selftest-counts.js';
+import { SelftestCounts } from './selftest-counts.js';
 import { TableScroll } from '../../web/table-scroll.js';
 
 export interface ReminderPreview {
@@ -26,6 +28,8 @@ export interface ReminderPreview {
 export interface AtRiskView {
   readonly report: AtRiskReport;
   readonly chart: LoginChartData;
+  /** e-ID self-tests per week, method and outcome (issue 17). */
+  readonly selftests: readonly SelftestCountRow[];
   /** Where the cut-off came from: the user's date, the next planned method, or the window. */
   readonly cutoffSource: { kind: 'chosen' } | { kind: 'next'; method: PlannedMethod } | { kind: 'window'; days: number };
   readonly reminders: ReminderPreview;
@@ -292,6 +296,8 @@ function Report(props: { ctx: PageContext; raw: RawReportInput; view: AtRiskView
       </section>
 
       <LoginChart data={view.chart} t={t} lang={lang} />
+
+      <SelftestCounts t={t} rows={view.selftests} />
 
       <section aria-labelledby="remind-heading">
         <h2 id="remind-heading">{t['reports.remind.heading']}</h2>
