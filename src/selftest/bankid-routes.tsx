@@ -9,6 +9,7 @@ import { flowOf } from '../bankid/route-context.js';
 import type { BankIdService } from '../bankid/service.js';
 import { statusAt } from '../login/plan.js';
 import { describePlanDate } from '../login/plan-dates.js';
+import { formatCalendarDate } from '../platform/dates.js';
 import { pageContext, sendHtml } from '../web/render.js';
 import { auditTest, noteOutcome, outcomesOf, SELFTEST_PATH, type SelftestDeps } from './route-context.js';
 import { ResultPage } from './views/result-page.js';
@@ -46,6 +47,8 @@ export function bankIdTestRoutes(app: FastifyInstance, deps: BankIdTestDeps): vo
         : status === 'planned' && planned
           ? t['selftest.result.bankidPlanned']({ when: describePlanDate(lang, planned.enabledFrom, planned.announceAs, now, ctx.site.timeZone) })
           : t['selftest.result.ended'];
+    const issueDate = order.result.completion.bankIdIssueDate;
+    const issued = issueDate !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(issueDate) ? formatCalendarDate(lang, issueDate) : undefined;
     return sendHtml(
       reply,
       <ResultPage
@@ -55,6 +58,8 @@ export function bankIdTestRoutes(app: FastifyInstance, deps: BankIdTestDeps): vo
         outcome={t['selftest.result.bankidOk']}
         facts={[
           { label: t['selftest.result.name'], value: order.result.name },
+          // Where BankID says when this BankID was issued (an optional field of the completion data).
+          ...(issued ? [{ label: t['selftest.result.bankidIssued'], value: issued }] : []),
           { label: t['selftest.result.enabled'], value: enabledText },
         ]}
         advice={

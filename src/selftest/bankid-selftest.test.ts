@@ -76,6 +76,8 @@ describe('BankID self-test', () => {
     expect(result.statusCode).toBe(200);
     expect(result.body).toContain('Providentifieringen med BankID fungerade.');
     expect(result.body).toContain('Okänd Bankidsson');
+    // Where BankID tells when the BankID was issued, the page says so, as a date of the language.
+    expect(result.body).toMatch(/<dt>BankID utfärdat<\/dt><dd>\d{1,2} [a-zåäö]+ \d{4}<\/dd>/);
     expect(result.body).toContain('BankID införs i Kundwebben i mitten av september 2027');
     // The same page whether or not the number has an account: no account is looked up or told.
     expect(result.body).not.toContain('inget konto');

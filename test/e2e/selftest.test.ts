@@ -323,6 +323,8 @@ describe('Testa din e-legitimation: BankID', () => {
           );
           const text = (await page.locator('main').textContent()) ?? '';
           expect(text).toContain('Okänd Bankidsson');
+          // BankID's completion data says when this BankID was issued; the page shows it.
+          expect(text).toMatch(l.lang === 'sv' ? /BankID utfärdat\s*\d{1,2} [a-zåäö]+ \d{4}/ : /BankID issued\s*\d{1,2} [A-Za-z]+ \d{4}/);
           expect(text).toContain(l.lang === 'sv' ? 'BankID införs i Kundwebben i mitten av september 2027' : 'BankID is introduced in Kundwebben in mid-September 2027');
           await shoot(page, `selftest-bankid-${l.lang}`);
         },
