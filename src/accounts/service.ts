@@ -169,6 +169,52 @@ export function createAccounts(deps: { db: Db; clock: Clock }) {
         .execute();
       return rows.map((r) => ({ orgnr: r.orgnr, orgName: r.name, role: r.role, orgActive: r.active === 1 }));
     },
+    /**
+     * A person as held, with when the row was made and changed, and every membership with
+     * the date it was made (the admin's data access report).
+     */
+    async personRecord(personnummer: string): Promise<
+      | {
+          person: Person & { createdAt: string; updatedAt: string };
+          memberships: Array<MembershipOfPerson & { since: string }>;
+        }
+      | undefined
+    > {
+      const row = await db.selectFrom('person').selectAll().where('personnummer', '=', personnummer).executeTakeFirst();
+      if (!row) return undefined;
+      const rows = await db
+        .selectFrom('membership')
+        .innerJoin('organisation', 'organisation.orgnr', 'membership.orgnr')
+        .select(['membership.orgnr', 'organisation.name', 'organisation.active', 'membership.role', 'membership.created_at'])
+        .where('membership.personnummer', '=', personnummer)
+        .orderBy('organisation.name')
+        .execute();
+      return {
+        person: {
+          personnummer: row.personnummer,
+          name: row.name,
+          email: row.email,
+          phone: row.phone,
+          active: row.active === 1,
+          createdAt: row.created_at,
+          updatedAt: row.updated_at,
+        },
+        memberships: rows.map((r) => ({
+          orgnr: r.orgnr,
+          orgName: r.name,
+          role: r.role,
+          orgActive: r.active === 1,
+          since: r.created_at,
+        })),
+      };
+    },
+    /** Names of the given organisations (at most 500), by number. */
+    async organisationNames(orgnrs: readonly string[]): Promise<Map<string, string>> {
+      const wanted = [...new Set(orgnrs)].slice(0, 500);
+      if (wanted.length === 0) return new Map();
+      const rows = await db.selectFrom('organisation').select(['orgnr', 'name']).where('orgnr', 'in', wanted).execute();
+      return new Map(rows.map((r) => [r.orgnr, r.name]));
+    },
     /** The members of an organisation, by name. */
     async members(orgnr: string): Promise<Member[]> {
       const rows = await db

@@ -20,6 +20,7 @@ const ADMIN_ROUTES: readonly { method: 'GET' | 'POST'; url: string }[] = [
   { method: 'GET', url: '/admin/people/new' },
   { method: 'POST', url: '/admin/people' },
   { method: 'GET', url: `/admin/people/${TOLVAN}` },
+  { method: 'GET', url: `/admin/people/${TOLVAN}/registerutdrag` },
   { method: 'POST', url: `/admin/people/${TOLVAN}` },
   { method: 'POST', url: `/admin/people/${TOLVAN}/active` },
   { method: 'POST', url: `/admin/people/${TOLVAN}/memberships` },

@@ -5,10 +5,12 @@
 import type { FastifyRequest } from 'fastify';
 import type { Accounts } from '../accounts/service.js';
 import type { AuditLog } from '../audit/service.js';
+import type { Cases } from '../cases/service.js';
 import type { Principal } from '../identity/sessions.js';
 import type { MethodId } from '../identity/methods.js';
 import type { LoginMethodProvider } from '../login/methods.js';
 import type { RolloutPlan } from '../login/plan.js';
+import type { Signing } from '../signing/service.js';
 import { requirePrincipal } from '../web/guard.js';
 import type { Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/index.js';
@@ -22,6 +24,8 @@ export interface AdminDeps extends ViewDeps {
   plan: RolloutPlan;
   accounts: Accounts;
   audit: AuditLog;
+  cases: Cases;
+  signing: Signing;
   providers: ReadonlyMap<MethodId, LoginMethodProvider>;
 }
 

@@ -1,6 +1,7 @@
 /**
  * The admin side (`/admin…`): staff with the role `admin` manage the rollout plan, people,
- * organisations, membership requests and the CSV import, and search the audit log. Every
+ * organisations, membership requests and the CSV import, search the audit log, and produce
+ * the data access report about a person (GDPR art. 15). Every
  * route of this plugin needs a logged-in principal with the staff role `admin`: 401 when
  * nobody is logged in, 403 for anyone else. The check runs in `onRequest`, before the
  * CSRF check, so a POST by a non-admin is refused as forbidden whatever its token.
@@ -11,6 +12,7 @@ import { auditRoutes } from './audit-routes.js';
 import { requireAdmin, type AdminDeps } from './route-context.js';
 import { importRoutes } from './import-routes.js';
 import { peopleRoutes } from './people-routes.js';
+import { personReportRoutes } from './person-report-routes.js';
 import { planRoutes } from './plan-routes.js';
 import { createMembershipRequests } from './requests.js';
 import { requestRoutes } from './request-routes.js';
@@ -31,6 +33,7 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminDeps): Promis
 
   planRoutes(app, deps);
   peopleRoutes(app, deps);
+  personReportRoutes(app, deps);
   importRoutes(app, deps);
   requestRoutes(app, deps, requests);
   auditRoutes(app, deps);

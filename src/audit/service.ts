@@ -43,7 +43,9 @@ export type AuditEventName =
   | 'reminder_sent'
   | 'reminder_failed'
   /** A self-test of an e-ID (selftest/): method and outcome, never the personal number. */
-  | 'eid_selftest';
+  | 'eid_selftest'
+  /** An admin produced the data access report (GDPR art. 15) about the subject. */
+  | 'data_access_report';
 
 export interface AuditEventInput {
   event: AuditEventName;
@@ -83,6 +85,62 @@ export function createAuditLog(db: Db, clock: Clock, onRecord?: (input: AuditEve
           details: input.details ? JSON.stringify(input.details) : null,
         })
         .execute();
+    },
+    /**
+     * What the log holds about one person, in counts (indexed: `audit_event_actor`,
+     * `audit_event_subject`): their successful logins per method (a login's subject is the
+     * method id), and the events they did and the events about them, per event and outcome.
+     * Mentions inside the details are not counted (no index; the admin's search finds them).
+     */
+    async personSummary(personnummer: string): Promise<{
+      logins: Array<{ method: string; count: number; first: string; last: string }>;
+      events: Array<{ event: string; outcome: 'success' | 'failure'; byPerson: number; aboutPerson: number }>;
+    }> {
+      const [logins, by, about] = await Promise.all([
+        db
+          .selectFrom('audit_event')
+          .select((eb) => [
+            'subject',
+            eb.fn.countAll<number | string>().as('n'),
+            eb.fn.min('at').as('first'),
+            eb.fn.max('at').as('last'),
+          ])
+          .where('actor', '=', personnummer)
+          .where('event', '=', 'login')
+          .where('outcome', '=', 'success')
+          .groupBy('subject')
+          .orderBy('subject')
+          .limit(100)
+          .execute(),
+        db
+          .selectFrom('audit_event')
+          .select((eb) => ['event', 'outcome', eb.fn.countAll<number | string>().as('n')])
+          .where('actor', '=', personnummer)
+          .groupBy(['event', 'outcome'])
+          .limit(500)
+          .execute(),
+        db
+          .selectFrom('audit_event')
+          .select((eb) => ['event', 'outcome', eb.fn.countAll<number | string>().as('n')])
+          .where('subject', '=', personnummer)
+          .where((eb) => eb.or([eb('actor', 'is', null), eb('actor', '<>', personnummer)]))
+          .groupBy(['event', 'outcome'])
+          .limit(500)
+          .execute(),
+      ]);
+      const events = new Map<string, { event: string; outcome: 'success' | 'failure'; byPerson: number; aboutPerson: number }>();
+      const entry = (event: string, outcome: 'success' | 'failure') => {
+        const key = `${event}\u0000${outcome}`;
+        let e = events.get(key);
+        if (!e) events.set(key, (e = { event, outcome, byPerson: 0, aboutPerson: 0 }));
+        return e;
+      };
+      for (const r of by) entry(r.event, r.outcome).byPerson += Number(r.n);
+      for (const r of about) entry(r.event, r.outcome).aboutPerson += Number(r.n);
+      return {
+        logins: logins.map((r) => ({ method: r.subject ?? '', count: Number(r.n), first: r.first, last: r.last })),
+        events: [...events.values()].sort((a, b) => (a.event === b.event ? (a.outcome < b.outcome ? 1 : -1) : a.event < b.event ? -1 : 1)),
+      };
     },
     async list(filter: { actor?: string; event?: AuditEventName; limit?: number } = {}): Promise<AuditEvent[]> {
       let q = db.selectFrom('audit_event').selectAll().orderBy('id', 'desc').limit(filter.limit ?? 100);

@@ -9,7 +9,7 @@
  * `createCases` assembles the service from its parts, by what people do: reading cases
  * (`queries.ts`), drafts (`drafts.ts`, their values checked in `validation.ts`), attachments
  * (`attachments.ts`), submission (`submission.ts`), and messages and status after it
- * (`case-messages.ts`), over one shared store (`case-store.ts`: dependencies, locks, row
+ * (`case-messages.ts`), and what they hold about one person (`person-data.ts`), over one shared store (`case-store.ts`: dependencies, locks, row
  * conversions). The shapes they share are in `model.ts` and exported from here.
  */
 import { caseAttachments } from './attachments.js';
@@ -17,6 +17,7 @@ import { caseMessages } from './case-messages.js';
 import { createCaseStore, type CaseServiceDeps } from './case-store.js';
 import { caseDrafts } from './drafts.js';
 import { CASE_SUBMISSION } from './model.js';
+import { casePersonData } from './person-data.js';
 import { caseQueries } from './queries.js';
 import { caseSubmission } from './submission.js';
 
@@ -39,8 +40,9 @@ export function createCases(deps: CaseServiceDeps) {
   const attachments = caseAttachments(store);
   const submission = caseSubmission(store, queries);
   const messages = caseMessages(store, attachments);
+  const personData = casePersonData(store);
 
-  const cases = { ...queries, ...drafts, ...attachments, ...submission, ...messages };
+  const cases = { ...queries, ...drafts, ...attachments, ...submission, ...messages, ...personData };
 
   // Looked up on the assembled service when a signature completes, not bound here.
   signing.registerPurpose(CASE_SUBMISSION, {

@@ -317,6 +317,7 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteEntry>> = {
   'GET /admin/people/new': { kind: 'admin', probes: [{ url: at('/admin/people/new'), expect: admin(200) }] },
   'POST /admin/people': { kind: 'admin', probes: [{ url: at('/admin/people'), fields: { personnummer: '' }, expect: admin(400) }] },
   'GET /admin/people/:pnr': { kind: 'admin', probes: [{ url: at('/admin/people/191212121212'), expect: admin(200) }] },
+  'GET /admin/people/:pnr/registerutdrag': { kind: 'admin', probes: [{ url: at('/admin/people/191212121212/registerutdrag'), expect: admin(200) }] },
   'POST /admin/people/:pnr': { kind: 'admin', probes: [{ url: at('/admin/people/191212121212'), fields: { name: '' }, expect: admin(400) }] },
   'POST /admin/people/:pnr/active': { kind: 'admin', probes: [{ url: at('/admin/people/191212121212/active'), fields: { active: 'maybe' }, expect: admin(400) }] },
   'POST /admin/people/:pnr/memberships': { kind: 'admin', probes: [{ url: at('/admin/people/198112289874/memberships'), fields: { orgnr: '' }, expect: admin(400) }] },

@@ -213,6 +213,18 @@ export function createSigning(deps: { db: Db; store: TtlStore; clock: Clock; aud
       return db.selectFrom('signature_evidence').selectAll().where('id', '=', id).executeTakeFirst();
     },
 
+    /** Method and time of the given evidence (at most 500 ids), by id. */
+    async signatureTimes(ids: readonly string[]): Promise<Map<string, { method: string; signedAt: string }>> {
+      const wanted = [...new Set(ids)].slice(0, 500);
+      if (wanted.length === 0) return new Map();
+      const rows = await db
+        .selectFrom('signature_evidence')
+        .select(['id', 'method', 'signed_at'])
+        .where('id', 'in', wanted)
+        .execute();
+      return new Map(rows.map((r) => [r.id, { method: r.method, signedAt: r.signed_at }]));
+    },
+
     /** Checks stored evidence again, offline: signature, digest, chain and the stored OCSP answer. */
     async reverify(evidence: SignatureEvidence): Promise<Reverification> {
       const digestOk = sha256Hex(evidence.document) === evidence.digest;

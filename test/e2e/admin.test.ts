@@ -338,6 +338,50 @@ describe('staff admin', () => {
     );
   });
 
+  test('the data access report (GDPR) of a person: opened from their page, printable, in Swedish and English', async () => {
+    const audit = e2e.app.services.audit;
+    await audit.record({ event: 'login', outcome: 'success', actor: '191212121212', subject: 'telia_card', ip: '10.0.0.1' });
+    await audit.record({ event: 'login', outcome: 'success', actor: '191212121212', subject: 'telia_card', ip: '10.0.0.1' });
+    await withPage(
+      e2e,
+      async ({ page }) => {
+        await page.goto('/admin/people/191212121212');
+        await checkA11y(page);
+        await page.getByRole('link', { name: 'Registerutdrag (GDPR)' }).click();
+        await page.waitForURL('**/admin/people/191212121212/registerutdrag');
+        expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Registerutdrag för Tolvan Tolvansson');
+        expect(await page.getByRole('heading', { level: 2 }).allInnerTexts()).toEqual([
+          'Personen',
+          'Roller på myndigheten',
+          'Kopplingar till organisationer',
+          'Inloggningar',
+          'Ärenden',
+          'Meddelanden',
+          'Händelser i händelseloggen',
+        ]);
+        expect(await page.getByRole('table', { name: 'Lyckade inloggningar per inloggningssätt, enligt händelseloggen' }).innerText()).toContain(
+          'ID-kort från Telia\t2',
+        );
+        await checkA11y(page);
+        await shootNamed(page, 'admin-gdpr-report');
+
+        // Printed, the document stands alone: no header, footer, way back or print hint.
+        await page.emulateMedia({ media: 'print' });
+        for (const hidden of ['.site-header', '.site-footer', '.admin-back', '.no-print'])
+          expect(await page.locator(hidden).first().isVisible(), hidden).toBe(false);
+        expect(await page.getByRole('heading', { level: 1 }).isVisible()).toBe(true);
+        await page.emulateMedia({ media: 'screen' });
+
+        await page.getByRole('link', { name: 'In English' }).click();
+        await page.waitForLoadState('load');
+        expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Data access report for Tolvan Tolvansson');
+        expect(await page.getByRole('region', { name: 'Cases' }).innerText()).toContain('None');
+        await checkA11y(page);
+      },
+      { loginAs: HEDDA },
+    );
+  });
+
   test('a company user is refused the admin pages with a translated 403', async () => {
     await withPage(
       e2e,

@@ -233,6 +233,13 @@ export function PersonPage(props: {
           <StatusText ctx={ctx} active={person.active} />
         </dd>
       </dl>
+      <p>
+        <a href={`${base}/registerutdrag`} aria-describedby="person-report-hint">
+          {t['admin.report.link']}
+        </a>
+        <br />
+        <span id="person-report-hint">{t['admin.report.linkHint']}</span>
+      </p>
       <form method="post" action={`${base}/active`} class="admin-inline">
         <Csrf ctx={ctx} />
         <input type="hidden" name="active" value={person.active ? '0' : '1'} />

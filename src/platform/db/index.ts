@@ -12,6 +12,7 @@ import * as m0001 from './migrations/0001-foundation.js';
 import * as m0002 from './migrations/0002-signature-evidence.js';
 import * as m0003 from './migrations/0003-cases.js';
 import * as m0004 from './migrations/0004-pending-unique.js';
+import * as m0005 from './migrations/0005-person-lookups.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-signature-evidence': m0002,
   '0003-cases': m0003,
   '0004-pending-unique': m0004,
+  '0005-person-lookups': m0005,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };
