@@ -22,7 +22,8 @@ import { SigningError, type Signing } from '../signing/service.js';
 import type { SignMethod } from '../signing/sign-methods.js';
 import { verifyCardSignature } from './cms.js';
 import type { CardLogin } from './service.js';
-import { bridgeKey, type BridgeJob, type CardSignTest } from './sign-test.js';
+import { bridgeKey, netIdLaunchUrl, type BridgeJob, type CardSignTest } from './sign-test.js';
+import { NetIdSteps } from './views/net-id-steps.js';
 
 
 /** What Net iD may answer instead of a signature. */
@@ -171,8 +172,7 @@ async function beginCardSigning(
   if (!signerUrl || !enabled.some(Boolean)) throw new AppError('method_not_enabled', 'card signing unavailable');
   const token = randomBytes(32).toString('base64url');
   await store.upsert(bridgeKey(token), { requestId: signRequest.id } satisfies BridgeJob, 15 * 60);
-  const bridge = `${config.http.publicUrl}/sign/bridge/${token}`;
-  const launch = `${signerUrl}${signerUrl.includes('?') ? '&' : '?'}bridge=${encodeURIComponent(bridge)}`;
+  const launch = netIdLaunchUrl(config, token) ?? '';
   const ctx = await pageContext(deps, request, reply);
   const { t } = ctx;
   return sendHtml(
@@ -180,19 +180,7 @@ async function beginCardSigning(
     <Layout ctx={ctx} title={t['sign.card.title']}>
       <h1>{t['sign.card.title']}</h1>
       <SignedText t={t} text={signRequest.text} digest={signRequest.digest} headingId="what-heading" />
-      <ol class="steps">
-        <li>{t['sign.card.step1']}</li>
-        <li>{t['sign.card.step2']}</li>
-        <li>{t['sign.card.step3']}</li>
-      </ol>
-      <p>
-        <a class="button-primary" href={launch} target="_blank" rel="noopener">
-          {t['sign.card.open']}
-        </a>
-      </p>
-      <p>
-        <a href={`/sign/${signRequest.id}`}>{t['sign.card.check']}</a>
-      </p>
+      <NetIdSteps t={t} launch={launch} checkHref={`/sign/${signRequest.id}`} checkLabel={t['sign.card.check']} />
     </Layout>,
   );
 }

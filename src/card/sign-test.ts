@@ -37,6 +37,17 @@ export interface SignTestJob {
 
 const JOB_SECONDS = 15 * 60;
 
+/**
+ * The address that opens the card-signing client (Net iD) on bridge `bridgeToken`, or
+ * undefined when no signer is configured. A real signature and a self-test open it alike.
+ */
+export function netIdLaunchUrl(config: Pick<Config, 'card' | 'http'>, bridgeToken: string): string | undefined {
+  const signerUrl = config.card.signerUrl;
+  if (!signerUrl) return undefined;
+  const bridge = `${config.http.publicUrl}/sign/bridge/${bridgeToken}`;
+  return `${signerUrl}${signerUrl.includes('?') ? '&' : '?'}bridge=${encodeURIComponent(bridge)}`;
+}
+
 /** The Net iD bridge's jobs (sign-routes.tsx): a real sign request's, or a self-test's. */
 export const bridgeKey = (token: string) => `signbridge:${token}`;
 export type BridgeJob = { requestId: string; testId?: undefined } | { testId: string; requestId?: undefined };
@@ -53,12 +64,6 @@ export function createCardSignTest(deps: {
   const { config, clock, store, audit, cardLogin } = deps;
   const jobKey = (id: string) => `signtest:${id}`;
 
-  function launchUrl(bridgeToken: string): string | undefined {
-    const signerUrl = config.card.signerUrl;
-    if (!signerUrl) return undefined;
-    const bridge = `${config.http.publicUrl}/sign/bridge/${bridgeToken}`;
-    return `${signerUrl}${signerUrl.includes('?') ? '&' : '?'}bridge=${encodeURIComponent(bridge)}`;
-  }
 
   return {
     /** Where the test's result is shown (the bridge's `returnUrl`). */
@@ -76,7 +81,7 @@ export function createCardSignTest(deps: {
       await store.upsert(jobKey(id), job, JOB_SECONDS);
       const token = randomBytes(32).toString('base64url');
       await store.upsert(bridgeKey(token), { testId: id } satisfies BridgeJob, JOB_SECONDS);
-      return { id, job, launch: launchUrl(token) };
+      return { id, job, launch: netIdLaunchUrl(config, token) };
     },
 
     async find(id: string): Promise<SignTestJob | undefined> {

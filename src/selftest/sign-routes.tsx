@@ -7,6 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { isCardState, newCardState } from '../card/service.js';
 import type { CardSignTest, SignTestOutcome } from '../card/sign-test.js';
+import { NetIdSteps } from '../card/views/net-id-steps.js';
 import { methodName } from '../identity/methods.js';
 import { formatDate } from '../platform/dates.js';
 import type { Messages } from '../platform/i18n/index.js';
@@ -71,19 +72,7 @@ export function signTestRoutes(app: FastifyInstance, deps: SignTestDeps): void {
         <h1>{t['selftest.sign.heading']}</h1>
         <p>{t['selftest.sign.intro']}</p>
         <SignedText t={t} text={job.text} digest={job.digest} headingId="what-heading" />
-        <ol class="steps">
-          <li>{t['sign.card.step1']}</li>
-          <li>{t['sign.card.step2']}</li>
-          <li>{t['sign.card.step3']}</li>
-        </ol>
-        <p>
-          <a class="button-primary" href={launch} target="_blank" rel="noopener">
-            {t['sign.card.open']}
-          </a>
-        </p>
-        <p>
-          <a href={`${signTest.resultPath}?test=${id}`}>{t['selftest.sign.check']}</a>
-        </p>
+        <NetIdSteps t={t} launch={launch} checkHref={`${signTest.resultPath}?test=${id}`} checkLabel={t['selftest.sign.check']} />
       </Layout>,
     );
   });
