@@ -8,6 +8,7 @@
 import { sql, type SqlBool, type Transaction } from 'kysely';
 import type { Database } from '../platform/db/schema.js';
 import type { CaseStore } from './case-store.js';
+import { CASE_SUBMISSION } from './model.js';
 
 /** A rule over cases: drafts untouched (updated_at) before `before`, or cases closed before it. */
 export interface CaseRule {
@@ -16,7 +17,7 @@ export interface CaseRule {
   readonly before: string;
 }
 
-/** What removing cases removes, by type. */
+/** What removing cases removes, by type (a dependent added below counts under its own type). */
 export type CaseRemoval = {
   cases: number;
   attachments: number;
@@ -24,16 +25,19 @@ export type CaseRemoval = {
   readMarkers: number;
   signatureEvidence: number;
   fileContents: number;
+  [dependent: string]: number;
 };
 
 type Trx = Transaction<Database>;
 
 /**
- * What hangs off a case, removed before the case row, in this order. Another table that
- * refers to a case (or to its evidence) is one more line here, e.g.
- * `{ type: 'receipts', remove: (trx, id) => trx.deleteFrom('case_receipt').where('case_id', '=', id).executeTakeFirst() }`.
+ * What hangs off a case (or its evidence), removed before the case row and its evidence, in
+ * this order. Another table that refers to a case or to its evidence is one more line here
+ * (its count type's texts, `retention.type.receipts` and `.timestamps`, are there already):
+ *   { type: 'receipts', remove: (trx, id) => trx.deleteFrom('case_receipt').where('case_id', '=', id).executeTakeFirst() },
+ *   { type: 'timestamps', remove: (trx, id) => trx.deleteFrom('evidence_timestamp').where('evidence_id', 'in', evidenceOf(trx, id)).executeTakeFirst() },
  */
-const CASE_DEPENDENTS: ReadonlyArray<{ type: keyof CaseRemoval; remove(trx: Trx, caseId: string): Promise<{ numDeletedRows: bigint }> }> = [
+const CASE_DEPENDENTS: ReadonlyArray<{ type: string; remove(trx: Trx, caseId: string): Promise<{ numDeletedRows: bigint }> }> = [
   {
     type: 'readMarkers',
     remove: (trx, id) =>
@@ -43,10 +47,14 @@ const CASE_DEPENDENTS: ReadonlyArray<{ type: keyof CaseRemoval; remove(trx: Trx,
   { type: 'messages', remove: (trx, id) => trx.deleteFrom('case_message').where('case_id', '=', id).executeTakeFirst() },
 ];
 
+/** The ids of the evidence made for a case's submission (for a dependent that refers to evidence). */
+export const evidenceOf = (trx: Trx, caseId: string) =>
+  trx.selectFrom('signature_evidence').select('id').where('purpose', '=', CASE_SUBMISSION).where('subject', '=', caseId);
+
 export const emptyRemoval = (): CaseRemoval => ({ cases: 0, attachments: 0, messages: 0, readMarkers: 0, signatureEvidence: 0, fileContents: 0 });
 
 export function caseRetention(store: CaseStore) {
-  const { db, postgres, lockOrganisation } = store;
+  const { db, postgres, lockOrganisation, signing } = store;
 
   /** The condition of a rule on case_file (also re-checked at removal: a draft touched since is kept). */
   const condition = (rule: CaseRule) =>
@@ -73,7 +81,7 @@ export function caseRetention(store: CaseStore) {
      * What removing the (at most `cap`) cases a rule names would remove now; a file content
      * still referred to by a case not named is not counted, as the purge would keep it.
      */
-    async countExpired(rule: CaseRule, cap: number): Promise<CaseRemoval & { capped: boolean }> {
+    async countExpired(rule: CaseRule, cap: number): Promise<{ removal: CaseRemoval; capped: boolean }> {
       const ids = (await namedIds(rule, cap + 1).execute()).map((r) => r.id);
       const capped = ids.length > cap;
       const chosen = ids.slice(0, cap);
@@ -92,17 +100,12 @@ export function caseRetention(store: CaseStore) {
             .select((eb) => eb.fn.countAll<number | string>().as('n'))
             .where('case_message.case_id', 'in', slice)
             .executeTakeFirstOrThrow(),
-          db
-            .selectFrom('signature_evidence')
-            .select((eb) => eb.fn.countAll<number | string>().as('n'))
-            .where('purpose', '=', 'case_submission')
-            .where('subject', 'in', slice)
-            .executeTakeFirstOrThrow(),
+          signing.countEvidenceOf(CASE_SUBMISSION, slice),
         ]);
         counts.attachments += att.length;
         counts.messages += Number(msg.n);
         counts.readMarkers += Number(read.n);
-        counts.signatureEvidence += Number(ev.n);
+        counts.signatureEvidence += ev;
         for (const a of att) shas.add(a.sha256);
       }
       const chosenSet = new Set(chosen);
@@ -110,7 +113,7 @@ export function caseRetention(store: CaseStore) {
         const users = await db.selectFrom('attachment').select('case_id').where('sha256', '=', sha256).execute();
         if (users.every((u) => chosenSet.has(u.case_id))) counts.fileContents += 1;
       }
-      return { ...counts, capped };
+      return { removal: counts, capped };
     },
 
     /**
@@ -131,13 +134,11 @@ export function caseRetention(store: CaseStore) {
       const removal = emptyRemoval();
       const shas = (await trx.selectFrom('attachment').select('sha256').where('case_id', '=', caseId).execute()).map((a) => a.sha256);
       for (const dependent of CASE_DEPENDENTS) {
-        removal[dependent.type] += Number((await dependent.remove(trx, caseId)).numDeletedRows);
+        removal[dependent.type] = (removal[dependent.type] ?? 0) + Number((await dependent.remove(trx, caseId)).numDeletedRows);
       }
       removal.cases = Number((await trx.deleteFrom('case_file').where('id', '=', caseId).executeTakeFirst()).numDeletedRows);
       // The evidence refers to the case by its subject; the case row referred to it.
-      removal.signatureEvidence = Number(
-        (await trx.deleteFrom('signature_evidence').where('purpose', '=', 'case_submission').where('subject', '=', caseId).executeTakeFirst()).numDeletedRows,
-      );
+      removal.signatureEvidence = await signing.removeEvidenceOf(trx, CASE_SUBMISSION, caseId);
       const unique = [...new Set(shas)];
       if (unique.length > 0) {
         const res = await trx

@@ -50,6 +50,8 @@ export const retentionSv = {
   'retention.type.readMarkers': (p: { count: number }) => `${p.count} ${p.count === 1 ? 'läsmarkering' : 'läsmarkeringar'}`,
   'retention.type.signatureEvidence': (p: { count: number }) => `${p.count} ${p.count === 1 ? 'underskrift' : 'underskrifter'}`,
   'retention.type.fileContents': (p: { count: number }) => `${p.count} ${p.count === 1 ? 'filinnehåll' : 'filinnehåll'}`,
+  'retention.type.receipts': (p: { count: number }) => `${p.count} ${p.count === 1 ? 'kvitto' : 'kvitton'}`,
+  'retention.type.timestamps': (p: { count: number }) => `${p.count} ${p.count === 1 ? 'tidsstämpel' : 'tidsstämplar'}`,
   'retention.type.auditEvents': (p: { count: number }) => `${p.count} ${p.count === 1 ? 'logghändelse' : 'logghändelser'}`,
   'retention.type.storeRows': (p: { count: number }) => `${p.count} ${p.count === 1 ? 'utgången post' : 'utgångna poster'}`,
   'retention.cli.usage': 'Användning: purge [--dry-run] [--lang=sv|en]',
@@ -104,6 +106,8 @@ export const retentionEn = {
   'retention.type.readMarkers': (p: { count: number }) => `${p.count} ${p.count === 1 ? 'read marker' : 'read markers'}`,
   'retention.type.signatureEvidence': (p: { count: number }) => `${p.count} ${p.count === 1 ? 'signature' : 'signatures'}`,
   'retention.type.fileContents': (p: { count: number }) => `${p.count} ${p.count === 1 ? 'file content' : 'file contents'}`,
+  'retention.type.receipts': (p: { count: number }) => `${p.count} ${p.count === 1 ? 'receipt' : 'receipts'}`,
+  'retention.type.timestamps': (p: { count: number }) => `${p.count} ${p.count === 1 ? 'timestamp' : 'timestamps'}`,
   'retention.type.auditEvents': (p: { count: number }) => `${p.count} ${p.count === 1 ? 'audit event' : 'audit events'}`,
   'retention.type.storeRows': (p: { count: number }) => `${p.count} ${p.count === 1 ? 'expired entry' : 'expired entries'}`,
   'retention.cli.usage': 'Usage: purge [--dry-run] [--lang=sv|en]',
@@ -119,4 +123,4 @@ declare module '../platform/i18n/index.js' {
 }
 
 /** The types a purge counts, in the order they are shown. */
-export const COUNT_TYPES = ['cases', 'attachments', 'messages', 'readMarkers', 'signatureEvidence', 'fileContents', 'auditEvents', 'storeRows'] as const;
+export const COUNT_TYPES = ['cases', 'attachments', 'messages', 'readMarkers', 'signatureEvidence', 'receipts', 'timestamps', 'fileContents', 'auditEvents', 'storeRows'] as const;

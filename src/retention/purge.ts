@@ -99,7 +99,7 @@ export function createPurge(deps: PurgeDeps) {
     const counts: PurgeCounts = {};
     let capped = false;
     for (const [id, rule] of caseRules(at)) {
-      const { capped: over, ...removal } = await cases.retention.countExpired(rule, cap);
+      const { capped: over, removal } = await cases.retention.countExpired(rule, cap);
       capped ||= over;
       counts[id] = { ...removal };
     }
