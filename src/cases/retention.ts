@@ -108,11 +108,15 @@ export function caseRetention(store: CaseStore) {
         counts.signatureEvidence += ev;
         for (const a of att) shas.add(a.sha256);
       }
+      // A content counts when every attachment that refers to it belongs to a named case.
       const chosenSet = new Set(chosen);
-      for (const sha256 of shas) {
-        const users = await db.selectFrom('attachment').select('case_id').where('sha256', '=', sha256).execute();
-        if (users.every((u) => chosenSet.has(u.case_id))) counts.fileContents += 1;
+      const all = [...shas];
+      const keptByOthers = new Set<string>();
+      for (let i = 0; i < all.length; i += 500) {
+        const users = await db.selectFrom('attachment').select(['sha256', 'case_id']).where('sha256', 'in', all.slice(i, i + 500)).execute();
+        for (const u of users) if (!chosenSet.has(u.case_id)) keptByOthers.add(u.sha256);
       }
+      counts.fileContents = all.length - keptByOthers.size;
       return { removal: counts, capped };
     },
 

@@ -79,6 +79,11 @@ for (const kind of DATABASE_KINDS) {
       expect(run.counts.auditEvents).toEqual({ auditEvents: 1 });
       expect(run.counts.unreferencedFiles).toEqual({ fileContents: 1 });
       expect(await tableCounts()).toEqual(before);
+      // The admin's preview is bounded per rule, and says so when there is more.
+      const bounded = await t.services.purge.preview(0);
+      expect(bounded.capped).toBe(true);
+      expect(bounded.closedCases?.['cases']).toBe(0);
+      expect((await t.services.purge.preview()).capped).toBeUndefined();
       const logged = await t.services.purge.recentRuns();
       expect(logged[0]).toMatchObject({ id: run.id, dryRun: true, trigger: 'command' });
       expect(logged[0]?.finishedAt).not.toBeNull();

@@ -57,7 +57,7 @@ export interface PurgeDeps {
 
 const LEASE = 'purge';
 /** What a preview counts at most per rule: the admin page's request stays bounded. */
-export const PREVIEW_CAP = 10_000;
+export const PREVIEW_CAP = 1000;
 
 export function createPurge(deps: PurgeDeps) {
   const { db, clock, audit, cases, store, rules, settings, logger } = deps;
