@@ -4,13 +4,14 @@
  * uses stays), audits the counts and is logged; two purges at once (PostgreSQL: two pools,
  * as two instances) remove everything once; the admin page shows rules, runs and preview.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Logger } from 'pino';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DATABASE_KINDS } from '../../test/support/databases.js';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { addCase, addContent, caseState, ensureOrganisation, monthsAgo, type FixtureCase } from '../../test/support/retention-fixture.js';
 import { createDatabase } from '../platform/db/index.js';
 import { createAuditLog } from '../audit/service.js';
-import { createPurge, type PurgeOutcome } from './purge.js';
+import { createPurge, startAutomaticPurge, type Purge, type PurgeOutcome } from './purge.js';
 
 const HEDDA = '196408231238'; // staff admin
 const TESTA = '198112289874'; // a company user
@@ -225,3 +226,28 @@ for (const kind of DATABASE_KINDS) {
     }
   });
 }
+
+describe('the automatic purge (KW_PURGE_AUTOMATIC)', () => {
+  it('is off unless configured, and then runs a real purge once a day', async () => {
+    const off = await startTestApp();
+    expect(off.services.automaticPurge).toBeUndefined();
+    await off.close();
+
+    vi.useFakeTimers();
+    try {
+      const calls: unknown[] = [];
+      const purge = { run: (options: unknown) => (calls.push(options), Promise.resolve({ status: 'busy', owner: 'x', until: 'y' })) } as unknown as Purge;
+      const logger = { info: () => undefined, warn: () => undefined } as unknown as Logger;
+      const job = startAutomaticPurge(purge, logger);
+      await vi.advanceTimersByTimeAsync(23 * 3600 * 1000);
+      expect(calls).toEqual([]);
+      await vi.advanceTimersByTimeAsync(3600 * 1000);
+      expect(calls).toEqual([{ dryRun: false, trigger: 'automatic' }]);
+      job.stop();
+      await vi.advanceTimersByTimeAsync(48 * 3600 * 1000);
+      expect(calls).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
