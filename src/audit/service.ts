@@ -77,8 +77,9 @@ export function createAuditLog(db: Db, clock: Clock, onRecord?: (input: AuditEve
   return {
     /** Events recorded before `before` (ISO-8601), counted up to `cap` + 1 (the purge's preview). */
     async countBefore(before: string, cap: number): Promise<number> {
-      const rows = await db.selectFrom('audit_event').select('id').where('at', '<', before).limit(cap + 1).execute();
-      return rows.length;
+      const some = db.selectFrom('audit_event').select('id').where('at', '<', before).limit(cap + 1);
+      const row = await db.selectFrom(some.as('some')).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+      return Number(row.n);
     },
     /** Retention: removes the oldest (at most `limit`) events recorded before `before`, in the caller's transaction. */
     async removeBefore(trx: Transaction<Database>, before: string, limit: number): Promise<number> {

@@ -157,14 +157,14 @@ export function caseRetention(store: CaseStore) {
 
     /** How many file contents no attachment refers to were stored before `before` (at most `cap` + 1). */
     async countUnreferencedContent(before: string, cap: number): Promise<number> {
-      const rows = await db
+      const some = db
         .selectFrom('file_content')
         .select('sha256')
         .where('created_at', '<', before)
         .where((eb) => eb.not(eb.exists(eb.selectFrom('attachment').select('attachment.id').whereRef('attachment.sha256', '=', 'file_content.sha256'))))
-        .limit(cap + 1)
-        .execute();
-      return rows.length;
+        .limit(cap + 1);
+      const row = await db.selectFrom(some.as('some')).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+      return Number(row.n);
     },
 
     /** Removes the file contents no attachment refers to that were stored before `before` (housekeeping's sweep, with the rule's grace). */
