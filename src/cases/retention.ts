@@ -9,6 +9,7 @@ import { sql, type SqlBool, type Transaction } from 'kysely';
 import type { Database } from '../platform/db/schema.js';
 import type { CaseStore } from './case-store.js';
 import { CASE_SUBMISSION } from './model.js';
+import { countEvidenceOf, evidenceIdsOf, removeEvidenceOf } from '../signing/retention.js';
 
 /** A rule over cases: drafts untouched (updated_at) before `before`, or cases closed before it. */
 export interface CaseRule {
@@ -48,13 +49,12 @@ const CASE_DEPENDENTS: ReadonlyArray<{ type: string; remove(trx: Trx, caseId: st
 ];
 
 /** The ids of the evidence made for a case's submission (for a dependent that refers to evidence). */
-export const evidenceOf = (trx: Trx, caseId: string) =>
-  trx.selectFrom('signature_evidence').select('id').where('purpose', '=', CASE_SUBMISSION).where('subject', '=', caseId);
+export const evidenceOf = (trx: Trx, caseId: string) => evidenceIdsOf(trx, CASE_SUBMISSION, caseId);
 
 export const emptyRemoval = (): CaseRemoval => ({ cases: 0, attachments: 0, messages: 0, readMarkers: 0, signatureEvidence: 0, fileContents: 0 });
 
 export function caseRetention(store: CaseStore) {
-  const { db, postgres, lockOrganisation, signing } = store;
+  const { db, postgres, lockOrganisation } = store;
 
   /** The condition of a rule on case_file (also re-checked at removal: a draft touched since is kept). */
   const condition = (rule: CaseRule) =>
@@ -100,7 +100,7 @@ export function caseRetention(store: CaseStore) {
             .select((eb) => eb.fn.countAll<number | string>().as('n'))
             .where('case_message.case_id', 'in', slice)
             .executeTakeFirstOrThrow(),
-          signing.countEvidenceOf(CASE_SUBMISSION, slice),
+          countEvidenceOf(db, CASE_SUBMISSION, slice),
         ]);
         counts.attachments += att.length;
         counts.messages += Number(msg.n);
@@ -142,7 +142,7 @@ export function caseRetention(store: CaseStore) {
       }
       removal.cases = Number((await trx.deleteFrom('case_file').where('id', '=', caseId).executeTakeFirst()).numDeletedRows);
       // The evidence refers to the case by its subject; the case row referred to it.
-      removal.signatureEvidence = await signing.removeEvidenceOf(trx, CASE_SUBMISSION, caseId);
+      removal.signatureEvidence = await removeEvidenceOf(trx, CASE_SUBMISSION, caseId);
       const unique = [...new Set(shas)];
       if (unique.length > 0) {
         const res = await trx

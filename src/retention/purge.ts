@@ -25,6 +25,7 @@ import { crashPoint } from '../platform/crash.js';
 import type { Db } from '../platform/db/index.js';
 import { timeOrderedId } from '../platform/ids.js';
 import type { TtlStore } from '../platform/store/port.js';
+import { createLease } from './lease.js';
 import { cutoffs, type RetentionRules, type RuleId } from './rules.js';
 
 /** Counts per rule, then per type (cases, attachments, auditEvents, …). */
@@ -55,7 +56,6 @@ export interface PurgeDeps {
   logger: Logger;
 }
 
-const LEASE = 'purge';
 /** What a preview counts at most per rule: the admin page's request stays bounded. */
 export const PREVIEW_CAP = 1000;
 
@@ -63,26 +63,7 @@ export function createPurge(deps: PurgeDeps) {
   const { db, clock, audit, cases, store, rules, settings, logger } = deps;
   const instance = `${hostname()}:${process.pid}`;
 
-  const leaseUntil = () => new Date(clock.now().getTime() + settings.leaseSeconds * 1000).toISOString();
-
-  /** Takes the lease if free or expired (one statement); returns its holder afterwards. */
-  async function takeLease(owner: string): Promise<{ owner: string; until: string }> {
-    const now = clock.now().toISOString();
-    await db
-      .insertInto('purge_lease')
-      .values({ name: LEASE, owner, expires_at: leaseUntil() })
-      .onConflict((oc) => oc.column('name').doUpdateSet({ owner, expires_at: leaseUntil() }).where('purge_lease.expires_at', '<', now))
-      .execute();
-    const row = await db.selectFrom('purge_lease').select(['owner', 'expires_at']).where('name', '=', LEASE).executeTakeFirstOrThrow();
-    return { owner: row.owner, until: row.expires_at };
-  }
-
-  async function renewLease(owner: string): Promise<void> {
-    const res = await db.updateTable('purge_lease').set({ expires_at: leaseUntil() }).where('name', '=', LEASE).where('owner', '=', owner).executeTakeFirst();
-    if (Number(res.numUpdatedRows) !== 1) throw new Error('the purge lost its lease (it expired and another purge took it): stopping');
-  }
-
-  const releaseLease = (owner: string) => db.deleteFrom('purge_lease').where('name', '=', LEASE).where('owner', '=', owner).execute();
+  const lease = createLease({ db, clock, seconds: settings.leaseSeconds });
 
   const caseRules = (at: Date): Array<[RuleId, CaseRule]> => {
     const c = cutoffs(rules, at);
@@ -119,7 +100,7 @@ export function createPurge(deps: PurgeDeps) {
   async function purgeCases(runId: string, owner: string, counts: PurgeCounts, id: RuleId, rule: CaseRule): Promise<void> {
     const total = (counts[id] ??= { ...emptyRemoval() });
     for (;;) {
-      await renewLease(owner);
+      await lease.renew(owner);
       const ids = await cases.retention.expiredCaseIds(rule, settings.batchSize);
       if (ids.length === 0) return;
       const batch = emptyRemoval();
@@ -143,7 +124,7 @@ export function createPurge(deps: PurgeDeps) {
   async function purgeAuditEvents(runId: string, owner: string, counts: PurgeCounts, before: string): Promise<void> {
     const total = (counts.auditEvents ??= { auditEvents: 0 });
     for (;;) {
-      await renewLease(owner);
+      await lease.renew(owner);
       const removed = await db.transaction().execute(async (trx) => {
         const n = await audit.removeBefore(trx, before, settings.batchSize);
         const next = { ...counts, auditEvents: { auditEvents: (total['auditEvents'] ?? 0) + n } };
@@ -160,7 +141,7 @@ export function createPurge(deps: PurgeDeps) {
     const c = cutoffs(rules, at);
     for (const [id, rule] of caseRules(at)) await purgeCases(runId, owner, counts, id, rule);
     await purgeAuditEvents(runId, owner, counts, c.auditEvents);
-    await renewLease(owner);
+    await lease.renew(owner);
     counts.unreferencedFiles = { fileContents: await cases.retention.removeUnreferencedContent(c.unreferencedFiles) };
     // The TTL store's own sweep, as housekeeping runs it (Redis expires its keys itself: 0).
     counts.expiredStoreRows = { storeRows: await store.sweep() };
@@ -174,7 +155,7 @@ export function createPurge(deps: PurgeDeps) {
     /** Runs the purge (or, with `dryRun`, counts what it would remove) if no other purge holds the lease. */
     async run(options: { dryRun: boolean; trigger: PurgeRun['trigger'] }): Promise<PurgeOutcome> {
       const owner = `${instance}:${timeOrderedId(clock)}`;
-      const holder = await takeLease(owner);
+      const holder = await lease.take(owner);
       if (holder.owner !== owner) return { status: 'busy', owner: holder.owner.split(':').slice(0, 2).join(':'), until: holder.until };
       try {
         const run: PurgeRun = {
@@ -205,14 +186,13 @@ export function createPurge(deps: PurgeDeps) {
         logger.info({ purge: run.id, dryRun: run.dryRun, trigger: run.trigger, counts: run.counts }, 'retention purge finished');
         return { status: 'done', run };
       } finally {
-        await releaseLease(owner);
+        await lease.release(owner);
       }
     },
 
     /** The purge running now (the newest unfinished run while the lease is held), if any. */
     async runningId(): Promise<string | undefined> {
-      const lease = await db.selectFrom('purge_lease').select('expires_at').where('name', '=', LEASE).executeTakeFirst();
-      if (!lease || lease.expires_at < clock.now().toISOString()) return undefined;
+      if (!(await lease.held())) return undefined;
       const row = await db.selectFrom('purge_run').select('id').where('finished_at', 'is', null).orderBy('started_at', 'desc').limit(1).executeTakeFirst();
       return row?.id;
     },

@@ -105,27 +105,6 @@ export function createSigning(deps: { db: Db; store: TtlStore; clock: Clock; aud
       reverifiers.set(method, reverifier);
     },
 
-    /** Retention: how many pieces of evidence were made for these subjects of a purpose. */
-    async countEvidenceOf(purpose: string, subjects: readonly string[]): Promise<number> {
-      if (subjects.length === 0) return 0;
-      const row = await db
-        .selectFrom('signature_evidence')
-        .select((eb) => eb.fn.countAll<number | string>().as('n'))
-        .where('purpose', '=', purpose)
-        .where('subject', 'in', [...subjects])
-        .executeTakeFirstOrThrow();
-      return Number(row.n);
-    },
-    /**
-     * Retention: removes the evidence made for a subject of a purpose, in the caller's
-     * transaction (the subject, e.g. a case, is removed with it). Whatever refers to a piece of
-     * evidence must be removed before it (the purge's list of a case's dependents).
-     */
-    async removeEvidenceOf(trx: Transaction<Database>, purpose: string, subject: string): Promise<number> {
-      const res = await trx.deleteFrom('signature_evidence').where('purpose', '=', purpose).where('subject', '=', subject).executeTakeFirst();
-      return Number(res.numDeletedRows);
-    },
-
     async create(input: {
       personnummer: string;
       purpose: string;
