@@ -48,6 +48,9 @@ import { infoRoutes } from './info/routes.js';
 import { adminRoutes } from './admin/routes.js';
 import { createMail } from './reports/mail.js';
 import { reportRoutes } from './reports/routes.js';
+import { createPurge, startAutomaticPurge } from './retention/purge.js';
+import { retentionRoutes } from './retention/routes.js';
+import { loadRetentionFile, type RetentionRules } from './retention/rules.js';
 import type { LoginMethodProvider } from './login/methods.js';
 import type { MethodId } from './identity/methods.js';
 import { loadPlanFile, type PlanFile } from './login/plan-file.js';
@@ -84,6 +87,8 @@ export interface AppDeps {
   caseTypes?: CaseTypes;
   /** Login method providers registered by features (card, BankID). */
   providers?: readonly LoginMethodProvider[];
+  /** Retention rules (tests may pass their own); read from config.retention.file otherwise. */
+  retentionRules?: RetentionRules;
 }
 
 /** Builds every service; migrations and plan seeding run here so the app starts ready. */
@@ -171,7 +176,10 @@ export async function createServices(config: Config, deps: AppDeps = {}) {
     ],
   });
   const receipts = createReceiptCache({ maxEntries: config.cases.receiptCacheEntries, maxBytes: config.cases.receiptCacheBytes });
-  return { config, clock, logger, db, store, audit, accounts, plan, sessions, login, providers, cardLogin, ocsp, signing, cases, receipts, register, mail, bankid, bankidClient, redis, metrics, lifecycle, housekeeping, site: planFile.site };
+  const retentionRules = deps.retentionRules ?? loadRetentionFile(config.retention.file);
+  const purge = createPurge({ db, clock, audit, cases, store, rules: retentionRules, settings: config.retention, logger });
+  const automaticPurge = config.retention.automatic ? startAutomaticPurge(purge, logger) : undefined;
+  return { config, clock, logger, db, store, audit, accounts, plan, sessions, login, providers, cardLogin, ocsp, signing, cases, receipts, register, mail, bankid, bankidClient, redis, metrics, lifecycle, housekeeping, site: planFile.site, retentionRules, purge, automaticPurge };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;
@@ -283,6 +291,7 @@ export async function buildApp(
   await app.register(infoRoutes, { ...viewDeps, clock: services.clock, plan: services.plan });
   await app.register(adminRoutes, { ...viewDeps, ...services });
   await app.register(reportRoutes, { ...viewDeps, ...services });
+  await app.register(retentionRoutes, { ...viewDeps, purge: services.purge, retentionRules: services.retentionRules });
   const cardLogin = services.cardLogin;
   let cardListener: FastifyInstance | undefined;
   const signMethods: SignMethod[] = [];
@@ -316,6 +325,7 @@ export async function buildApp(
   });
   app.addHook('onClose', async () => {
     services.housekeeping.stop();
+    services.automaticPurge?.stop();
     await cardListener?.close();
     await services.bankidClient?.close();
     await services.redis?.quit();

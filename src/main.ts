@@ -1,10 +1,11 @@
 /**
- * Command-line entry: `serve` (KW_MODE, default production), `migrate`, `import-users FILE`.
+ * Command-line entry: `serve` (KW_MODE, default production), `migrate`, `import-users FILE`,
+ * `purge [--dry-run]` (the retention rules, src/retention/).
  * The demo has its own entry from source, `npm start` (devtools/demo/main.ts): the built
  * product holds no demo tools.
  */
 import { ConfigError } from './config/config.js';
-import { importUsersCommand, migrate, serve } from './serve.js';
+import { importUsersCommand, migrate, purgeCommand, serve } from './serve.js';
 
 async function main(argv: string[]): Promise<number> {
   const [command = 'serve', ...rest] = argv;
@@ -20,8 +21,10 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'import-users':
       return importUsersCommand(rest);
+    case 'purge':
+      return purgeCommand(rest);
     default:
-      process.stderr.write(`unknown command "${command}"; use serve, migrate or import-users\n`);
+      process.stderr.write(`unknown command "${command}"; use serve, migrate, import-users or purge\n`);
       return 2;
   }
 }

@@ -15,6 +15,7 @@ import { loginEn, loginSv } from './login/messages.js';
 import { addMessages } from './platform/i18n/index.js';
 import { organisationEn, organisationSv } from './organisation/messages.js';
 import { reportsEn, reportsSv } from './reports/messages.js';
+import { retentionEn, retentionSv } from './retention/messages.js';
 import { selftestEn, selftestSv } from './selftest/messages.js';
 import { signingEn, signingSv } from './signing/messages.js';
 
@@ -29,5 +30,6 @@ addMessages('info', { sv: infoSv, en: infoEn });
 addMessages('login', { sv: loginSv, en: loginEn });
 addMessages('organisation', { sv: organisationSv, en: organisationEn });
 addMessages('reports', { sv: reportsSv, en: reportsEn });
+addMessages('retention', { sv: retentionSv, en: retentionEn });
 addMessages('selftest', { sv: selftestSv, en: selftestEn });
 addMessages('signing', { sv: signingSv, en: signingEn });

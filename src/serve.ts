@@ -10,7 +10,10 @@ import { buildApp, createServices, type Services } from './app.js';
 import { loadConfig, type Config, type Mode } from './config/config.js';
 import type { Clock } from './platform/clock.js';
 import { armCrashPoint } from './platform/crash.js';
-import { format, isLang, messages } from './platform/i18n/index.js';
+import { format, isLang, messages, type Lang } from './platform/i18n/index.js';
+import { COUNT_TYPES } from './retention/messages.js';
+import type { PurgeCounts } from './retention/purge.js';
+import { RULE_IDS } from './retention/rules.js';
 
 /** What the demo adds around `serve` (devtools/demo/main.ts); the product itself needs none. */
 export interface ServeExtras {
@@ -126,3 +129,48 @@ export async function importUsersCommand(args: string[]): Promise<number> {
   }
 }
 
+
+/**
+ * `purge [--dry-run] [--lang=sv|en]`: removes what the retention rules name (src/retention/),
+ * or with --dry-run prints what it would remove and removes nothing. Another purge running
+ * (the lease) is reported and ends with 0: the other one does the work.
+ */
+export async function purgeCommand(args: string[]): Promise<number> {
+  const dryRun = args.includes('--dry-run');
+  const langArg = args.find((a) => a.startsWith('--lang='))?.slice(7) ?? 'sv';
+  const lang: Lang = isLang(langArg) ? langArg : 'sv';
+  const t = messages(lang);
+  if (args.some((a) => a !== '--dry-run' && !a.startsWith('--lang=')) || !isLang(langArg)) {
+    process.stderr.write(t['retention.cli.usage'] + '\n');
+    return 2;
+  }
+  const config = loadConfig(process.env);
+  // Test hook, undefined unless KW_CRASH_AT is set (refused in production by config).
+  armCrashPoint(config.crashAt);
+  const services = await createServices(config);
+  try {
+    const outcome = await services.purge.run({ dryRun, trigger: 'command' });
+    if (outcome.status === 'busy') {
+      process.stdout.write(t['retention.cli.busy']({ owner: outcome.owner, until: outcome.until }) + '\n');
+      return 0;
+    }
+    process.stdout.write((dryRun ? t['retention.cli.dryRun'] : t['retention.cli.done']) + '\n');
+    process.stdout.write(purgeCountLines(t, outcome.run.counts, dryRun).join('\n') + '\n');
+    return 0;
+  } finally {
+    services.housekeeping.stop();
+    services.automaticPurge?.stop();
+    await services.redis?.quit();
+    await services.db.destroy();
+  }
+}
+
+/** One line per rule: its name and what it removed (or would remove), by type. */
+function purgeCountLines(t: ReturnType<typeof messages>, counts: PurgeCounts, dryRun: boolean): string[] {
+  return RULE_IDS.map((id) => {
+    const perType = counts[id] ?? {};
+    const shown = COUNT_TYPES.filter((type) => (perType[type] ?? 0) > 0).map((type) => t[`retention.type.${type}`]({ count: perType[type] ?? 0 }));
+    const what = dryRun && id === 'expiredStoreRows' ? t['retention.preview.notCounted'] : shown.length > 0 ? shown.join(', ') : t['retention.nothing'];
+    return `  ${t[`retention.rule.${id}`]}: ${what}`;
+  });
+}

@@ -1,10 +1,12 @@
 /**
  * Append-only audit events: who did what, when, from where, with which outcome. Nothing in
- * Kundwebben updates or deletes these rows.
+ * Kundwebben updates these rows; only the retention purge (src/retention/) deletes those
+ * older than the agency's rule, in batches (`removeBefore`).
  */
 import type { Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/index.js';
-import type { AuditEventTable } from '../platform/db/schema.js';
+import type { Transaction } from 'kysely';
+import type { AuditEventTable, Database } from '../platform/db/schema.js';
 
 export type AuditEventName =
   | 'login'
@@ -45,7 +47,9 @@ export type AuditEventName =
   /** A self-test of an e-ID (selftest/): method and outcome, never the personal number. */
   | 'eid_selftest'
   /** An admin produced the data access report (GDPR art. 15) about the subject. */
-  | 'data_access_report';
+  | 'data_access_report'
+  /** The retention purge removed what the rules name (counts per rule and type, never a person). */
+  | 'retention_purge';
 
 export interface AuditEventInput {
   event: AuditEventName;
@@ -71,6 +75,18 @@ export interface AuditEvent {
 
 export function createAuditLog(db: Db, clock: Clock, onRecord?: (input: AuditEventInput) => void) {
   return {
+    /** Events recorded before `before` (ISO-8601), counted up to `cap` + 1 (the purge's preview). */
+    async countBefore(before: string, cap: number): Promise<number> {
+      const some = db.selectFrom('audit_event').select('id').where('at', '<', before).limit(cap + 1);
+      const row = await db.selectFrom(some.as('some')).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+    /** Retention: removes the oldest (at most `limit`) events recorded before `before`, in the caller's transaction. */
+    async removeBefore(trx: Transaction<Database>, before: string, limit: number): Promise<number> {
+      const oldest = trx.selectFrom('audit_event').select('id').where('at', '<', before).orderBy('id').limit(limit);
+      const res = await trx.deleteFrom('audit_event').where('id', 'in', oldest).executeTakeFirst();
+      return Number(res.numDeletedRows);
+    },
     async record(input: AuditEventInput): Promise<void> {
       onRecord?.(input);
       await db

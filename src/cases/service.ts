@@ -19,6 +19,7 @@ import { caseDrafts } from './drafts.js';
 import { CASE_SUBMISSION } from './model.js';
 import { casePersonData } from './person-data.js';
 import { caseQueries } from './queries.js';
+import { caseRetention } from './retention.js';
 import { caseSubmission } from './submission.js';
 
 export { flattenInto } from './validation.js';
@@ -41,8 +42,9 @@ export function createCases(deps: CaseServiceDeps) {
   const submission = caseSubmission(store, queries);
   const messages = caseMessages(store, attachments);
   const personData = casePersonData(store);
+  const retention = caseRetention(store);
 
-  const cases = { ...queries, ...drafts, ...attachments, ...submission, ...messages, ...personData };
+  const cases = { ...queries, ...drafts, ...attachments, ...submission, ...messages, ...personData, retention };
 
   // Looked up on the assembled service when a signature completes, not bound here.
   signing.registerPurpose(CASE_SUBMISSION, {

@@ -81,6 +81,17 @@ export interface Config {
   };
   /** Seconds between housekeeping runs: expired TTL-store rows and unreferenced file contents are removed. */
   readonly housekeepingSeconds: number;
+  /** Retention rules and the purge (src/retention/). */
+  readonly retention: {
+    /** JSON file of the agency's retention rules (KW_RETENTION_FILE). */
+    readonly file: string;
+    /** Run the purge daily inside the portal (KW_PURGE_AUTOMATIC, default off: cron runs `npm run purge`). */
+    readonly automatic: boolean;
+    /** Seconds a purge holds its lease without renewing it; a killed purge blocks the next for at most this long. */
+    readonly leaseSeconds: number;
+    /** Cases (or audit events) removed per transaction. */
+    readonly batchSize: number;
+  };
   /** Bearer token for /metrics; without it /metrics answers only loopback callers. */
   readonly metricsToken: string | undefined;
   /** Card login: the listener that asks for the card's certificate, and the issuers. */
@@ -446,6 +457,12 @@ export function loadConfig(env: Env = process.env, modeOverride?: Mode): Readonl
       receiptCacheBytes: int('KW_RECEIPT_CACHE_BYTES', 32 * 1024 * 1024, 0, 1024 * 1024 * 1024),
     },
     housekeepingSeconds: int('KW_HOUSEKEEPING_SECONDS', 300, 10, 24 * 3600),
+    retention: {
+      file: path.resolve(get('KW_RETENTION_FILE') ?? 'config/retention.json'),
+      automatic: bool('KW_PURGE_AUTOMATIC', false),
+      leaseSeconds: int('KW_PURGE_LEASE_SECONDS', 300, 1, 24 * 3600),
+      batchSize: int('KW_PURGE_BATCH_SIZE', 50, 1, 10_000),
+    },
     metricsToken: get('KW_METRICS_TOKEN'),
     card: {
       issuersFile: cardIssuersRaw === undefined ? undefined : path.resolve(cardIssuersRaw),

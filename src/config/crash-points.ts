@@ -13,6 +13,10 @@ export const CRASH_POINTS = [
   'login:after-session',
   /** login: credential_seen written; the login not audited, no cookie sent. */
   'login:after-credential',
+  /** purge: one case of a batch is removed, the batch's transaction is not committed. */
+  'purge:mid-batch',
+  /** purge: the first batch is committed; the rest not yet removed. */
+  'purge:after-batch',
 ] as const;
 
 export type CrashPoint = (typeof CRASH_POINTS)[number];

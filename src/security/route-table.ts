@@ -334,6 +334,7 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteEntry>> = {
   'POST /admin/requests/:id/:decision': { kind: 'admin', probes: [{ url: (f) => `/admin/requests/${f.ids.membershipRequest}/reject`, fields: { note: '' }, expect: admin(400) }] },
   'GET /admin/audit': { kind: 'admin', probes: [{ url: at('/admin/audit'), expect: admin(200) }] },
   'GET /admin/audit.csv': { kind: 'admin', probes: [{ url: at('/admin/audit.csv'), expect: admin(200) }] },
+  'GET /admin/retention': { kind: 'admin', probes: [{ url: at('/admin/retention?preview=1'), expect: admin(200) }] },
   'GET /admin/at-risk': { kind: 'admin', probes: [{ url: at('/admin/at-risk'), expect: admin(200) }] },
   'POST /admin/at-risk/reminders': { kind: 'admin', probes: [{ url: at('/admin/at-risk/reminders'), fields: { months: 'many' }, expect: admin(400) }] },
   'GET /admin/outbox': { kind: 'admin', probes: [{ url: at('/admin/outbox'), expect: admin(200) }] },

@@ -382,6 +382,31 @@ describe('staff admin', () => {
     );
   });
 
+  test('retention: from the admin sections to the rules, the preview of a purge today, and in English', async () => {
+    await withPage(
+      e2e,
+      async ({ page }) => {
+        await page.goto('/admin');
+        await checkA11y(page);
+        await page.getByRole('navigation', { name: 'Delar av administrationen' }).getByRole('link', { name: 'Bevarande och gallring' }).click();
+        await page.waitForURL('**/admin/retention');
+        expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Bevarande och gallring');
+        expect(await page.getByRole('table', { name: 'Regler för bevarande' }).innerText()).toContain('Avslutade ärenden\t10 år');
+        await checkA11y(page);
+        await page.getByRole('link', { name: 'Räkna ut vad som skulle tas bort i dag' }).click();
+        await page.waitForURL('**/admin/retention?preview=1#preview');
+        expect(await page.getByRole('table', { name: 'Vad en gallring skulle ta bort i dag, per regel' }).innerText()).toContain('Utkast');
+        await checkA11y(page);
+        await shootNamed(page, 'admin-retention');
+        await page.getByRole('link', { name: 'In English' }).click();
+        await page.waitForLoadState('load');
+        expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Retention and purging');
+        await checkA11y(page);
+      },
+      { loginAs: HEDDA },
+    );
+  });
+
   test('a company user is refused the admin pages with a translated 403', async () => {
     await withPage(
       e2e,

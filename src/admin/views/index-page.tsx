@@ -10,6 +10,7 @@ export const ADMIN_SECTIONS: readonly { href: string; label: MessageKey; hint: M
   { href: '/admin/import', label: 'admin.nav.import', hint: 'admin.nav.importHint' },
   { href: '/admin/at-risk', label: 'admin.nav.atRisk', hint: 'admin.nav.atRiskHint' },
   { href: '/admin/audit', label: 'admin.nav.audit', hint: 'admin.nav.auditHint' },
+  { href: '/admin/retention', label: 'retention.nav', hint: 'retention.navHint' },
 ];
 
 export function AdminIndexPage(props: { ctx: PageContext; pendingRequests: number }) {

@@ -192,6 +192,23 @@ export interface CounterTable {
   value: number;
 }
 
+export interface PurgeRunTable {
+  id: string;
+  started_at: string;
+  finished_at: string | null;
+  dry_run: number;
+  instance: string;
+  trigger: 'command' | 'automatic';
+  /** JSON: counts per type. */
+  counts: string;
+}
+
+export interface PurgeLeaseTable {
+  name: string;
+  owner: string;
+  expires_at: string;
+}
+
 export interface Database {
   person: PersonTable;
   organisation: OrganisationTable;
@@ -211,4 +228,6 @@ export interface Database {
   org_product: OrgProductTable;
   membership_request: MembershipRequestTable;
   counter: CounterTable;
+  purge_run: PurgeRunTable;
+  purge_lease: PurgeLeaseTable;
 }
