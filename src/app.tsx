@@ -24,7 +24,8 @@ import { createOcspClient, type OcspClient } from './card/ocsp.js';
 import { createSigning } from './signing/service.js';
 import { createCases } from './cases/service.js';
 import { createRegister } from './organisation/register.js';
-import { createReceiptCache } from './cases/receipt-cache.js';
+import { createReceiptStore, type ReceiptSeal } from './cases/receipt-store.js';
+import { loadSealKeyFile } from './platform/seal-key.js';
 import { caseRoutes } from './cases/routes.js';
 import { officerRoutes } from './officer/routes.js';
 import { orgRoutes } from './organisation/routes.js';
@@ -84,6 +85,8 @@ export interface AppDeps {
   caseTypes?: CaseTypes;
   /** Login method providers registered by features (card, BankID). */
   providers?: readonly LoginMethodProvider[];
+  /** The receipt seal (tests pass a test seal); read from config.seal otherwise. */
+  seal?: ReceiptSeal;
 }
 
 /** Builds every service; migrations and plan seeding run here so the app starts ready. */
@@ -170,7 +173,21 @@ export async function createServices(config: Config, deps: AppDeps = {}) {
       { name: 'unreferencedFileContents', run: () => cases.sweepUnreferencedContent() },
     ],
   });
-  const receipts = createReceiptCache({ maxEntries: config.cases.receiptCacheEntries, maxBytes: config.cases.receiptCacheBytes });
+  const seal = deps.seal ?? (config.seal ? { key: await loadSealKeyFile(config.seal.p12File, config.seal.p12Password) } : undefined);
+  if (!seal) logger.warn('no receipt seal configured (KW_SEAL_P12_FILE): receipts are stored unsealed');
+  const receipts = createReceiptStore({
+    db,
+    clock,
+    site: planFile.site,
+    publicUrl: config.http.publicUrl,
+    seal,
+    lookup: async (id) => {
+      const row = await cases.find(id);
+      return row ? { row, type: cases.typeOf(row) } : undefined;
+    },
+    evidence: (id) => signing.evidence(id),
+  });
+  cases.onSubmitted((caseId, lang) => receipts.afterSubmission(caseId, lang));
   return { config, clock, logger, db, store, audit, accounts, plan, sessions, login, providers, cardLogin, ocsp, signing, cases, receipts, register, mail, bankid, bankidClient, redis, metrics, lifecycle, housekeeping, site: planFile.site };
 }
 
