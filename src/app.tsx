@@ -187,7 +187,11 @@ export async function createServices(config: Config, deps: AppDeps = {}) {
     },
     evidence: (id) => signing.evidence(id),
   });
-  cases.onSubmitted((caseId, lang) => receipts.afterSubmission(caseId, lang));
+  cases.onSubmitted((caseId, lang) =>
+    receipts.afterSubmission(caseId, lang).catch((err: unknown) => {
+      logger.warn({ err: err instanceof Error ? err.message : String(err), caseId }, 'receipt not sealed at submission: it is sealed at its first download');
+    }),
+  );
   return { config, clock, logger, db, store, audit, accounts, plan, sessions, login, providers, cardLogin, ocsp, signing, cases, receipts, register, mail, bankid, bankidClient, redis, metrics, lifecycle, housekeeping, site: planFile.site };
 }
 

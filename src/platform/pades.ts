@@ -7,7 +7,7 @@
  * attribute makes it B-T; `addSignatureTimestamp` adds one later to a sealed file without
  * touching the signed bytes. `@signpdf/*` writes the placeholder and the byte ranges.
  */
-import { createHash, sign as cryptoSign, X509Certificate } from 'node:crypto';
+import { createHash, sign as cryptoSign } from 'node:crypto';
 import { plainAddPlaceholder } from '@signpdf/placeholder-plain';
 import { SignPdf } from '@signpdf/signpdf';
 import { Signer, SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
@@ -293,9 +293,4 @@ function firstCertHash(signingCertificate: asn1js.Sequence): Uint8Array | undefi
   const first = certs instanceof asn1js.Sequence ? certs.valueBlock.value[0] : undefined;
   const hash = first instanceof asn1js.Sequence ? first.valueBlock.value[0] : undefined;
   return hash instanceof asn1js.OctetString ? hash.valueBlock.valueHexView.slice() : undefined;
-}
-
-/** The subject of a DER certificate as one line, for logs and pages. */
-export function certificateSubject(der: Uint8Array): string {
-  return new X509Certificate(der).subject.replace(/\n/g, ', ');
 }
