@@ -296,7 +296,7 @@ export async function buildApp(
       (services.cardLogin?.profiles ?? []).flatMap((p) => [
         ...p.anchors.map((a, i) => ({ name: `card-anchor-${p.id}-${i}`, pem: derToPem(a.der) })),
         ...p.intermediates.map((c, i) => ({ name: `card-intermediate-${p.id}-${i}`, pem: derToPem(c.der) })),
-      ]),
+      ]).concat(services.receipts.sealCertificate ? [{ name: 'receipt-seal-certificate', pem: derToPem(services.receipts.sealCertificate) }] : []),
     ),
     bankidOpen: () => services.bankidClient?.isOpen() ?? false,
     shuttingDown: () => services.lifecycle.shuttingDown,

@@ -168,6 +168,12 @@ describe('the sealed receipt (SQLite)', () => {
     }
   });
 
+  it('the seal certificate\'s expiry is on /health/ready with the other certificates', async () => {
+    const res = await t.app.inject({ url: '/health/ready' });
+    const body = res.json<{ certificates: Record<string, string> }>();
+    expect(new Date(body.certificates['receipt-seal-certificate'] ?? '').getTime()).toBeGreaterThan(Date.now());
+  });
+
   it('a receipt lost before it was stored (a crash after the commit) is made at the first download', async () => {
     const id = await submittedCase(t, testa, 'Krasch');
     await t.services.db.deleteFrom('case_receipt').where('case_id', '=', id).execute();

@@ -170,6 +170,9 @@ export function createReceiptStore(deps: ReceiptStoreDeps) {
   }
 
   const store = {
+    /** The seal certificate (DER) receipts are sealed with now, for the expiry watch. */
+    sealCertificate: deps.seal?.key.certificate,
+
     /** The stored receipt of a submitted case in `lang`, made now when there is none. */
     async receipt(found: { row: CaseRow; type: CaseTypeDef; evidence: SignatureEvidence }, lang: Lang): Promise<StoredReceipt> {
       const stored = await read(found.row.id, lang);
