@@ -102,6 +102,9 @@ describe('the PAdES seal', () => {
     const pdf = await simplePdf('Kvitto ABCDEF');
     const sealed = await sealPdf(pdf, key, options());
     expect(sealed.toString('latin1')).toContain('/SubFilter /ETSI.CAdES.detached');
+    // The signature dictionary's texts are UTF-16BE with a byte-order mark ("för").
+    const name = Buffer.concat([Buffer.from('/Name ('), Buffer.from('\ufeffInspektionen för', 'utf16le').swap16()]);
+    expect(sealed.includes(name)).toBe(true);
     const check = await verifySealedPdf(sealed, [seal.root.der]);
     expect(check).toMatchObject({ valid: true, timestamped: false });
 

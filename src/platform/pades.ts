@@ -162,7 +162,32 @@ export async function sealPdf(pdf: Buffer, key: SealKey, options: SealOptions): 
     signatureLength: SIGNATURE_ROOM,
     subFilter: SUBFILTER_ETSI_CADES_DETACHED,
   });
+  repairTextStrings(withPlaceholder, Math.max(0, pdf.length - 2));
   return new SignPdf().sign(withPlaceholder, new CmsSigner(key, options.timestamper));
+}
+
+/** A UTF-16BE byte-order mark as @signpdf/placeholder-plain writes it: each byte UTF-8 encoded again. */
+const MANGLED_BOM = Buffer.from([0x28, 0xc3, 0xbe, 0xc3, 0xbf]);
+
+/**
+ * @signpdf/placeholder-plain (3.3) writes a text string with characters beyond ASCII (the
+ * agency's name: "för") as UTF-16BE bytes held in a JS string, then UTF-8 encodes that string,
+ * so every byte from 0x80 comes out as two. Each such literal string in the update it appended
+ * (from `from` on) is put back to its UTF-16BE bytes, in place: the repaired string is shorter,
+ * and the rest of its room becomes spaces after it (whitespace in the dictionary), so no
+ * offset of the cross-reference table moves.
+ */
+function repairTextStrings(pdf: Buffer, from: number): void {
+  for (let start = pdf.indexOf(MANGLED_BOM, from); start !== -1; start = pdf.indexOf(MANGLED_BOM, start + 1)) {
+    let end = start + 1;
+    // UTF-8 continuation bytes are never ASCII: the first unescaped ")" ends the string.
+    while (end < pdf.length && pdf[end] !== 0x29) end += pdf[end] === 0x5c ? 2 : 1;
+    if (end >= pdf.length) throw new PadesError('unterminated string in the signature dictionary');
+    const bytes = Buffer.from(pdf.subarray(start + 1, end).toString('utf8'), 'latin1');
+    const repaired = Buffer.concat([Buffer.from('('), bytes, Buffer.from(')')]);
+    repaired.copy(pdf, start);
+    pdf.fill(0x20, start + repaired.length, end + 1);
+  }
 }
 
 /** Where the signature sits in a sealed PDF: the byte range, the hex room and the CMS in it. */
