@@ -214,6 +214,13 @@ describe('the sealed receipt with a signature timestamp (B-T)', () => {
         const plain = (await get(plainApp, who, `/cases/${plainId}/receipt.pdf`)).rawPayload;
         const upgraded = await addSignatureTimestamp(plain, (d) => tsa.timestamper(d));
         expect(await verifySealedPdf(upgraded, [files.root.der])).toMatchObject({ valid: true, timestamped: true });
+        // The stored receipts without a timestamp get one, once; the route then serves that.
+        expect(await plainApp.services.receipts.addTimestamps((d) => tsa.timestamper(d))).toBe(1);
+        expect(await plainApp.services.receipts.addTimestamps((d) => tsa.timestamper(d))).toBe(0);
+        const served = (await get(plainApp, who, `/cases/${plainId}/receipt.pdf`)).rawPayload;
+        expect(served.length).toBe(plain.length);
+        expect(signatureSlot(served).signedContent.equals(signatureSlot(plain).signedContent)).toBe(true);
+        expect(await verifySealedPdf(served, [files.root.der])).toMatchObject({ valid: true, timestamped: true });
         const upgradedFile = path.join(dir, 'upgraded.pdf');
         await writeFile(upgradedFile, upgraded);
         expect((await run('pdfsig', ['-nssdir', `sql:${nss}`, '-no-ocsp', upgradedFile])).stdout).toContain('Signature is Valid');

@@ -17,7 +17,7 @@ import type { Db } from '../platform/db/index.js';
 import type { Clock } from '../platform/clock.js';
 import { formatDateTime } from '../platform/dates.js';
 import { messages, type Lang, type Messages } from '../platform/i18n/index.js';
-import { sealPdf, type Timestamper } from '../platform/pades.js';
+import { addSignatureTimestamp, sealPdf, type Timestamper } from '../platform/pades.js';
 import type { SealKey } from '../platform/seal-key.js';
 import type { SiteInfo } from '../platform/site.js';
 import { formatOrgnr } from '../accounts/orgnr.js';
@@ -184,6 +184,38 @@ export function createReceiptStore(deps: ReceiptStoreDeps) {
         making.set(key, pending);
       }
       return pending;
+    },
+
+    /**
+     * Adds a signature timestamp to at most `limit` stored sealed receipts without one (sealed
+     * while the TSA was down): same seal, same signed bytes, the token in the same room. The
+     * update is conditional on the stored bytes, so two instances doing this at once, or a
+     * receipt replaced meanwhile, never lose a write. Returns how many were upgraded.
+     */
+    async addTimestamps(timestamper: Timestamper, limit = 20): Promise<number> {
+      const rows = await db
+        .selectFrom('case_receipt')
+        .select(['case_id', 'lang', 'pdf', 'sha256'])
+        .where('timestamped', '=', 0)
+        .orderBy('sealed_at')
+        .limit(limit)
+        .execute();
+      let upgraded = 0;
+      for (const row of rows) {
+        const pdf = Buffer.from(row.pdf);
+        if (!hasSignature(pdf)) continue;
+        const stamped = await addSignatureTimestamp(pdf, timestamper);
+        const res = await db
+          .updateTable('case_receipt')
+          .set({ pdf: stamped, sha256: createHash('sha256').update(stamped).digest('hex'), timestamped: 1 })
+          .where('case_id', '=', row.case_id)
+          .where('lang', '=', row.lang)
+          .where('sha256', '=', row.sha256)
+          .where('timestamped', '=', 0)
+          .executeTakeFirst();
+        upgraded += Number(res.numUpdatedRows);
+      }
+      return upgraded;
     },
 
     /** After a submission committed: the receipt in the submitter's language, sealed and stored. */
