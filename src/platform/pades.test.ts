@@ -44,8 +44,12 @@ const options = (): SealOptions => ({
 /**
  * Runs pdfsig against the NSS database (its exit code is not 0 for an invalid signature).
  * With `-no-ocsp`, poppler 22.12 (Debian 12) answers the certificate check with "Unknown
- * issue with Certificate" whatever the certificate, so the trust is read from a run without
- * it: the test certificates name no OCSP responder, so nothing is fetched (soft-fail policy).
+ * issue with Certificate" whatever the certificate: it reads PORT_GetError() after
+ * CERT_PKIXVerifyCert without looking at its result, and the CRL test of NSS's "OCSP
+ * disabled" policy leaves a stale error behind even on success (later poppler reads the error
+ * only on failure; `vfychain -u 4` calls the same chain good). So the trust is read from a
+ * run without `-no-ocsp`: the test certificates name no OCSP responder, nothing is fetched
+ * (soft-fail policy).
  */
 async function pdfsig(nssDir: string, file: string, noOcsp = true): Promise<string> {
   try {
