@@ -24,7 +24,8 @@ import { createOcspClient, type OcspClient } from './card/ocsp.js';
 import { createSigning } from './signing/service.js';
 import { createCases } from './cases/service.js';
 import { createRegister } from './organisation/register.js';
-import { createReceiptCache } from './cases/receipt-cache.js';
+import { createReceiptStore, type ReceiptSeal } from './cases/receipt-store.js';
+import { loadSealKeyFile } from './platform/seal-key.js';
 import { caseRoutes } from './cases/routes.js';
 import { officerRoutes } from './officer/routes.js';
 import { orgRoutes } from './organisation/routes.js';
@@ -89,6 +90,8 @@ export interface AppDeps {
   providers?: readonly LoginMethodProvider[];
   /** Retention rules (tests may pass their own); read from config.retention.file otherwise. */
   retentionRules?: RetentionRules;
+  /** The receipt seal (tests pass a test seal); read from config.seal otherwise. */
+  seal?: ReceiptSeal;
 }
 
 /** Builds every service; migrations and plan seeding run here so the app starts ready. */
@@ -175,7 +178,25 @@ export async function createServices(config: Config, deps: AppDeps = {}) {
       { name: 'unreferencedFileContents', run: () => cases.sweepUnreferencedContent() },
     ],
   });
-  const receipts = createReceiptCache({ maxEntries: config.cases.receiptCacheEntries, maxBytes: config.cases.receiptCacheBytes });
+  const seal = deps.seal ?? (config.seal ? { key: await loadSealKeyFile(config.seal.p12File, config.seal.p12Password) } : undefined);
+  if (!seal) logger.warn('no receipt seal configured (KW_SEAL_P12_FILE): receipts are stored unsealed');
+  const receipts = createReceiptStore({
+    db,
+    clock,
+    site: planFile.site,
+    publicUrl: config.http.publicUrl,
+    seal,
+    lookup: async (id) => {
+      const row = await cases.find(id);
+      return row ? { row, type: cases.typeOf(row) } : undefined;
+    },
+    evidence: (id) => signing.evidence(id),
+  });
+  cases.onSubmitted((caseId, lang) =>
+    receipts.afterSubmission(caseId, lang).catch((err: unknown) => {
+      logger.warn({ err: err instanceof Error ? err.message : String(err), caseId }, 'receipt not sealed at submission: it is sealed at its first download');
+    }),
+  );
   const retentionRules = deps.retentionRules ?? loadRetentionFile(config.retention.file);
   const purge = createPurge({ db, clock, audit, cases, store, rules: retentionRules, settings: config.retention, logger });
   const automaticPurge = config.retention.automatic ? startAutomaticPurge(purge, logger) : undefined;
@@ -283,7 +304,7 @@ export async function buildApp(
       (services.cardLogin?.profiles ?? []).flatMap((p) => [
         ...p.anchors.map((a, i) => ({ name: `card-anchor-${p.id}-${i}`, pem: derToPem(a.der) })),
         ...p.intermediates.map((c, i) => ({ name: `card-intermediate-${p.id}-${i}`, pem: derToPem(c.der) })),
-      ]),
+      ]).concat(services.receipts.sealCertificate ? [{ name: 'receipt-seal-certificate', pem: derToPem(services.receipts.sealCertificate) }] : []),
     ),
     bankidOpen: () => services.bankidClient?.isOpen() ?? false,
     shuttingDown: () => services.lifecycle.shuttingDown,

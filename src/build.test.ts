@@ -4,18 +4,22 @@
  * `dist/src/main.js serve` starts in production mode and answers its health checks.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spanOf } from '../devtools/test-pki/crypto.js';
+import { createTestSeal } from '../devtools/test-pki/seal.js';
 import { childEnv } from '../test/support/child-env.js';
+import { systemClock } from './platform/clock.js';
 import { freePort } from '../test/support/ports.js';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const DIST = path.join(ROOT, 'dist');
 const dir = mkdtempSync(path.join(tmpdir(), 'kw-build-'));
+const SEAL_PASSWORD = 'build-test-seal';
 
 function filesUnder(d: string): string[] {
   return readdirSync(d).flatMap((name) => {
@@ -49,6 +53,10 @@ describe('the production build', () => {
 
   it('starts from dist/src/main.js in production mode and answers /health/live and /health/ready; the demo command says it runs from source', async () => {
     const port = await freePort();
+    // A seal is required in production; a test one, under a path production does not refuse.
+    const sealFile = path.join(dir, 'agency-seal.p12');
+    const seal = await createTestSeal({ organisation: 'Inspektionen för strategiska produkter', organisationIdentifier: 'NTRSE-2021005018' }, spanOf(systemClock), SEAL_PASSWORD);
+    writeFileSync(sealFile, seal.p12);
     const child = spawn(process.execPath, [path.join(DIST, 'src', 'main.js'), 'serve'], {
       cwd: ROOT,
       env: childEnv({
@@ -61,6 +69,8 @@ describe('the production build', () => {
         KW_SQLITE_FILE: path.join(dir, 'production.sqlite'),
         KW_LOG_LEVEL: 'warn',
         KW_SHUTDOWN_DRAIN_SECONDS: '0',
+        KW_SEAL_P12_FILE: sealFile,
+        KW_SEAL_P12_PASSWORD: SEAL_PASSWORD,
       }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });

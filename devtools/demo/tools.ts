@@ -13,6 +13,8 @@ import type { FastifyInstance } from 'fastify';
 import { ensureDemoPki, startOcspResponder, type DemoPki, type OcspResponder } from '../test-pki/index.js';
 import { buildSigner } from '../netid-signer/server.js';
 import { ensureBankIdTestPki, startBankIdTestServer, type BankIdTestServer } from '../bankid-test-server/index.js';
+import { spanOf } from '../test-pki/crypto.js';
+import { ensureDemoSeal } from '../test-pki/seal.js';
 import type { Clock } from '../../src/platform/clock.js';
 import { formatPersonalNumber } from '../../src/identity/personnummer.js';
 import { ensureDemoPlan } from './plan.js';
@@ -31,6 +33,8 @@ export interface DemoTools {
   env: Record<string, string>;
   banner: string[];
   demo: DemoPki;
+  /** The test seal root (PEM): trust it to check a receipt with pdfsig (see README). */
+  sealRootFile: string;
   close(): Promise<void>;
 }
 
@@ -92,7 +96,17 @@ export async function startDemoTools(options: {
   const plan = await ensureDemoPlan(options.dataDir, options.productionPlanFile, new Date());
   const oldDatabase = plan.created && seededBefore && options.databaseFile !== undefined;
 
+  // The receipt's test seal, in the agency's name (the plan's site facts); production refuses it.
+  const site = (JSON.parse(await readFile(plan.file, 'utf8')) as { site?: { agency?: { sv?: string } } }).site;
+  const seal = await ensureDemoSeal(
+    path.join(options.dataDir, 'test-seal'),
+    { organisation: site?.agency?.sv ?? 'Inspektionen för strategiska produkter', organisationIdentifier: 'NTRSE-2021005018' },
+    spanOf(options.clock),
+  );
+
   const env = {
+    KW_SEAL_P12_FILE: seal.p12File,
+    KW_SEAL_P12_PASSWORD: seal.password,
     KW_ROLLOUT_PLAN_FILE: plan.file,
     KW_CARD_DEMO_READER_URL: `http://localhost:${signerPort}/netid/card-login`,
     KW_CARD_ISSUERS_FILE: demo.issuersFile,
@@ -140,11 +154,15 @@ export async function startDemoTools(options: {
     'BankID (local RP API v6 test server over mutual TLS, with a test app):',
     `  RP API:                ${bankid.url} (mutual TLS)`,
     `  Test app (the "phone"): ${bankid.appUrl}/  paste the QR text or follow "Starta BankID-appen"`,
+    '',
+    `Receipt seal (test): ${shown(seal.p12File)}. To check a receipt, trust the seal root`,
+    `  ${shown(seal.rootFile)} in an NSS database (certutil) and run pdfsig -nssdir sql:DIR receipt.pdf`,
   ];
   return {
     env,
     banner,
     demo,
+    sealRootFile: seal.rootFile,
     async close() {
       await signer.close();
       await ocsp.close();

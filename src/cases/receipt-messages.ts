@@ -32,6 +32,9 @@ export const receiptSv = {
   'receipt.digest.explanation':
     'Kontrollsumman identifierar exakt det dokument som undertecknades: minsta ändring i dokumentet ger en annan kontrollsumma. Underskriften kan kontrolleras på nytt på adressen under ”Kontrollera underskriften”.',
   'receipt.page': (p: { page: number; pages: number }) => `Sida ${p.page} av ${p.pages}`,
+  // The seal's signature dictionary: what a PDF reader's signature panel shows.
+  'receipt.seal.reason': (p: { caseNumber: string }) => `Kvitto på inskickat ärende ${p.caseNumber}, förseglat med myndighetens e-sigill`,
+  'receipt.seal.location': 'Sverige',
 };
 
 export const receiptEn = {
@@ -62,6 +65,8 @@ export const receiptEn = {
   'receipt.digest.explanation':
     'The checksum identifies exactly the document that was signed: the smallest change to the document gives a different checksum. The signature can be verified again at the address under “Verify the signature”.',
   'receipt.page': (p: { page: number; pages: number }) => `Page ${p.page} of ${p.pages}`,
+  'receipt.seal.reason': (p: { caseNumber: string }) => `Receipt for submitted case ${p.caseNumber}, sealed with the agency's electronic seal`,
+  'receipt.seal.location': 'Sweden',
 } satisfies CatalogOf<typeof receiptSv>;
 
 /** The labels the receipt needs; the full catalog of a request (`request.t`) is one. */

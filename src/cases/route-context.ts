@@ -14,7 +14,7 @@ import { AppError } from '../web/errors.js';
 import type { ViewDeps } from '../web/render.js';
 import type { SignMethod } from '../signing/sign-methods.js';
 import type { Signing } from '../signing/service.js';
-import type { ReceiptCache } from './receipt-cache.js';
+import type { ReceiptStore } from './receipt-store.js';
 import type { RegisterLookup } from './register-lookup.js';
 import type { CaseRow, Cases } from './service.js';
 import type { CaseTypeDef } from './types.js';
@@ -23,7 +23,7 @@ export interface CaseRoutesDeps extends ViewDeps {
   clock: Clock;
   accounts: Accounts;
   cases: Cases;
-  receipts: ReceiptCache;
+  receipts: ReceiptStore;
   signing: Signing;
   /** The ways to sign, offered on the review (signing's port; bankid/ and card/ fill it). */
   signMethods: readonly SignMethod[];

@@ -44,11 +44,22 @@ export function createCases(deps: CaseServiceDeps) {
   const personData = casePersonData(store);
   const retention = caseRetention(store);
 
-  const cases = { ...queries, ...drafts, ...attachments, ...submission, ...messages, ...personData, retention };
+  /** What runs once a submission has committed (the sealed receipt, registered by the app). */
+  const submittedHooks: ((caseId: string, lang: 'sv' | 'en') => Promise<void>)[] = [];
+  const hooks = {
+    onSubmitted(hook: (caseId: string, lang: 'sv' | 'en') => Promise<void>): void {
+      submittedHooks.push(hook);
+    },
+  };
+
+  const cases = { ...queries, ...drafts, ...attachments, ...submission, ...messages, ...personData, ...hooks, retention };
 
   // Looked up on the assembled service when a signature completes, not bound here.
   signing.registerPurpose(CASE_SUBMISSION, {
     onSigned: (trx, request, evidence) => cases.onSigned(trx, request, evidence),
+    afterCommit: async (request) => {
+      for (const hook of submittedHooks) await hook(request.subject, request.lang ?? 'sv');
+    },
   });
 
   return cases;

@@ -7,9 +7,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatOrgnr } from '../accounts/orgnr.js';
 import type { Principal } from '../identity/sessions.js';
 import type { Lang, Messages } from '../platform/i18n/index.js';
-import { methodName } from '../identity/methods.js';
-import { formatPersonalNumber } from '../identity/personnummer.js';
-import { formatDateTime } from '../platform/dates.js';
 import { availableMethods, beginChosen } from '../signing/sign-methods.js';
 import { MethodChoice, SignedText } from '../signing/views/sign-page.js';
 import { CheckList, EvidenceFacts } from '../signing/views/evidence.js';
@@ -17,9 +14,6 @@ import { contentDisposition } from '../web/content-disposition.js';
 import { AppError } from '../web/errors.js';
 import { Layout, Notice } from '../web/layout.js';
 import { pageContext, sendHtml } from '../web/render.js';
-import { formatSize, summarySections } from './display.js';
-import { renderReceiptPdf, type ReceiptInput } from './receipt.js';
-import { receiptKey } from './receipt-cache.js';
 import type { CaseAccess, CaseRoutesDeps } from './route-context.js';
 import { CaseError, type CaseRow, type Cases } from './service.js';
 import { ATTACHMENTS_STEP, type CaseTypeDef } from './types.js';
@@ -29,7 +23,7 @@ import { ConfirmationPage } from './views/confirmation-page.js';
 import { AttachmentTable, Summary } from './views/summary.js';
 
 export function submissionRoutes(app: FastifyInstance, deps: CaseRoutesDeps, access: CaseAccess): void {
-  const { cases, accounts, signing, config, site } = deps;
+  const { cases, accounts, signing, site } = deps;
   const { caseFor, draftFor } = access;
   app.get<{ Params: { id: string }; Querystring: { changed?: string } }>(
     '/cases/:id/review',
@@ -91,40 +85,10 @@ export function submissionRoutes(app: FastifyInstance, deps: CaseRoutesDeps, acc
       throw new AppError('not_found', 'no receipt for a draft');
     const evidence = await signing.evidence(row.evidence_id);
     if (!evidence) throw new AppError('not_found', 'evidence missing');
-    const { t, lang } = request;
-    const org = await accounts.findOrganisation(row.orgnr);
-    const attachments = (await cases.attachments(row.id)).filter((a) => a.messageId === null);
-    const input: ReceiptInput = {
-      lang,
-      agencyName: site.agency[lang],
-      siteName: t['site.name'],
-      caseNumber: row.case_number,
-      caseTypeName: type.name[lang],
-      organisation: { name: org?.name ?? row.orgnr, orgnr: formatOrgnr(row.orgnr) },
-      submittedAt: formatDateTime(lang, new Date(row.submitted_at ?? evidence.signed_at), site.timeZone),
-      sections: summarySections(type, row.data, lang, t).map((s) => ({
-        title: s.title,
-        rows: s.rows.map((r) => ({ label: r.label, value: r.value })),
-      })),
-      attachments: attachments.map((a) => ({
-        name: a.fileName,
-        mediaType: a.mediaType,
-        size: formatSize(a.size, lang),
-        sha256: a.sha256,
-      })),
-      signature: {
-        signerName: evidence.signer_name ?? '',
-        signerId: formatPersonalNumber(evidence.signer_personnummer),
-        method: methodName(t, evidence.method),
-        signedAt: formatDateTime(lang, new Date(evidence.signed_at), site.timeZone),
-        digest: evidence.digest,
-        verifyUrl: new URL(`/cases/${row.id}/signature`, config.http.publicUrl).toString(),
-      },
-      createdAt: new Date(evidence.signed_at),
-    };
-    // Only now, access decided: the same receipt for the same content, rendered once.
-    const key = receiptKey({ caseId: row.id, evidenceId: row.evidence_id, lang, content: input });
-    const pdf = await deps.receipts.get(key, () => renderReceiptPdf(input, t));
+    const { lang } = request;
+    // Only now, access decided: the stored receipt, sealed at submission (or now, once).
+    const receipt = await deps.receipts.receipt({ row, type, evidence }, lang);
+    const pdf = receipt.pdf;
     return reply
       .header('content-type', 'application/pdf')
       .header(

@@ -118,6 +118,7 @@ export function caseSubmission(
         text: input.text,
         returnPath: `/cases/${row.id}/submitted`,
         cancelPath: `/cases/${row.id}/review`,
+        lang: input.lang,
       });
     },
 

@@ -6,6 +6,8 @@ const PROD_OK = {
   KW_MODE: 'production',
   KW_SESSION_SECRET: 'x'.repeat(40),
   KW_PUBLIC_URL: 'https://kundwebben.example.se',
+  KW_SEAL_P12_FILE: '/etc/kundwebben/seal.p12',
+  KW_SEAL_P12_PASSWORD: 'a-seal-password',
 };
 
 function problems(env: Record<string, string>): readonly string[] {
@@ -93,6 +95,19 @@ describe('loadConfig', () => {
     ]);
     expect(loadConfig({ KW_MODE: 'test', KW_CRASH_AT: 'sign:after-commit' }).crashAt).toBe('sign:after-commit');
     expect(loadConfig(PROD_OK).crashAt).toBeUndefined();
+  });
+
+  it('requires the receipt seal in production, refuses the test seal there, and keeps file and password together', () => {
+    const withoutSeal: Record<string, string> = { ...PROD_OK };
+    delete withoutSeal['KW_SEAL_P12_FILE'];
+    delete withoutSeal['KW_SEAL_P12_PASSWORD'];
+    expect(problems(withoutSeal)).toContain('KW_SEAL_P12_FILE and KW_SEAL_P12_PASSWORD (the receipt seal) are required in production');
+    expect(problems({ ...PROD_OK, KW_SEAL_P12_FILE: 'data/demo-3000/test-seal/seal.p12' })).toContain(
+      'KW_SEAL_P12_FILE points at the test seal, which is refused in production',
+    );
+    expect(problems({ KW_MODE: 'demo', KW_SEAL_P12_FILE: 'seal.p12' })).toContain('KW_SEAL_P12_FILE and KW_SEAL_P12_PASSWORD go together');
+    expect(loadConfig(PROD_OK).seal).toEqual({ p12File: '/etc/kundwebben/seal.p12', p12Password: 'a-seal-password' });
+    expect(loadConfig({ KW_MODE: 'demo' }).seal).toBeUndefined();
   });
 
   it('reports every malformed value at once', () => {

@@ -75,10 +75,13 @@ export interface Config {
     readonly maxDraftsPerOrganisation: number;
     /** Bytes of attachments all drafts of one organisation may hold together. */
     readonly maxDraftBytesPerOrganisation: number;
-    /** Rendered receipts kept in memory (src/cases/receipt-cache.ts): at most so many, of so many bytes in all. */
-    readonly receiptCacheEntries: number;
-    readonly receiptCacheBytes: number;
   };
+  /**
+   * The agency's electronic seal on receipts (KW_SEAL_P12_FILE, KW_SEAL_P12_PASSWORD: a
+   * PKCS#12 with the seal certificate and key). Required in production; without it a demo
+   * or test stores receipts unsealed. The password is a secret: never logged.
+   */
+  readonly seal: { readonly p12File: string; readonly p12Password: string } | undefined;
   /** Seconds between housekeeping runs: expired TTL-store rows and unreferenced file contents are removed. */
   readonly housekeepingSeconds: number;
   /** Retention rules and the purge (src/retention/). */
@@ -411,6 +414,16 @@ export function loadConfig(env: Env = process.env, modeOverride?: Mode): Readonl
 
   const mail = mailConfig(get, bool, int, production, problems);
 
+  const sealFile = get('KW_SEAL_P12_FILE');
+  const sealPassword = get('KW_SEAL_P12_PASSWORD');
+  if (production && (sealFile === undefined || sealPassword === undefined))
+    problems.push('KW_SEAL_P12_FILE and KW_SEAL_P12_PASSWORD (the receipt seal) are required in production');
+  else if ((sealFile === undefined) !== (sealPassword === undefined))
+    problems.push('KW_SEAL_P12_FILE and KW_SEAL_P12_PASSWORD go together');
+  if (production && sealFile !== undefined && /devtools|test-pki|test-seal/.test(sealFile))
+    problems.push('KW_SEAL_P12_FILE points at the test seal, which is refused in production');
+  const seal = sealFile !== undefined && sealPassword !== undefined ? { p12File: path.resolve(sealFile), p12Password: sealPassword } : undefined;
+
   const crashAtRaw = get('KW_CRASH_AT');
   let crashAt: CrashPoint | undefined;
   if (crashAtRaw !== undefined) {
@@ -453,9 +466,8 @@ export function loadConfig(env: Env = process.env, modeOverride?: Mode): Readonl
       maxAttachments: int('KW_MAX_ATTACHMENTS', 20, 1, 200),
       maxDraftsPerOrganisation: int('KW_MAX_DRAFTS_PER_ORGANISATION', 200, 1, 100_000),
       maxDraftBytesPerOrganisation: int('KW_MAX_DRAFT_BYTES_PER_ORGANISATION', 2 * 1024 * 1024 * 1024, 1024 * 1024, Number.MAX_SAFE_INTEGER),
-      receiptCacheEntries: int('KW_RECEIPT_CACHE_ENTRIES', 64, 0, 10_000),
-      receiptCacheBytes: int('KW_RECEIPT_CACHE_BYTES', 32 * 1024 * 1024, 0, 1024 * 1024 * 1024),
     },
+    seal,
     housekeepingSeconds: int('KW_HOUSEKEEPING_SECONDS', 300, 10, 24 * 3600),
     retention: {
       file: path.resolve(get('KW_RETENTION_FILE') ?? 'config/retention.json'),

@@ -37,6 +37,8 @@ export interface SignRequest {
   evidenceId?: string;
   /** The last refusal, shown to the person on the sign page. */
   lastError?: string;
+  /** The signer's language when signing started (for what the purpose makes afterwards, e.g. a receipt). */
+  lang?: 'sv' | 'en';
 }
 
 export interface VerifiedSignature {
@@ -53,6 +55,11 @@ export type SignatureEvidence = SignatureEvidenceTable;
 export interface PurposeHandler {
   /** Runs inside the transaction that stores the evidence; throw to undo both. */
   onSigned(trx: Transaction<Database>, request: SignRequest, evidence: SignatureEvidence): Promise<void>;
+  /**
+   * Runs after the transaction committed (e.g. sealing the receipt). A failure or a crash
+   * before it is not the signature's: the purpose must be able to do it again later.
+   */
+  afterCommit?(request: SignRequest, evidence: SignatureEvidence): Promise<void>;
 }
 
 export interface Reverification {
@@ -113,6 +120,7 @@ export function createSigning(deps: { db: Db; store: TtlStore; clock: Clock; aud
       text: string;
       returnPath: string;
       cancelPath?: string;
+      lang?: 'sv' | 'en';
     }): Promise<SignRequest> {
       const document = canonicalJson(input.document);
       const request: SignRequest = {
@@ -125,6 +133,7 @@ export function createSigning(deps: { db: Db; store: TtlStore; clock: Clock; aud
         text: input.text,
         returnPath: input.returnPath,
         ...(input.cancelPath ? { cancelPath: input.cancelPath } : {}),
+        ...(input.lang ? { lang: input.lang } : {}),
         createdAt: clock.now().getTime(),
         state: 'pending',
       };
@@ -205,6 +214,8 @@ export function createSigning(deps: { db: Db; store: TtlStore; clock: Clock; aud
         subject: `${request.purpose}:${request.subject}`,
         details: { method: verified.method, evidenceId: row.id, digest: request.digest },
       });
+      // Done or not, the signature stands: the purpose redoes it when it is next needed.
+      await purposes.get(request.purpose)?.afterCommit?.(request, row).catch(() => undefined);
       return row;
     },
 

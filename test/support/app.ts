@@ -6,6 +6,8 @@
 import type { FastifyInstance } from 'fastify';
 import { seedDemoData } from '../../devtools/demo/seed.js';
 import { buildApp, type Services } from '../../src/app.js';
+import type { ReceiptSeal } from '../../src/cases/receipt-store.js';
+import { testSeal } from './seal.js';
 import { testConfig, type Config } from '../../src/config/config.js';
 import type { LoginMethodProvider } from '../../src/login/methods.js';
 import type { MethodId } from '../../src/identity/methods.js';
@@ -35,6 +37,8 @@ export async function startTestApp(
     database?: Config['database'];
     providers?: readonly LoginMethodProvider[];
     logger?: Logger;
+    /** The receipt seal; the process's test seal (test/support/seal.ts) by default. */
+    seal?: ReceiptSeal;
   } = {},
 ): Promise<TestApp> {
   const clock = options.clock ?? new ManualClock(TEST_NOW);
@@ -47,6 +51,7 @@ export async function startTestApp(
     ...(options.db ? { db: options.db } : {}),
     ...(options.providers ? { providers: options.providers } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
+    seal: options.seal ?? (await testSeal(clock)).seal,
   });
   await seedDemoData(services.accounts);
   await app.ready();

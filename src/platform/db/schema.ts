@@ -126,6 +126,17 @@ export interface FileContentTable {
   created_at: string;
 }
 
+/** A submitted case's sealed receipt PDF in one language (cases/receipt-store.ts). */
+export interface CaseReceiptTable {
+  case_id: string;
+  lang: string;
+  pdf: Uint8Array;
+  sha256: string;
+  sealed_at: string;
+  /** 1 once the seal carries a signature timestamp (PAdES B-T). */
+  timestamped: number;
+}
+
 export interface AttachmentTable {
   id: string;
   case_id: string;
@@ -230,4 +241,5 @@ export interface Database {
   counter: CounterTable;
   purge_run: PurgeRunTable;
   purge_lease: PurgeLeaseTable;
+  case_receipt: CaseReceiptTable;
 }

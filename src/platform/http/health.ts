@@ -1,7 +1,7 @@
 /**
  * Operations endpoints: liveness, readiness (database, Redis, not shutting down, BankID
- * circuit, and the expiry of the RP certificate and configured trust anchors and card
- * intermediates with a warning window), and Prometheus metrics (bearer token, or loopback callers only).
+ * circuit, and the expiry of the RP certificate, configured trust anchors, card
+ * intermediates and the receipt seal with a warning window), and Prometheus metrics (bearer token, or loopback callers only).
  */
 import { X509Certificate, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
