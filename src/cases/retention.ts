@@ -46,6 +46,7 @@ const CASE_DEPENDENTS: ReadonlyArray<{ type: string; remove(trx: Trx, caseId: st
   },
   { type: 'attachments', remove: (trx, id) => trx.deleteFrom('attachment').where('case_id', '=', id).executeTakeFirst() },
   { type: 'messages', remove: (trx, id) => trx.deleteFrom('case_message').where('case_id', '=', id).executeTakeFirst() },
+  { type: 'receipts', remove: (trx, id) => trx.deleteFrom('case_receipt').where('case_id', '=', id).executeTakeFirst() },
 ];
 
 /** The ids of the evidence made for a case's submission (for a dependent that refers to evidence). */
