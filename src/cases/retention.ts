@@ -24,6 +24,7 @@ export type CaseRemoval = {
   attachments: number;
   messages: number;
   readMarkers: number;
+  receipts: number;
   signatureEvidence: number;
   fileContents: number;
   [dependent: string]: number;
@@ -52,7 +53,7 @@ const CASE_DEPENDENTS: ReadonlyArray<{ type: string; remove(trx: Trx, caseId: st
 /** The ids of the evidence made for a case's submission (for a dependent that refers to evidence). */
 export const evidenceOf = (trx: Trx, caseId: string) => evidenceIdsOf(trx, CASE_SUBMISSION, caseId);
 
-export const emptyRemoval = (): CaseRemoval => ({ cases: 0, attachments: 0, messages: 0, readMarkers: 0, signatureEvidence: 0, fileContents: 0 });
+export const emptyRemoval = (): CaseRemoval => ({ cases: 0, attachments: 0, messages: 0, readMarkers: 0, receipts: 0, signatureEvidence: 0, fileContents: 0 });
 
 export function caseRetention(store: CaseStore) {
   const { db, postgres, lockOrganisation } = store;
@@ -92,7 +93,7 @@ export function caseRetention(store: CaseStore) {
       const shas = new Set<string>();
       for (let i = 0; i < chosen.length; i += 500) {
         const slice = chosen.slice(i, i + 500);
-        const [att, msg, read, ev] = await Promise.all([
+        const [att, msg, read, ev, receipts] = await Promise.all([
           db.selectFrom('attachment').select(['sha256']).where('case_id', 'in', slice).execute(),
           db.selectFrom('case_message').select((eb) => eb.fn.countAll<number | string>().as('n')).where('case_id', 'in', slice).executeTakeFirstOrThrow(),
           db
@@ -102,7 +103,9 @@ export function caseRetention(store: CaseStore) {
             .where('case_message.case_id', 'in', slice)
             .executeTakeFirstOrThrow(),
           countEvidenceOf(db, CASE_SUBMISSION, slice),
+          db.selectFrom('case_receipt').select((eb) => eb.fn.countAll<number | string>().as('n')).where('case_id', 'in', slice).executeTakeFirstOrThrow(),
         ]);
+        counts.receipts += Number(receipts.n);
         counts.attachments += att.length;
         counts.messages += Number(msg.n);
         counts.readMarkers += Number(read.n);
