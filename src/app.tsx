@@ -22,6 +22,7 @@ import { cardSignMethod, cardSignRoutes } from './card/sign-routes.js';
 import { createCardSignTest } from './card/sign-test.js';
 import { createOcspClient, type OcspClient } from './card/ocsp.js';
 import { createSigning } from './signing/service.js';
+import { createEvidenceTimestamps, tsaAnchorsFromPem } from './signing/timestamps.js';
 import { createCases } from './cases/service.js';
 import { createRegister } from './organisation/register.js';
 import { createReceiptCache } from './cases/receipt-cache.js';
@@ -113,7 +114,14 @@ export async function createServices(config: Config, deps: AppDeps = {}) {
   const login = createLoginService({ db, clock, accounts, audit, plan, sessions });
   const providers = new Map<MethodId, LoginMethodProvider>((deps.providers ?? []).map((p) => [p.id, p]));
 
-  const signing = createSigning({ db, store, clock, audit });
+  const timestamps = createEvidenceTimestamps({
+    db,
+    clock,
+    audit,
+    logger,
+    settings: config.tsa ? { ...config.tsa, anchors: tsaAnchorsFromPem(readFileSync(config.tsa.caFile, 'utf8'), config.tsa.caFile) } : undefined,
+  });
+  const signing = createSigning({ db, store, clock, audit, timestamps });
   const mail = createMail(config, { clock, logger });
   const caseTypes = deps.caseTypes ?? loadCaseTypes(config.cases.typesFile);
   const cases = createCases({ db, clock, audit, types: caseTypes, signing, config: { ...config.cases, timeZone: planFile.site.timeZone } });
@@ -168,10 +176,11 @@ export async function createServices(config: Config, deps: AppDeps = {}) {
     steps: [
       { name: 'expiredStoreRows', run: () => store.sweep() },
       { name: 'unreferencedFileContents', run: () => cases.sweepUnreferencedContent() },
+      { name: 'evidenceTimestamps', run: () => timestamps.stampDue() },
     ],
   });
   const receipts = createReceiptCache({ maxEntries: config.cases.receiptCacheEntries, maxBytes: config.cases.receiptCacheBytes });
-  return { config, clock, logger, db, store, audit, accounts, plan, sessions, login, providers, cardLogin, ocsp, signing, cases, receipts, register, mail, bankid, bankidClient, redis, metrics, lifecycle, housekeeping, site: planFile.site };
+  return { config, clock, logger, db, store, audit, accounts, plan, sessions, login, providers, cardLogin, ocsp, signing, timestamps, cases, receipts, register, mail, bankid, bankidClient, redis, metrics, lifecycle, housekeeping, site: planFile.site };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;
@@ -319,6 +328,7 @@ export async function buildApp(
     await cardListener?.close();
     await services.bankidClient?.close();
     await services.redis?.quit();
+    await services.timestamps.settled(); // a try in flight ends within the TSA timeout
     await services.db.destroy();
   });
   return { app, services, cardListener };

@@ -4,11 +4,13 @@
  * `dist/src/main.js serve` starts in production mode and answers its health checks.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestTsa } from '../devtools/test-tsa/index.js';
+import { toPem } from '../devtools/test-pki/crypto.js';
 import { childEnv } from '../test/support/child-env.js';
 import { freePort } from '../test/support/ports.js';
 
@@ -49,6 +51,9 @@ describe('the production build', () => {
 
   it('starts from dist/src/main.js in production mode and answers /health/live and /health/ready; the demo command says it runs from source', async () => {
     const port = await freePort();
+    // Production requires a TSA: a root to trust (no token is asked for without a signature).
+    const tsaRoots = path.join(dir, 'tsa-roots.pem');
+    writeFileSync(tsaRoots, toPem((await createTestTsa()).root.der, 'CERTIFICATE'));
     const child = spawn(process.execPath, [path.join(DIST, 'src', 'main.js'), 'serve'], {
       cwd: ROOT,
       env: childEnv({
@@ -59,6 +64,8 @@ describe('the production build', () => {
         KW_PORT: String(port),
         KW_CARD_PORT: '0',
         KW_SQLITE_FILE: path.join(dir, 'production.sqlite'),
+        KW_TSA_URL: 'https://tsa.example.se/tsa',
+        KW_TSA_CA_FILE: tsaRoots,
         KW_LOG_LEVEL: 'warn',
         KW_SHUTDOWN_DRAIN_SECONDS: '0',
       }),

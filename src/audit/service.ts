@@ -45,7 +45,9 @@ export type AuditEventName =
   /** A self-test of an e-ID (selftest/): method and outcome, never the personal number. */
   | 'eid_selftest'
   /** An admin produced the data access report (GDPR art. 15) about the subject. */
-  | 'data_access_report';
+  | 'data_access_report'
+  /** Signature evidence got its RFC 3161 timestamp (success), or a first try failed (signing/timestamps.ts). */
+  | 'evidence_timestamped';
 
 export interface AuditEventInput {
   event: AuditEventName;

@@ -16,6 +16,7 @@ import type { Database, SignatureEvidenceTable } from '../platform/db/schema.js'
 import { PortalError, type ErrorMeanings } from '../platform/errors.js';
 import type { TtlStore } from '../platform/store/port.js';
 import { canonicalJson, sha256Hex, type CanonicalValue } from './canonical.js';
+import type { EvidenceTimestamps, StoredTimestamp, TimestampStatus } from './timestamps.js';
 
 export interface SignRequest {
   id: string;
@@ -60,6 +61,8 @@ export interface Reverification {
   code?: string;
   checks: Record<string, boolean>;
   detail?: string;
+  /** The RFC 3161 timestamp of the evidence, when it has one (pending is not a failure). */
+  timestamp?: TimestampStatus;
 }
 
 export interface MethodReverifier {
@@ -91,8 +94,8 @@ export class SigningError extends PortalError<SigningErrorCode> {
 /** How long a person has to sign before the request lapses. */
 const REQUEST_SECONDS = 15 * 60;
 
-export function createSigning(deps: { db: Db; store: TtlStore; clock: Clock; audit: AuditLog }) {
-  const { db, store, clock, audit } = deps;
+export function createSigning(deps: { db: Db; store: TtlStore; clock: Clock; audit: AuditLog; timestamps?: EvidenceTimestamps }) {
+  const { db, store, clock, audit, timestamps } = deps;
   const purposes = new Map<string, PurposeHandler>();
   const reverifiers = new Map<string, MethodReverifier>();
   const key = (id: string) => `signreq:${id}`;
@@ -186,6 +189,8 @@ export function createSigning(deps: { db: Db; store: TtlStore; clock: Clock; aud
       try {
         await db.transaction().execute(async (trx) => {
           await trx.insertInto('signature_evidence').values(row).execute();
+          // The timestamp is owed from the moment the evidence exists: pending, in the same transaction.
+          if (timestamps?.enabled) await trx.insertInto('evidence_timestamp').values(timestamps.pendingRow(row.id)).execute();
           crashPoint('sign:after-evidence');
           await purposes.get(request.purpose)?.onSigned(trx, request, row);
           crashPoint('sign:before-commit');
@@ -205,6 +210,8 @@ export function createSigning(deps: { db: Db; store: TtlStore; clock: Clock; aud
         subject: `${request.purpose}:${request.subject}`,
         details: { method: verified.method, evidenceId: row.id, digest: request.digest },
       });
+      // Nobody waits on the TSA: one try now in the background, then the job's retries.
+      if (timestamps?.enabled) timestamps.stampInBackground(row.id);
       return row;
     },
 
@@ -237,7 +244,20 @@ export function createSigning(deps: { db: Db; store: TtlStore; clock: Clock; aud
         // Stored evidence that cannot even be read is not valid evidence; say so, don't fail.
         return { ok: false, code: 'evidence_unreadable', checks: { digest: digestOk, signature: false }, detail: (err as Error).message };
       }
-      return { ...result, ok: result.ok && digestOk, checks: { digest: digestOk, ...result.checks } };
+      const timestamp = await timestamps?.check(evidence);
+      const stamped = timestamp?.state === 'stamped' ? { timestamp: timestamp.ok } : {};
+      const timestampOk = timestamp?.state !== 'stamped' || timestamp.ok;
+      return {
+        ...result,
+        ok: result.ok && digestOk && timestampOk,
+        checks: { digest: digestOk, ...result.checks, ...stamped },
+        ...(timestamp ? { timestamp } : {}),
+      };
+    },
+
+    /** The stored timestamp token of the evidence and its genTime (for the archival package). */
+    async timestampOf(evidenceId: string): Promise<StoredTimestamp> {
+      return timestamps ? timestamps.timestampOf(evidenceId) : { state: 'none' };
     },
   };
 
