@@ -13,6 +13,7 @@ import type { FastifyInstance } from 'fastify';
 import { ensureDemoPki, startOcspResponder, type DemoPki, type OcspResponder } from '../test-pki/index.js';
 import { buildSigner } from '../netid-signer/server.js';
 import { ensureBankIdTestPki, startBankIdTestServer, type BankIdTestServer } from '../bankid-test-server/index.js';
+import { ensureDemoTsa, startTestTsaServer, type TestTsaServer } from '../test-tsa/index.js';
 import type { Clock } from '../../src/platform/clock.js';
 import { formatPersonalNumber } from '../../src/identity/personnummer.js';
 import { ensureDemoPlan } from './plan.js';
@@ -87,6 +88,10 @@ export async function startDemoTools(options: {
     appPort: options.portalPort + 5,
   });
 
+  // The test TSA keeps its root in the data directory, so tokens of earlier runs still verify.
+  const demoTsa = await ensureDemoTsa(path.join(options.dataDir, 'test-tsa'), { clock: options.clock });
+  const tsa: TestTsaServer = await startTestTsaServer(demoTsa.tsa, { port: options.portalPort + 6 });
+
   // Dated from the real day the data directory is first seeded; KW_DEMO_NOW then previews it.
   const seededBefore = options.databaseFile !== undefined && existsSync(options.databaseFile);
   const plan = await ensureDemoPlan(options.dataDir, options.productionPlanFile, new Date());
@@ -107,6 +112,8 @@ export async function startDemoTools(options: {
     KW_BANKID_RP_KEY_FILE: bankidPki.files.rpKeyPath,
     KW_BANKID_USER_ROOTS_FILE: bankidPki.files.userRootPath,
     KW_BANKID_LAUNCH_URL: `${bankid.appUrl}/autostart`,
+    KW_TSA_URL: tsa.url,
+    KW_TSA_CA_FILE: demoTsa.files.rootPath,
   };
   const renewed = [
     ...(demo.renewed ? [`  Remade the card test PKI in ${shown(path.join(options.dataDir, 'test-pki'))}: ${demo.renewed.join(', ')} were not valid today.`] : []),
@@ -116,6 +123,7 @@ export async function startDemoTools(options: {
           `  own plan rows stay (BankID and the Skatteverket card may be off). Delete ${shown(options.dataDir)} to start afresh.`,
         ]
       : []),
+    ...(demoTsa.renewed ? [`  Made the test TSA in ${shown(path.join(options.dataDir, 'test-tsa'))} (its root: tsa-root.pem).`] : []),
     ...(bankidPki.renewed ? [`  Remade the BankID test PKI in ${shown(path.join(options.dataDir, 'bankid-test'))}: ${bankidPki.renewed.join(', ')} were not valid today.`] : []),
   ];
   const banner = [
@@ -140,6 +148,8 @@ export async function startDemoTools(options: {
     'BankID (local RP API v6 test server over mutual TLS, with a test app):',
     `  RP API:                ${bankid.url} (mutual TLS)`,
     `  Test app (the "phone"): ${bankid.appUrl}/  paste the QR text or follow "Starta BankID-appen"`,
+    '',
+    `Time-stamping (RFC 3161 test TSA): ${tsa.url}  root ${shown(demoTsa.files.rootPath)}`,
   ];
   return {
     env,
@@ -149,6 +159,7 @@ export async function startDemoTools(options: {
       await signer.close();
       await ocsp.close();
       await bankid.close();
+      await tsa.close();
     },
   };
 }

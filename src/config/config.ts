@@ -232,7 +232,7 @@ export const BLOCKED_PORTS: ReadonlySet<number> = new Set([
 ]);
 
 /** The demo's tools after the portal (port) and card listener (port + 1), in port order. */
-const DEMO_TOOL_PORTS = ['OCSP responder', 'Net iD signer', 'BankID test server', 'BankID test app'] as const;
+const DEMO_TOOL_PORTS = ['OCSP responder', 'Net iD signer', 'BankID test server', 'BankID test app', 'test TSA'] as const;
 
 function refuseBlockedPort(what: string, port: number, problems: string[]): void {
   if (BLOCKED_PORTS.has(port)) {
@@ -282,7 +282,7 @@ export function loadConfig(env: Env = process.env, modeOverride?: Mode): Readonl
     // The demo's local tools listen next to the portal (devtools/demo/tools.ts).
     DEMO_TOOL_PORTS.forEach((tool, i) => {
       const toolPort = port + 2 + i;
-      if (toolPort > 65535) problems.push(`KW_PORT ${port} leaves no room for the demo's ${tool} on port ${toolPort}: pick a port below 65530`);
+      if (toolPort > 65535) problems.push(`KW_PORT ${port} leaves no room for the demo's ${tool} on port ${toolPort}: pick a port below 65529`);
       else if (BLOCKED_PORTS.has(toolPort)) problems.push(`KW_PORT ${port} would put the demo's ${tool} on port ${toolPort}, which browsers and fetch refuse (a "bad port" in the Fetch standard): pick another KW_PORT`);
     });
   }
