@@ -73,4 +73,9 @@ describe('the timestamp on the evidence page', () => {
     const after = await tb.t.app.inject({ url: `/signatures/${evidenceId}`, headers: { cookie, accept: 'application/json' } });
     expect(after.json()).toMatchObject({ valid: true, checks: { timestamp: true, signature: true, ocsp: true }, timestamp: { state: 'stamped', ok: true } });
   });
+
+  it('lists the TSA roots among the certificates whose expiry /health/ready watches', async () => {
+    const ready = await tb.t.app.inject({ url: '/health/ready' });
+    expect(ready.json<{ certificates: Record<string, string> }>().certificates).toHaveProperty('tsa-roots');
+  });
 });

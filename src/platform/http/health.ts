@@ -57,6 +57,7 @@ export function certificatesToWatch(config: Config, cardCas: readonly { name: st
     add('bankid-user-roots', config.bankid.userRootsFile);
   }
   add('card-listener-certificate', config.card.tlsCertFile);
+  add('tsa-roots', config.tsa?.caFile);
   for (const a of cardCas) out.set(a.name, a.pem);
   return out;
 }
