@@ -120,5 +120,19 @@ for (const kind of DATABASE_KINDS) {
       const result = await signing.reverify(good);
       expect(result).toMatchObject({ ok: false, checks: { timestamp: false }, timestamp: { state: 'stamped', ok: false } });
     });
+
+    it('while the TSA is down a run of the job waits on it once, not once per pending evidence', async () => {
+      server.faults.mode = 'down';
+      for (const subject of ['down-1', 'down-2', 'down-3']) await sign(subject);
+      clock.advance(3600_000);
+      const attempts = async () => {
+        const rows = await t.db.selectFrom('evidence_timestamp').select('attempts').where('state', '=', 'pending').execute();
+        return rows.reduce((sum, r) => sum + r.attempts, 0);
+      };
+      const before = await attempts();
+      expect(await timestamps.stampDue()).toBe(0);
+      expect((await attempts()) - before).toBe(1);
+      server.faults.mode = 'ok';
+    });
   });
 }

@@ -48,7 +48,8 @@ export function tsaAnchorsFromPem(pem: string, file: string): Uint8Array[] {
 }
 
 const MAX_BACKOFF_SECONDS = 6 * 3600;
-const BATCH = 20;
+/** At most this many per run; a run stops at the first TSA that does not answer (the rest would wait on it too). */
+const BATCH = 100;
 
 export function createEvidenceTimestamps(deps: {
   db: Db;
@@ -66,7 +67,11 @@ export function createEvidenceTimestamps(deps: {
 
   /** Claims, asks the TSA and writes the outcome; 'skipped' when not pending, not due, or claimed elsewhere. */
   async function stamp(evidenceId: string): Promise<'stamped' | 'failed' | 'skipped'> {
-    if (!settings) return 'skipped';
+    return (await attempt(evidenceId)).outcome;
+  }
+
+  async function attempt(evidenceId: string): Promise<{ outcome: 'stamped' | 'failed' | 'skipped'; code?: string }> {
+    if (!settings) return { outcome: 'skipped' };
     const now = clock.now().getTime();
     const row = await db
       .selectFrom('evidence_timestamp as t')
@@ -76,7 +81,7 @@ export function createEvidenceTimestamps(deps: {
       .where('t.state', '=', 'pending')
       .where('t.next_attempt_at', '<=', iso(now))
       .executeTakeFirst();
-    if (!row) return 'skipped';
+    if (!row) return { outcome: 'skipped' };
     const leaseMs = settings.timeoutMs + 30_000;
     const claimed = await db
       .updateTable('evidence_timestamp')
@@ -85,7 +90,7 @@ export function createEvidenceTimestamps(deps: {
       .where('state', '=', 'pending')
       .where('next_attempt_at', '=', row.next_attempt_at)
       .executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) !== 1) return 'skipped';
+    if (Number(claimed.numUpdatedRows) !== 1) return { outcome: 'skipped' };
 
     let token: TimestampToken;
     try {
@@ -105,7 +110,7 @@ export function createEvidenceTimestamps(deps: {
       if (row.attempts === 0) {
         await audit.record({ event: 'evidence_timestamped', outcome: 'failure', subject: `evidence:${evidenceId}`, details: { code, retryInSeconds: backoff } });
       }
-      return 'failed';
+      return { outcome: 'failed', code };
     }
     const done = clock.now().getTime();
     const written = await db
@@ -121,14 +126,14 @@ export function createEvidenceTimestamps(deps: {
       .where('evidence_id', '=', evidenceId)
       .where('state', '=', 'pending')
       .executeTakeFirst();
-    if (Number(written.numUpdatedRows) !== 1) return 'skipped';
+    if (Number(written.numUpdatedRows) !== 1) return { outcome: 'skipped' };
     await audit.record({
       event: 'evidence_timestamped',
       outcome: 'success',
       subject: `evidence:${evidenceId}`,
       details: { genTime: token.genTime.toISOString(), serial: token.serialHex, attempts: row.attempts + 1 },
     });
-    return 'stamped';
+    return { outcome: 'stamped' };
   }
 
   return {
@@ -169,7 +174,9 @@ export function createEvidenceTimestamps(deps: {
         .execute();
       let stamped = 0;
       for (const { evidence_id } of due) {
-        if ((await stamp(evidence_id)) === 'stamped') stamped++;
+        const result = await attempt(evidence_id);
+        if (result.outcome === 'stamped') stamped++;
+        if (result.code === 'unavailable') break;
       }
       return stamped;
     },
