@@ -235,23 +235,25 @@ export function createSigning(deps: { db: Db; store: TtlStore; clock: Clock; aud
     /** Checks stored evidence again, offline: signature, digest, chain and the stored OCSP answer. */
     async reverify(evidence: SignatureEvidence): Promise<Reverification> {
       const digestOk = sha256Hex(evidence.document) === evidence.digest;
+      // The timestamp stands on its own: it is checked and shown whatever the method's proof says.
+      const timestamp = await timestamps?.check(evidence);
+      const stamped = timestamp?.state === 'stamped' ? { timestamp: timestamp.ok } : {};
+      const withTimestamp = timestamp ? { timestamp } : {};
       const reverifier = reverifiers.get(evidence.method);
-      if (!reverifier) return { ok: false, code: 'method_unavailable', checks: { digest: digestOk } };
+      if (!reverifier) return { ok: false, code: 'method_unavailable', checks: { digest: digestOk, ...stamped }, ...withTimestamp };
       let result: Reverification;
       try {
         result = await reverifier.reverify(evidence);
       } catch (err) {
         // Stored evidence that cannot even be read is not valid evidence; say so, don't fail.
-        return { ok: false, code: 'evidence_unreadable', checks: { digest: digestOk, signature: false }, detail: (err as Error).message };
+        return { ok: false, code: 'evidence_unreadable', checks: { digest: digestOk, signature: false, ...stamped }, detail: (err as Error).message, ...withTimestamp };
       }
-      const timestamp = await timestamps?.check(evidence);
-      const stamped = timestamp?.state === 'stamped' ? { timestamp: timestamp.ok } : {};
       const timestampOk = timestamp?.state !== 'stamped' || timestamp.ok;
       return {
         ...result,
         ok: result.ok && digestOk && timestampOk,
         checks: { digest: digestOk, ...result.checks, ...stamped },
-        ...(timestamp ? { timestamp } : {}),
+        ...withTimestamp,
       };
     },
 

@@ -78,4 +78,37 @@ describe('the timestamp on the evidence page', () => {
     const ready = await tb.t.app.inject({ url: '/health/ready' });
     expect(ready.json<{ certificates: Record<string, string> }>().certificates).toHaveProperty('tsa-roots');
   });
+
+  it('shows the case page and the case’s signature check with the timestamp pending, then stamped', async () => {
+    const TESTA = '198112289874';
+    const who = await tb.t.loginAs(TESTA);
+    const post = (url: string, fields: Record<string, string>) =>
+      tb.t.app.inject({ method: 'POST', url, headers: { cookie: who.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ _csrf: who.csrf, ...fields }).toString() });
+    const created = await post('/cases', { type: 'other_case' });
+    const id = /^\/cases\/([0-9a-f-]{36})\//.exec(String(created.headers.location))?.[1] ?? '';
+    const revision = String((await tb.t.services.cases.find(id))?.revision);
+    expect((await post(`/cases/${id}/steps/case`, { revision, _action: 'next', subject: 'Fråga', body: 'Hej' })).statusCode).toBe(303);
+    const review = await tb.t.app.inject({ url: `/cases/${id}/review`, headers: { cookie: who.cookie } });
+    const digest = /name="digest" value="([0-9a-f]{64})"/.exec(review.body)?.[1] ?? '';
+    const submitted = await post(`/cases/${id}/submit`, { digest });
+    const signId = /^\/sign\/([A-Za-z0-9_-]{32})$/.exec(String(submitted.headers.location))?.[1] ?? '';
+    tsaServer.faults.mode = 'unavailable';
+    const request = await tb.t.services.signing.find(signId);
+    if (!request) throw new Error('no sign request');
+    await tb.t.services.signing.complete(request, { method: 'telia_card', signerPersonnummer: TESTA, signerName: 'Testa Testsson', signedAt: tb.clock.now(), evidence: { format: 'test' } });
+    await tb.t.services.timestamps.settled();
+    const casePage = await tb.t.app.inject({ url: `/cases/${id}`, headers: { cookie: who.cookie } });
+    expect(casePage.body).toContain('data-timestamp="pending"');
+    expect(casePage.body).toContain('Tidsstämpel väntar');
+    const check = await tb.t.app.inject({ url: `/cases/${id}/signature`, headers: { cookie: who.cookie } });
+    expect(check.body).toContain('Tidsstämpel väntar');
+
+    tsaServer.faults.mode = 'ok';
+    tb.clock.advance(61_000);
+    await tb.t.services.housekeeping.runOnce();
+    const stamped = await tb.t.app.inject({ url: `/cases/${id}`, headers: { cookie: who.cookie } });
+    expect(stamped.body).toMatch(/data-timestamp="stamped">Undertecknad senast [^<]*\(tidsstämpel\)/);
+    const checked = await tb.t.app.inject({ url: `/cases/${id}/signature`, headers: { cookie: who.cookie, accept: 'application/json' } });
+    expect(checked.json()).toMatchObject({ checks: { timestamp: true }, timestamp: { state: 'stamped', ok: true } });
+  });
 });
