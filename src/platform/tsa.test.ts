@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -79,7 +81,26 @@ describe('RFC 3161 client and verifier against the test TSA', () => {
     const bare = await tsa.token({ data: DATA, certReq: false });
     expect(verifyTimestampToken(bare, DATA, anchors)).toMatchObject({ ok: false });
     expect(verifyTimestampToken(bare, DATA, anchors, [tsa.signer.der])).toMatchObject({ ok: true });
+    expect(verifyTimestampToken(bare, DATA, [tsa.signer.der], [tsa.signer.der])).toMatchObject({ ok: true }); // the TSA certificate itself as anchor
     expect(verifyTimestampToken(new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01]), DATA, anchors)).toMatchObject({ ok: false });
+  });
+
+  it('gives up on a TSA that does not answer within the timeout, and refuses an answer over the size bound', async () => {
+    const server = http.createServer((req, res) => {
+      if (req.url === '/big') res.writeHead(200, { 'content-type': 'application/timestamp-reply' }).end(Buffer.alloc(300 * 1024));
+      // else: never answers
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const started = Date.now();
+      await expect(requestTimestamp({ url: `${base}/slow`, timeoutMs: 300 }, DATA)).rejects.toMatchObject({ code: 'unavailable' });
+      expect(Date.now() - started).toBeLessThan(3000);
+      await expect(requestTimestamp({ url: `${base}/big`, timeoutMs: 3000 }, DATA)).rejects.toMatchObject({ code: 'invalid_response' });
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it('passes the independent check: openssl ts -verify with the TSA root, and fails it over other data', async () => {

@@ -272,6 +272,7 @@ const validAt = (cert: ParsedCertificate, at: Date): boolean => new Date(cert.x5
 
 /** A path from `leaf` through carried intermediates (CA, valid at `at`) to one of the anchors. */
 function chainsToAnchor(leaf: ParsedCertificate, pool: readonly ParsedCertificate[], anchors: readonly ParsedCertificate[], at: Date): boolean {
+  if (anchors.some((a) => Buffer.from(a.der).equals(Buffer.from(leaf.der)))) return true; // the TSA certificate itself is trusted
   let current = leaf;
   for (let depth = 0; depth < 6; depth++) {
     if (anchors.some((a) => isIssuedBy(current, a))) return true;
