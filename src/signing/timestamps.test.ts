@@ -121,6 +121,19 @@ for (const kind of DATABASE_KINDS) {
       expect(result).toMatchObject({ ok: false, checks: { timestamp: false }, timestamp: { state: 'stamped', ok: false } });
     });
 
+    it('adopts evidence stored before a TSA was configured and stamps it', async () => {
+      server.faults.mode = 'ok';
+      const audit = createAuditLog(t.db, clock);
+      const plain = createSigning({ db: t.db, store: createSqlStore(t.db, clock), clock, audit });
+      const request = await plain.create({ personnummer: '191212121212', purpose: 'p', subject: 'before-tsa', document: { x: 'before' }, text: 'T', returnPath: '/start' });
+      const evidence = await plain.complete(request, { method: 'telia_card', signerPersonnummer: '191212121212', signerName: 'Tolvan', signedAt: clock.now(), evidence: { format: 'test', subject: 'before-tsa' } });
+      expect(await signing.timestampOf(evidence.id)).toEqual({ state: 'none' });
+      const [a, b] = await Promise.all([timestamps.stampDue(), createEvidenceTimestamps({ db: t.db, clock, audit, settings: settings() }).stampDue()]);
+      expect(a + b).toBeGreaterThanOrEqual(1);
+      expect((await signing.timestampOf(evidence.id)).state).toBe('stamped');
+      expect(await t.db.selectFrom('evidence_timestamp').select('evidence_id').where('evidence_id', '=', evidence.id).execute()).toHaveLength(1);
+    });
+
     it('while the TSA is down a run of the job waits on it once, not once per pending evidence', async () => {
       server.faults.mode = 'down';
       for (const subject of ['down-1', 'down-2', 'down-3']) await sign(subject);

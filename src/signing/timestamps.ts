@@ -136,14 +136,33 @@ export function createEvidenceTimestamps(deps: {
     return { outcome: 'stamped' };
   }
 
+  /** Pending rows for evidence without one (stored before a TSA was configured); safe on two instances. */
+  async function adoptUnstamped(): Promise<void> {
+    const missing = await db
+      .selectFrom('signature_evidence as e')
+      .leftJoin('evidence_timestamp as t', 't.evidence_id', 'e.id')
+      .select('e.id')
+      .where('t.evidence_id', 'is', null)
+      .limit(BATCH)
+      .execute();
+    if (missing.length === 0) return;
+    await db
+      .insertInto('evidence_timestamp')
+      .values(missing.map((m) => pendingRow(m.id)))
+      .onConflict((oc) => oc.column('evidence_id').doNothing())
+      .execute();
+  }
+
+  function pendingRow(evidenceId: string): EvidenceTimestampTable {
+    const now = clock.now().toISOString();
+    return { evidence_id: evidenceId, state: 'pending', token: null, gen_time: null, tsa: settings?.url ?? '', attempts: 0, next_attempt_at: now, last_error: null, created_at: now, updated_at: now };
+  }
+
   return {
     enabled: settings !== undefined,
 
     /** The pending row to insert with the evidence (same transaction). */
-    pendingRow(evidenceId: string): EvidenceTimestampTable {
-      const now = clock.now().toISOString();
-      return { evidence_id: evidenceId, state: 'pending', token: null, gen_time: null, tsa: settings?.url ?? '', attempts: 0, next_attempt_at: now, last_error: null, created_at: now, updated_at: now };
-    },
+    pendingRow,
 
     stamp,
 
@@ -161,9 +180,13 @@ export function createEvidenceTimestamps(deps: {
       await Promise.all([...inFlight]);
     },
 
-    /** The housekeeping step: stamps what is pending and due; returns how many were stamped. */
+    /**
+     * The housekeeping step: stamps what is pending and due; returns how many were stamped.
+     * Evidence stored while no TSA was configured gets its pending row here first.
+     */
     async stampDue(): Promise<number> {
       if (!settings) return 0;
+      await adoptUnstamped();
       const due = await db
         .selectFrom('evidence_timestamp')
         .select('evidence_id')
