@@ -51,89 +51,93 @@ const MAX_BACKOFF_SECONDS = 6 * 3600;
 /** At most this many per run; a run stops at the first TSA that does not answer (the rest would wait on it too). */
 const BATCH = 100;
 
-export function createEvidenceTimestamps(deps: {
+interface StampDeps {
   db: Db;
   clock: Clock;
   audit: AuditLog;
-  settings: TimestampSettings | undefined;
   logger?: { warn(obj: object, msg: string): void };
   /** For tests: how a token is fetched (default: requestTimestamp). */
   request?: (config: TsaClientConfig, data: Uint8Array) => Promise<TimestampToken>;
-}) {
-  const { db, clock, audit, settings } = deps;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** One try for one evidence: claim the row, ask the TSA, write the outcome (see the module comment). */
+async function attemptStamp(deps: StampDeps, settings: TimestampSettings, evidenceId: string): Promise<{ outcome: 'stamped' | 'failed' | 'skipped'; code?: string }> {
+  const { db, clock, audit } = deps;
   const fetchToken = deps.request ?? requestTimestamp;
+  const now = clock.now().getTime();
+  const row = await db
+    .selectFrom('evidence_timestamp as t')
+    .innerJoin('signature_evidence as e', 'e.id', 't.evidence_id')
+    .select(['t.attempts', 't.next_attempt_at', 'e.evidence'])
+    .where('t.evidence_id', '=', evidenceId)
+    .where('t.state', '=', 'pending')
+    .where('t.next_attempt_at', '<=', iso(now))
+    .executeTakeFirst();
+  if (!row) return { outcome: 'skipped' };
+  const leaseMs = settings.timeoutMs + 30_000;
+  const claimed = await db
+    .updateTable('evidence_timestamp')
+    .set({ next_attempt_at: iso(now + leaseMs), updated_at: iso(now) })
+    .where('evidence_id', '=', evidenceId)
+    .where('state', '=', 'pending')
+    .where('next_attempt_at', '=', row.next_attempt_at)
+    .executeTakeFirst();
+  if (Number(claimed.numUpdatedRows) !== 1) return { outcome: 'skipped' };
+
+  let token: TimestampToken;
+  try {
+    token = await fetchToken({ url: settings.url, timeoutMs: settings.timeoutMs, anchors: settings.anchors }, evidenceBytes(row));
+  } catch (err) {
+    const code = err instanceof TsaError ? err.code : 'unavailable';
+    const message = (err instanceof Error ? err.message : String(err)).slice(0, 400);
+    const backoff = Math.min(settings.retrySeconds * 2 ** Math.min(row.attempts, 20), MAX_BACKOFF_SECONDS);
+    const later = clock.now().getTime();
+    await db
+      .updateTable('evidence_timestamp')
+      .set({ attempts: row.attempts + 1, next_attempt_at: iso(later + backoff * 1000), last_error: message, updated_at: iso(later) })
+      .where('evidence_id', '=', evidenceId)
+      .where('state', '=', 'pending')
+      .execute();
+    deps.logger?.warn({ evidenceId, attempts: row.attempts + 1, code, err: message }, 'evidence timestamp failed; retried later');
+    if (row.attempts === 0) {
+      await audit.record({ event: 'evidence_timestamped', outcome: 'failure', subject: `evidence:${evidenceId}`, details: { code, retryInSeconds: backoff } });
+    }
+    return { outcome: 'failed', code };
+  }
+  const done = clock.now().getTime();
+  const written = await db
+    .updateTable('evidence_timestamp')
+    .set({
+      state: 'stamped',
+      token: Buffer.from(token.tokenDer).toString('base64'),
+      gen_time: token.genTime.toISOString(),
+      attempts: row.attempts + 1,
+      last_error: null,
+      updated_at: iso(done),
+    })
+    .where('evidence_id', '=', evidenceId)
+    .where('state', '=', 'pending')
+    .executeTakeFirst();
+  if (Number(written.numUpdatedRows) !== 1) return { outcome: 'skipped' };
+  await audit.record({
+    event: 'evidence_timestamped',
+    outcome: 'success',
+    subject: `evidence:${evidenceId}`,
+    details: { genTime: token.genTime.toISOString(), serial: token.serialHex, attempts: row.attempts + 1 },
+  });
+  return { outcome: 'stamped' };
+}
+
+export function createEvidenceTimestamps(deps: StampDeps & { settings: TimestampSettings | undefined }) {
+  const { db, clock, settings } = deps;
   const inFlight = new Set<Promise<unknown>>();
-  const iso = (ms: number) => new Date(ms).toISOString();
+  const attempt = (evidenceId: string) => (settings ? attemptStamp(deps, settings, evidenceId) : Promise.resolve({ outcome: 'skipped' as const, code: undefined }));
 
   /** Claims, asks the TSA and writes the outcome; 'skipped' when not pending, not due, or claimed elsewhere. */
   async function stamp(evidenceId: string): Promise<'stamped' | 'failed' | 'skipped'> {
     return (await attempt(evidenceId)).outcome;
-  }
-
-  async function attempt(evidenceId: string): Promise<{ outcome: 'stamped' | 'failed' | 'skipped'; code?: string }> {
-    if (!settings) return { outcome: 'skipped' };
-    const now = clock.now().getTime();
-    const row = await db
-      .selectFrom('evidence_timestamp as t')
-      .innerJoin('signature_evidence as e', 'e.id', 't.evidence_id')
-      .select(['t.attempts', 't.next_attempt_at', 'e.evidence'])
-      .where('t.evidence_id', '=', evidenceId)
-      .where('t.state', '=', 'pending')
-      .where('t.next_attempt_at', '<=', iso(now))
-      .executeTakeFirst();
-    if (!row) return { outcome: 'skipped' };
-    const leaseMs = settings.timeoutMs + 30_000;
-    const claimed = await db
-      .updateTable('evidence_timestamp')
-      .set({ next_attempt_at: iso(now + leaseMs), updated_at: iso(now) })
-      .where('evidence_id', '=', evidenceId)
-      .where('state', '=', 'pending')
-      .where('next_attempt_at', '=', row.next_attempt_at)
-      .executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) !== 1) return { outcome: 'skipped' };
-
-    let token: TimestampToken;
-    try {
-      token = await fetchToken({ url: settings.url, timeoutMs: settings.timeoutMs, anchors: settings.anchors }, evidenceBytes(row));
-    } catch (err) {
-      const code = err instanceof TsaError ? err.code : 'unavailable';
-      const message = (err instanceof Error ? err.message : String(err)).slice(0, 400);
-      const backoff = Math.min(settings.retrySeconds * 2 ** Math.min(row.attempts, 20), MAX_BACKOFF_SECONDS);
-      const later = clock.now().getTime();
-      await db
-        .updateTable('evidence_timestamp')
-        .set({ attempts: row.attempts + 1, next_attempt_at: iso(later + backoff * 1000), last_error: message, updated_at: iso(later) })
-        .where('evidence_id', '=', evidenceId)
-        .where('state', '=', 'pending')
-        .execute();
-      deps.logger?.warn({ evidenceId, attempts: row.attempts + 1, code, err: message }, 'evidence timestamp failed; retried later');
-      if (row.attempts === 0) {
-        await audit.record({ event: 'evidence_timestamped', outcome: 'failure', subject: `evidence:${evidenceId}`, details: { code, retryInSeconds: backoff } });
-      }
-      return { outcome: 'failed', code };
-    }
-    const done = clock.now().getTime();
-    const written = await db
-      .updateTable('evidence_timestamp')
-      .set({
-        state: 'stamped',
-        token: Buffer.from(token.tokenDer).toString('base64'),
-        gen_time: token.genTime.toISOString(),
-        attempts: row.attempts + 1,
-        last_error: null,
-        updated_at: iso(done),
-      })
-      .where('evidence_id', '=', evidenceId)
-      .where('state', '=', 'pending')
-      .executeTakeFirst();
-    if (Number(written.numUpdatedRows) !== 1) return { outcome: 'skipped' };
-    await audit.record({
-      event: 'evidence_timestamped',
-      outcome: 'success',
-      subject: `evidence:${evidenceId}`,
-      details: { genTime: token.genTime.toISOString(), serial: token.serialHex, attempts: row.attempts + 1 },
-    });
-    return { outcome: 'stamped' };
   }
 
   /** Pending rows for evidence without one (stored before a TSA was configured); safe on two instances. */
