@@ -134,6 +134,24 @@ for (const kind of DATABASE_KINDS) {
       expect(await t.db.selectFrom('evidence_timestamp').select('evidence_id').where('evidence_id', '=', evidence.id).execute()).toHaveLength(1);
     });
 
+    it('an instance that dies while asking the TSA holds the evidence only until its lease ends; then another stamps it', async () => {
+      server.faults.mode = 'down';
+      const evidence = await sign('crash-mid-request');
+      clock.advance(3600_000);
+      // The dying instance: claims the row, then never hears back (as if killed mid-request).
+      const dying = createEvidenceTimestamps({ db: t.db, clock, audit: createAuditLog(t.db, clock), settings: settings(), request: () => new Promise(() => undefined) });
+      void dying.stamp(evidence.id);
+      for (let i = 0; i < 50; i++) {
+        const row = await t.db.selectFrom('evidence_timestamp').select('next_attempt_at').where('evidence_id', '=', evidence.id).executeTakeFirstOrThrow();
+        if (row.next_attempt_at > clock.now().toISOString()) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      server.faults.mode = 'ok';
+      expect(await timestamps.stamp(evidence.id)).toBe('skipped');
+      clock.advance(settings().timeoutMs + 30_001);
+      expect(await timestamps.stamp(evidence.id)).toBe('stamped');
+    });
+
     it('while the TSA is down a run of the job waits on it once, not once per pending evidence', async () => {
       server.faults.mode = 'down';
       for (const subject of ['down-1', 'down-2', 'down-3']) await sign(subject);
