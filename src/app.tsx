@@ -287,6 +287,7 @@ export async function buildApp(
       ]),
     ),
     bankidOpen: () => services.bankidClient?.isOpen() ?? false,
+    overdueTimestamps: () => services.timestamps.overdue(3600),
     shuttingDown: () => services.lifecycle.shuttingDown,
   });
   await app.register(infoRoutes, { ...viewDeps, clock: services.clock, plan: services.plan });

@@ -111,4 +111,17 @@ describe('the timestamp on the evidence page', () => {
     const checked = await tb.t.app.inject({ url: `/cases/${id}/signature`, headers: { cookie: who.cookie, accept: 'application/json' } });
     expect(checked.json()).toMatchObject({ checks: { timestamp: true }, timestamp: { state: 'stamped', ok: true } });
   });
+
+  it('warns on /health/ready while timestamps have waited over an hour, and stops once they are stamped', async () => {
+    tsaServer.faults.mode = 'down';
+    await signByCard();
+    await tb.t.services.timestamps.settled();
+    const warnings = async () => (await tb.t.app.inject({ url: '/health/ready' })).json<{ warnings: string[] }>().warnings;
+    expect(await warnings()).not.toContainEqual(expect.stringContaining('tsa:'));
+    tb.clock.advance(3601_000);
+    expect(await warnings()).toContain('tsa: 1 evidence timestamps pending for over an hour');
+    tsaServer.faults.mode = 'ok';
+    await tb.t.services.housekeeping.runOnce();
+    expect(await warnings()).not.toContainEqual(expect.stringContaining('tsa:'));
+  });
 });

@@ -208,6 +208,14 @@ export function createEvidenceTimestamps(deps: StampDeps & { settings: Timestamp
       return stamped;
     },
 
+    /** How many timestamps have been pending for over `seconds` (readiness warns of a TSA down for long). */
+    async overdue(seconds: number): Promise<number> {
+      if (!settings) return 0;
+      const before = iso(clock.now().getTime() - seconds * 1000);
+      const row = await db.selectFrom('evidence_timestamp').select((eb) => eb.fn.countAll<number | string>().as('n')).where('state', '=', 'pending').where('created_at', '<', before).executeTakeFirst();
+      return Number(row?.n ?? 0);
+    },
+
     /** The stored timestamp of one piece of evidence (for the archival package). */
     async timestampOf(evidenceId: string): Promise<StoredTimestamp> {
       const row = await db.selectFrom('evidence_timestamp').selectAll().where('evidence_id', '=', evidenceId).executeTakeFirst();
