@@ -22,6 +22,8 @@ import { cardSignMethod, cardSignRoutes } from './card/sign-routes.js';
 import { createCardSignTest } from './card/sign-test.js';
 import { createOcspClient, type OcspClient } from './card/ocsp.js';
 import { createSigning } from './signing/service.js';
+import { createEvidenceTimestamps, tsaAnchorsFromPem } from './signing/timestamps.js';
+import { requestTimestamp } from './platform/tsa.js';
 import { createCases } from './cases/service.js';
 import { createRegister } from './organisation/register.js';
 import { createReceiptStore, type ReceiptSeal } from './cases/receipt-store.js';
@@ -121,7 +123,15 @@ export async function createServices(config: Config, deps: AppDeps = {}) {
   const login = createLoginService({ db, clock, accounts, audit, plan, sessions });
   const providers = new Map<MethodId, LoginMethodProvider>((deps.providers ?? []).map((p) => [p.id, p]));
 
-  const signing = createSigning({ db, store, clock, audit });
+  const tsaAnchors = config.tsa ? tsaAnchorsFromPem(readFileSync(config.tsa.caFile, 'utf8'), config.tsa.caFile) : undefined;
+  const timestamps = createEvidenceTimestamps({
+    db,
+    clock,
+    audit,
+    logger,
+    settings: config.tsa && tsaAnchors ? { ...config.tsa, anchors: tsaAnchors } : undefined,
+  });
+  const signing = createSigning({ db, store, clock, audit, timestamps });
   const mail = createMail(config, { clock, logger });
   const caseTypes = deps.caseTypes ?? loadCaseTypes(config.cases.typesFile);
   const cases = createCases({ db, clock, audit, types: caseTypes, signing, config: { ...config.cases, timeZone: planFile.site.timeZone } });
@@ -170,15 +180,17 @@ export async function createServices(config: Config, deps: AppDeps = {}) {
     if (!providers.has('bankid')) providers.set('bankid', { id: 'bankid', startPath: '/login/bankid' });
     signing.registerReverifier('bankid', bankIdReverifier(roots));
   }
-  const housekeeping = startHousekeeping({
-    intervalSeconds: config.housekeepingSeconds,
-    logger,
-    steps: [
-      { name: 'expiredStoreRows', run: () => store.sweep() },
-      { name: 'unreferencedFileContents', run: () => cases.sweepUnreferencedContent() },
-    ],
-  });
-  const seal = deps.seal ?? (config.seal ? { key: await loadSealKeyFile(config.seal.p12File, config.seal.p12Password) } : undefined);
+  // The receipt's seal is B-T with the TSA's timestamp over its signature; a receipt sealed
+  // while the TSA was down gets its timestamp later from the housekeeping step below.
+  const tsaClient = config.tsa && tsaAnchors ? { url: config.tsa.url, timeoutMs: config.tsa.timeoutMs, anchors: tsaAnchors } : undefined;
+  const seal =
+    deps.seal ??
+    (config.seal
+      ? {
+          key: await loadSealKeyFile(config.seal.p12File, config.seal.p12Password),
+          ...(tsaClient ? { timestamper: async (signatureValue: Uint8Array) => (await requestTimestamp(tsaClient, signatureValue)).tokenDer } : {}),
+        }
+      : undefined);
   if (!seal) logger.warn('no receipt seal configured (KW_SEAL_P12_FILE): receipts are stored unsealed');
   const receipts = createReceiptStore({
     db,
@@ -197,10 +209,20 @@ export async function createServices(config: Config, deps: AppDeps = {}) {
       logger.warn({ err: err instanceof Error ? err.message : String(err), caseId }, 'receipt not sealed at submission: it is sealed at its first download');
     }),
   );
+  const housekeeping = startHousekeeping({
+    intervalSeconds: config.housekeepingSeconds,
+    logger,
+    steps: [
+      { name: 'expiredStoreRows', run: () => store.sweep() },
+      { name: 'unreferencedFileContents', run: () => cases.sweepUnreferencedContent() },
+      { name: 'evidenceTimestamps', run: () => timestamps.stampDue() },
+      { name: 'receiptTimestamps', run: () => (seal?.timestamper ? receipts.addTimestamps(seal.timestamper) : Promise.resolve(0)) },
+    ],
+  });
   const retentionRules = deps.retentionRules ?? loadRetentionFile(config.retention.file);
   const purge = createPurge({ db, clock, audit, cases, store, rules: retentionRules, settings: config.retention, logger });
   const automaticPurge = config.retention.automatic ? startAutomaticPurge(purge, logger) : undefined;
-  return { config, clock, logger, db, store, audit, accounts, plan, sessions, login, providers, cardLogin, ocsp, signing, cases, receipts, register, mail, bankid, bankidClient, redis, metrics, lifecycle, housekeeping, site: planFile.site, retentionRules, purge, automaticPurge };
+  return { config, clock, logger, db, store, audit, accounts, plan, sessions, login, providers, cardLogin, ocsp, signing, timestamps, cases, receipts, register, mail, bankid, bankidClient, redis, metrics, lifecycle, housekeeping, site: planFile.site, retentionRules, purge, automaticPurge };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;
@@ -307,6 +329,7 @@ export async function buildApp(
       ]).concat(services.receipts.sealCertificate ? [{ name: 'receipt-seal-certificate', pem: derToPem(services.receipts.sealCertificate) }] : []),
     ),
     bankidOpen: () => services.bankidClient?.isOpen() ?? false,
+    overdueTimestamps: () => services.timestamps.overdue(3600),
     shuttingDown: () => services.lifecycle.shuttingDown,
   });
   await app.register(infoRoutes, { ...viewDeps, clock: services.clock, plan: services.plan });
@@ -350,6 +373,7 @@ export async function buildApp(
     await cardListener?.close();
     await services.bankidClient?.close();
     await services.redis?.quit();
+    await services.timestamps.settled(); // a try in flight ends within the TSA timeout
     await services.db.destroy();
   });
   return { app, services, cardListener };

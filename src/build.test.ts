@@ -11,6 +11,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spanOf } from '../devtools/test-pki/crypto.js';
 import { createTestSeal } from '../devtools/test-pki/seal.js';
+import { createTestTsa } from '../devtools/test-tsa/index.js';
+import { toPem } from '../devtools/test-pki/crypto.js';
 import { childEnv } from '../test/support/child-env.js';
 import { systemClock } from './platform/clock.js';
 import { freePort } from '../test/support/ports.js';
@@ -57,6 +59,9 @@ describe('the production build', () => {
     const sealFile = path.join(dir, 'agency-seal.p12');
     const seal = await createTestSeal({ organisation: 'Inspektionen för strategiska produkter', organisationIdentifier: 'NTRSE-2021005018' }, spanOf(systemClock), SEAL_PASSWORD);
     writeFileSync(sealFile, seal.p12);
+    // Production requires a TSA: a root to trust (no token is asked for without a signature).
+    const tsaRoots = path.join(dir, 'tsa-roots.pem');
+    writeFileSync(tsaRoots, toPem((await createTestTsa()).root.der, 'CERTIFICATE'));
     const child = spawn(process.execPath, [path.join(DIST, 'src', 'main.js'), 'serve'], {
       cwd: ROOT,
       env: childEnv({
@@ -67,6 +72,8 @@ describe('the production build', () => {
         KW_PORT: String(port),
         KW_CARD_PORT: '0',
         KW_SQLITE_FILE: path.join(dir, 'production.sqlite'),
+        KW_TSA_URL: 'https://tsa.example.se/tsa',
+        KW_TSA_CA_FILE: tsaRoots,
         KW_LOG_LEVEL: 'warn',
         KW_SHUTDOWN_DRAIN_SECONDS: '0',
         KW_SEAL_P12_FILE: sealFile,

@@ -15,6 +15,7 @@ import { buildSigner } from '../netid-signer/server.js';
 import { ensureBankIdTestPki, startBankIdTestServer, type BankIdTestServer } from '../bankid-test-server/index.js';
 import { spanOf } from '../test-pki/crypto.js';
 import { ensureDemoSeal } from '../test-pki/seal.js';
+import { ensureDemoTsa, startTestTsaServer, type TestTsaServer } from '../test-tsa/index.js';
 import type { Clock } from '../../src/platform/clock.js';
 import { formatPersonalNumber } from '../../src/identity/personnummer.js';
 import { ensureDemoPlan } from './plan.js';
@@ -91,6 +92,10 @@ export async function startDemoTools(options: {
     appPort: options.portalPort + 5,
   });
 
+  // The test TSA keeps its root in the data directory, so tokens of earlier runs still verify.
+  const demoTsa = await ensureDemoTsa(path.join(options.dataDir, 'test-tsa'), { clock: options.clock });
+  const tsa: TestTsaServer = await startTestTsaServer(demoTsa.tsa, { port: options.portalPort + 6 });
+
   // Dated from the real day the data directory is first seeded; KW_DEMO_NOW then previews it.
   const seededBefore = options.databaseFile !== undefined && existsSync(options.databaseFile);
   const plan = await ensureDemoPlan(options.dataDir, options.productionPlanFile, new Date());
@@ -121,6 +126,8 @@ export async function startDemoTools(options: {
     KW_BANKID_RP_KEY_FILE: bankidPki.files.rpKeyPath,
     KW_BANKID_USER_ROOTS_FILE: bankidPki.files.userRootPath,
     KW_BANKID_LAUNCH_URL: `${bankid.appUrl}/autostart`,
+    KW_TSA_URL: tsa.url,
+    KW_TSA_CA_FILE: demoTsa.files.rootPath,
   };
   const renewed = [
     ...(demo.renewed ? [`  Remade the card test PKI in ${shown(path.join(options.dataDir, 'test-pki'))}: ${demo.renewed.join(', ')} were not valid today.`] : []),
@@ -130,6 +137,7 @@ export async function startDemoTools(options: {
           `  own plan rows stay (BankID and the Skatteverket card may be off). Delete ${shown(options.dataDir)} to start afresh.`,
         ]
       : []),
+    ...(demoTsa.renewed ? [`  Made the test TSA in ${shown(path.join(options.dataDir, 'test-tsa'))} (its root: tsa-root.pem).`] : []),
     ...(bankidPki.renewed ? [`  Remade the BankID test PKI in ${shown(path.join(options.dataDir, 'bankid-test'))}: ${bankidPki.renewed.join(', ')} were not valid today.`] : []),
   ];
   const banner = [
@@ -157,6 +165,7 @@ export async function startDemoTools(options: {
     '',
     `Receipt seal (test): ${shown(seal.p12File)}. To check a receipt, trust the seal root`,
     `  ${shown(seal.rootFile)} in an NSS database (certutil) and run pdfsig -nssdir sql:DIR receipt.pdf`,
+    `Time-stamping (RFC 3161 test TSA): ${tsa.url}  root ${shown(demoTsa.files.rootPath)}`,
   ];
   return {
     env,
@@ -167,6 +176,7 @@ export async function startDemoTools(options: {
       await signer.close();
       await ocsp.close();
       await bankid.close();
+      await tsa.close();
     },
   };
 }

@@ -49,7 +49,9 @@ export type AuditEventName =
   /** An admin produced the data access report (GDPR art. 15) about the subject. */
   | 'data_access_report'
   /** The retention purge removed what the rules name (counts per rule and type, never a person). */
-  | 'retention_purge';
+  | 'retention_purge'
+  /** Signature evidence got its RFC 3161 timestamp (success), or a first try failed (signing/timestamps.ts). */
+  | 'evidence_timestamped';
 
 export interface AuditEventInput {
   event: AuditEventName;

@@ -9,6 +9,7 @@ import { methodName } from '../identity/methods.js';
 import { formatPersonalNumber } from '../identity/personnummer.js';
 import { formatDateTime } from '../platform/dates.js';
 import type { Messages } from '../platform/i18n/index.js';
+import { timestampText } from '../signing/views/evidence.js';
 import { AppError } from '../web/errors.js';
 import { WithCode } from '../web/shown-text.js';
 import { Layout, Notice } from '../web/layout.js';
@@ -90,7 +91,7 @@ async function renderCase(
   const { row, type, principal, access } = found;
   const q = request.query as { m?: string };
   // Independent reads in parallel: the page is read after every submission and message.
-  const [messages, readBefore, allAttachments, org, evidence, submitter, officer] = await Promise.all([
+  const [messages, readBefore, allAttachments, org, evidence, submitter, officer, timestamp] = await Promise.all([
     cases.messages(row.id),
     cases.readMessageIds(row.id, principal.personnummer).then((ids) => new Set(ids)),
     cases.attachments(row.id),
@@ -98,6 +99,7 @@ async function renderCase(
     row.evidence_id ? signing.evidence(row.evidence_id) : Promise.resolve(undefined),
     row.submitted_by ? accounts.findPerson(row.submitted_by) : Promise.resolve(undefined),
     row.officer ? accounts.findPerson(row.officer) : Promise.resolve(undefined),
+    row.evidence_id ? signing.timestampOf(row.evidence_id) : Promise.resolve(undefined),
   ]);
   const unreadIds = new Set<string>();
   if (access === 'member') {
@@ -203,6 +205,15 @@ async function renderCase(
         <dd>{row.submitted_at ? formatDateTime(lang, new Date(row.submitted_at), site.timeZone) : ''}</dd>
         <dt>{t['cases.facts.submittedBy']}</dt>
         <dd>{`${row.submitted_by ? (people.get(row.submitted_by) ?? '') : ''}${evidence ? ` – ${methodName(t, evidence.method)}` : ''}`}</dd>
+        {timestamp && timestamp.state !== 'none' ? (
+          <>
+            {/* As stored; the signature check verifies the token. */}
+            <dt>{t['evidence.timestamp']}</dt>
+            <dd data-timestamp={timestamp.state}>
+              {timestampText(timestamp.state === 'stamped' ? { state: 'stamped', ok: true, genTime: timestamp.genTime } : { state: 'pending' }, t, lang, site.timeZone)}
+            </dd>
+          </>
+        ) : null}
         {row.officer ? (
           <>
             <dt>{t['cases.facts.officer']}</dt>

@@ -139,17 +139,37 @@ export function createReceiptStore(deps: ReceiptStoreDeps) {
     const t = messages(lang);
     const rendered = await renderReceiptPdf(receiptInput(deps, found, lang, t), t);
     const { seal } = deps;
-    const pdf = seal
-      ? await sealPdf(rendered, seal.key, {
-          // Real time: PDF readers compare it with the seal certificate's validity.
-          signingTime: new Date(),
-          reason: t['receipt.seal.reason']({ caseNumber: found.row.case_number ?? '' }),
-          name: deps.site.agency[lang],
-          location: t['receipt.seal.location'],
-          contactInfo: deps.site.supportEmail,
-          timestamper: seal.timestamper,
-        })
-      : rendered;
+    // B-T when the TSA answers; when it does not, sealed without its timestamp now (nobody
+    // waits on the TSA) and timestamped later (addTimestamps).
+    let stamped = false;
+    const timestamper = seal?.timestamper;
+    const sealWith = (withTimestamp: boolean) =>
+      seal
+        ? sealPdf(rendered, seal.key, {
+            // Real time: PDF readers compare it with the seal certificate's validity.
+            signingTime: new Date(),
+            reason: t['receipt.seal.reason']({ caseNumber: found.row.case_number ?? '' }),
+            name: deps.site.agency[lang],
+            location: t['receipt.seal.location'],
+            contactInfo: deps.site.supportEmail,
+            ...(withTimestamp && timestamper
+              ? {
+                  timestamper: async (signatureValue: Uint8Array) => {
+                    const token = await timestamper(signatureValue);
+                    stamped = true;
+                    return token;
+                  },
+                }
+              : {}),
+          })
+        : Promise.resolve(rendered);
+    let pdf: Buffer;
+    try {
+      pdf = await sealWith(true);
+    } catch (err) {
+      if (!timestamper || stamped) throw err;
+      pdf = await sealWith(false);
+    }
     const sha256 = createHash('sha256').update(pdf).digest('hex');
     await db
       .insertInto('case_receipt')
@@ -159,7 +179,7 @@ export function createReceiptStore(deps: ReceiptStoreDeps) {
         pdf,
         sha256,
         sealed_at: deps.clock.now().toISOString(),
-        timestamped: seal?.timestamper ? 1 : 0,
+        timestamped: stamped ? 1 : 0,
       })
       .onConflict((oc) => oc.columns(['case_id', 'lang']).doNothing())
       .execute();

@@ -118,6 +118,7 @@ export function submissionRoutes(app: FastifyInstance, deps: CaseRoutesDeps, acc
         valid,
         checks: { ...result.checks, case: digestMatches },
         ...(result.code ? { code: result.code } : {}),
+        ...(result.timestamp ? { timestamp: result.timestamp } : {}),
       });
     }
     const ctx = await pageContext(deps, request, reply);
@@ -129,7 +130,7 @@ export function submissionRoutes(app: FastifyInstance, deps: CaseRoutesDeps, acc
         <Notice kind={valid ? 'success' : 'error'}>
           <p>{valid ? t['cases.signatureValid'] : t['cases.signatureInvalid']}</p>
         </Notice>
-        <EvidenceFacts evidence={evidence} t={t} lang={lang} timeZone={site.timeZone}>
+        <EvidenceFacts evidence={evidence} t={t} lang={lang} timeZone={site.timeZone} timestamp={result.timestamp}>
           <dt>{t['cases.col.number']}</dt>
           <dd>{row.case_number ?? ''}</dd>
         </EvidenceFacts>

@@ -8,6 +8,8 @@ const PROD_OK = {
   KW_PUBLIC_URL: 'https://kundwebben.example.se',
   KW_SEAL_P12_FILE: '/etc/kundwebben/seal.p12',
   KW_SEAL_P12_PASSWORD: 'a-seal-password',
+  KW_TSA_URL: 'https://tsa.example.se/tsa',
+  KW_TSA_CA_FILE: '/etc/kundwebben/tsa-roots.pem',
 };
 
 function problems(env: Record<string, string>): readonly string[] {
@@ -84,6 +86,23 @@ describe('loadConfig', () => {
         'KW_SECURE_COOKIES cannot be turned off in production',
       ]),
     );
+  });
+
+  it('requires a time-stamping authority in production and refuses the local test TSA; demo and test may go without', () => {
+    const withoutTsa: Record<string, string> = { ...PROD_OK };
+    delete withoutTsa['KW_TSA_URL'];
+    delete withoutTsa['KW_TSA_CA_FILE'];
+    expect(problems(withoutTsa)).toContain('KW_TSA_URL (the time-stamping authority for signature evidence) is required in production');
+    expect(problems({ ...PROD_OK, KW_TSA_URL: 'http://127.0.0.1:3006/tsa', KW_TSA_CA_FILE: '/data/test-tsa/tsa-root.pem' })).toEqual([
+      'KW_TSA_URL points at a local test TSA, which is refused in production',
+      'KW_TSA_CA_FILE is the test TSA root, which is refused in production',
+    ]);
+    const noCa: Record<string, string> = { ...PROD_OK };
+    delete noCa['KW_TSA_CA_FILE'];
+    expect(problems(noCa)).toContain('KW_TSA_CA_FILE (the roots of the TSA certificate) is required with KW_TSA_URL');
+    expect(loadConfig(PROD_OK).tsa).toEqual({ url: 'https://tsa.example.se/tsa', caFile: '/etc/kundwebben/tsa-roots.pem', timeoutMs: 5000, retrySeconds: 60 });
+    expect(loadConfig({ KW_MODE: 'demo' }).tsa).toBeUndefined();
+    expect(loadConfig({ KW_MODE: 'test', KW_TSA_URL: 'http://127.0.0.1:3006/tsa', KW_TSA_CA_FILE: 'x.pem', KW_TSA_TIMEOUT_MS: '800' }).tsa).toMatchObject({ url: 'http://127.0.0.1:3006/tsa', timeoutMs: 800 });
   });
 
   it('refuses the crash-point test hook in production and accepts only known points elsewhere', () => {

@@ -161,6 +161,20 @@ export interface Config {
       }
     | undefined;
   /**
+   * RFC 3161 time-stamping authority for signature evidence (KW_TSA_URL, KW_TSA_CA_FILE);
+   * required in production, optional in demo and test (no timestamps without it).
+   */
+  readonly tsa:
+    | {
+        readonly url: string;
+        /** PEM of the TSA roots a token must chain to. */
+        readonly caFile: string;
+        readonly timeoutMs: number;
+        /** First retry after this many seconds; doubled per attempt, at most 6 hours. */
+        readonly retrySeconds: number;
+      }
+    | undefined;
+  /**
    * Outgoing e-mail (reminders to people at risk of losing their login). Without `smtp`,
    * demo and test mode put mail in the in-memory demo outbox; production sends none.
    */
@@ -232,7 +246,7 @@ export const BLOCKED_PORTS: ReadonlySet<number> = new Set([
 ]);
 
 /** The demo's tools after the portal (port) and card listener (port + 1), in port order. */
-const DEMO_TOOL_PORTS = ['OCSP responder', 'Net iD signer', 'BankID test server', 'BankID test app'] as const;
+const DEMO_TOOL_PORTS = ['OCSP responder', 'Net iD signer', 'BankID test server', 'BankID test app', 'test TSA'] as const;
 
 function refuseBlockedPort(what: string, port: number, problems: string[]): void {
   if (BLOCKED_PORTS.has(port)) {
@@ -282,7 +296,7 @@ export function loadConfig(env: Env = process.env, modeOverride?: Mode): Readonl
     // The demo's local tools listen next to the portal (devtools/demo/tools.ts).
     DEMO_TOOL_PORTS.forEach((tool, i) => {
       const toolPort = port + 2 + i;
-      if (toolPort > 65535) problems.push(`KW_PORT ${port} leaves no room for the demo's ${tool} on port ${toolPort}: pick a port below 65530`);
+      if (toolPort > 65535) problems.push(`KW_PORT ${port} leaves no room for the demo's ${tool} on port ${toolPort}: pick a port below 65529`);
       else if (BLOCKED_PORTS.has(toolPort)) problems.push(`KW_PORT ${port} would put the demo's ${tool} on port ${toolPort}, which browsers and fetch refuse (a "bad port" in the Fetch standard): pick another KW_PORT`);
     });
   }
@@ -413,6 +427,7 @@ export function loadConfig(env: Env = process.env, modeOverride?: Mode): Readonl
   }
 
   const mail = mailConfig(get, bool, int, production, problems);
+  const tsa = tsaConfig(get, int, production, problems);
 
   const sealFile = get('KW_SEAL_P12_FILE');
   const sealPassword = get('KW_SEAL_P12_PASSWORD');
@@ -495,6 +510,7 @@ export function loadConfig(env: Env = process.env, modeOverride?: Mode): Readonl
       demoReaderUrl: production ? undefined : cardDemoReaderUrl,
     },
     bankid,
+    tsa,
     mail,
     logLevel: logLevel ?? 'info',
     demo: { seedData, now: demoNow },
@@ -608,4 +624,35 @@ function deepFreeze<T>(value: T): Readonly<T> {
 /** A config for tests: test mode, in-memory-ish SQLite file given by the caller, quiet logs. */
 export function testConfig(overrides: Env = {}): Readonly<Config> {
   return loadConfig({ KW_MODE: 'test', KW_SQLITE_FILE: ':memory:', ...overrides }, 'test');
+}
+
+/**
+ * KW_TSA_URL (http or https), KW_TSA_CA_FILE (PEM, required with the URL), KW_TSA_TIMEOUT_MS,
+ * KW_TSA_RETRY_SECONDS. Production requires a TSA and refuses the local test TSA.
+ */
+function tsaConfig(
+  get: (name: string) => string | undefined,
+  int: (name: string, fallback: number, min: number, max: number) => number,
+  production: boolean,
+  problems: string[],
+): Config['tsa'] {
+  const url = get('KW_TSA_URL');
+  const caFile = get('KW_TSA_CA_FILE');
+  if (url === undefined) {
+    if (production) problems.push('KW_TSA_URL (the time-stamping authority for signature evidence) is required in production');
+    if (caFile !== undefined) problems.push('KW_TSA_CA_FILE is set without KW_TSA_URL');
+    return undefined;
+  }
+  if (!/^https?:\/\/[^\s]+$/.test(url)) problems.push('KW_TSA_URL must be an http or https URL');
+  if (caFile === undefined) problems.push('KW_TSA_CA_FILE (the roots of the TSA certificate) is required with KW_TSA_URL');
+  if (production) {
+    if (/^https?:\/\/(localhost|127\.|\[::1\])/i.test(url)) problems.push('KW_TSA_URL points at a local test TSA, which is refused in production');
+    if (caFile !== undefined && /test-tsa/.test(caFile)) problems.push('KW_TSA_CA_FILE is the test TSA root, which is refused in production');
+  }
+  return {
+    url,
+    caFile: path.resolve(caFile ?? ''),
+    timeoutMs: int('KW_TSA_TIMEOUT_MS', 5000, 200, 60_000),
+    retrySeconds: int('KW_TSA_RETRY_SECONDS', 60, 1, 24 * 3600),
+  };
 }

@@ -6,7 +6,7 @@ import { ManualClock } from '../platform/clock.js';
 import { createDemoOutbox, createPacer } from './mail.js';
 import { composeReminder } from './reminder-mail.js';
 
-const PROD_OK = { KW_MODE: 'production', KW_SESSION_SECRET: 'x'.repeat(40), KW_PUBLIC_URL: 'https://kundwebben.example.se', KW_SEAL_P12_FILE: '/etc/kundwebben/seal.p12', KW_SEAL_P12_PASSWORD: 'a-seal-password' };
+const PROD_OK = { KW_MODE: 'production', KW_SESSION_SECRET: 'x'.repeat(40), KW_PUBLIC_URL: 'https://kundwebben.example.se', KW_SEAL_P12_FILE: '/etc/kundwebben/seal.p12', KW_SEAL_P12_PASSWORD: 'a-seal-password', KW_TSA_URL: 'https://tsa.example.se/tsa', KW_TSA_CA_FILE: '/etc/kundwebben/tsa-roots.pem' };
 
 function problems(env: Record<string, string>): readonly string[] {
   try {

@@ -62,6 +62,11 @@ export const signingSv = {
   'evidence.check.certificate': 'Certifikatet gällde vid underskriften',
   'evidence.check.ocsp': 'Certifikatet var inte spärrat vid underskriften',
   'evidence.check.signer': 'Undertecknaren är rätt person',
+  'evidence.check.timestamp': 'Tidsstämpeln stämmer: utfärdad av en godkänd tidsstämpeltjänst för just den här underskriften',
+  'evidence.timestamp': 'Tidsstämpel',
+  'evidence.timestamp.stamped': (p: { time: string }) => `Undertecknad senast ${p.time} (tidsstämpel)`,
+  'evidence.timestamp.pending': 'Tidsstämpel väntar. Den hämtas från tidsstämpeltjänsten så snart den svarar. Underskriften gäller ändå.',
+  'evidence.timestamp.invalid': 'Tidsstämpeln kunde inte bekräftas.',
   'evidence.yes': 'Ja',
   'evidence.no': 'Nej',
 
@@ -129,6 +134,11 @@ export const signingEn = {
   'evidence.check.certificate': 'The certificate was valid at signing',
   'evidence.check.ocsp': 'The certificate was not revoked at signing',
   'evidence.check.signer': 'The signer is the right person',
+  'evidence.check.timestamp': 'The timestamp holds: issued by an accepted time-stamping authority for exactly this signature',
+  'evidence.timestamp': 'Timestamp',
+  'evidence.timestamp.stamped': (p: { time: string }) => `Signed no later than ${p.time} (timestamp)`,
+  'evidence.timestamp.pending': 'Timestamp pending. It is fetched from the time-stamping authority as soon as it answers. The signature is valid all the same.',
+  'evidence.timestamp.invalid': 'The timestamp could not be confirmed.',
   'evidence.yes': 'Yes',
   'evidence.no': 'No',
 

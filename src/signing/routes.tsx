@@ -67,6 +67,7 @@ export async function signingRoutes(
         valid: result.ok,
         checks: result.checks,
         ...(result.code ? { code: result.code } : {}),
+        ...(result.timestamp ? { timestamp: result.timestamp } : {}),
       });
     }
     const ctx = await pageContext(deps, request, reply);

@@ -16,6 +16,7 @@ import type { Database, SignatureEvidenceTable } from '../platform/db/schema.js'
 import { PortalError, type ErrorMeanings } from '../platform/errors.js';
 import type { TtlStore } from '../platform/store/port.js';
 import { canonicalJson, sha256Hex, type CanonicalValue } from './canonical.js';
+import type { EvidenceTimestamps, StoredTimestamp, TimestampStatus } from './timestamps.js';
 
 export interface SignRequest {
   id: string;
@@ -67,6 +68,8 @@ export interface Reverification {
   code?: string;
   checks: Record<string, boolean>;
   detail?: string;
+  /** The RFC 3161 timestamp of the evidence, when it has one (pending is not a failure). */
+  timestamp?: TimestampStatus;
 }
 
 export interface MethodReverifier {
@@ -98,8 +101,8 @@ export class SigningError extends PortalError<SigningErrorCode> {
 /** How long a person has to sign before the request lapses. */
 const REQUEST_SECONDS = 15 * 60;
 
-export function createSigning(deps: { db: Db; store: TtlStore; clock: Clock; audit: AuditLog }) {
-  const { db, store, clock, audit } = deps;
+export function createSigning(deps: { db: Db; store: TtlStore; clock: Clock; audit: AuditLog; timestamps?: EvidenceTimestamps }) {
+  const { db, store, clock, audit, timestamps } = deps;
   const purposes = new Map<string, PurposeHandler>();
   const reverifiers = new Map<string, MethodReverifier>();
   const key = (id: string) => `signreq:${id}`;
@@ -195,6 +198,8 @@ export function createSigning(deps: { db: Db; store: TtlStore; clock: Clock; aud
       try {
         await db.transaction().execute(async (trx) => {
           await trx.insertInto('signature_evidence').values(row).execute();
+          // The timestamp is owed from the moment the evidence exists: pending, in the same transaction.
+          if (timestamps?.enabled) await trx.insertInto('evidence_timestamp').values(timestamps.pendingRow(row.id)).execute();
           crashPoint('sign:after-evidence');
           await purposes.get(request.purpose)?.onSigned(trx, request, row);
           crashPoint('sign:before-commit');
@@ -214,6 +219,8 @@ export function createSigning(deps: { db: Db; store: TtlStore; clock: Clock; aud
         subject: `${request.purpose}:${request.subject}`,
         details: { method: verified.method, evidenceId: row.id, digest: request.digest },
       });
+      // Nobody waits on the TSA: one try now in the background, then the job's retries.
+      if (timestamps?.enabled) timestamps.stampInBackground(row.id);
       // Done or not, the signature stands: the purpose redoes it when it is next needed.
       await purposes.get(request.purpose)?.afterCommit?.(request, row).catch(() => undefined);
       return row;
@@ -239,16 +246,31 @@ export function createSigning(deps: { db: Db; store: TtlStore; clock: Clock; aud
     /** Checks stored evidence again, offline: signature, digest, chain and the stored OCSP answer. */
     async reverify(evidence: SignatureEvidence): Promise<Reverification> {
       const digestOk = sha256Hex(evidence.document) === evidence.digest;
+      // The timestamp stands on its own: it is checked and shown whatever the method's proof says.
+      const timestamp = await timestamps?.check(evidence);
+      const stamped = timestamp?.state === 'stamped' ? { timestamp: timestamp.ok } : {};
+      const withTimestamp = timestamp ? { timestamp } : {};
       const reverifier = reverifiers.get(evidence.method);
-      if (!reverifier) return { ok: false, code: 'method_unavailable', checks: { digest: digestOk } };
+      if (!reverifier) return { ok: false, code: 'method_unavailable', checks: { digest: digestOk, ...stamped }, ...withTimestamp };
       let result: Reverification;
       try {
         result = await reverifier.reverify(evidence);
       } catch (err) {
         // Stored evidence that cannot even be read is not valid evidence; say so, don't fail.
-        return { ok: false, code: 'evidence_unreadable', checks: { digest: digestOk, signature: false }, detail: (err as Error).message };
+        return { ok: false, code: 'evidence_unreadable', checks: { digest: digestOk, signature: false, ...stamped }, detail: (err as Error).message, ...withTimestamp };
       }
-      return { ...result, ok: result.ok && digestOk, checks: { digest: digestOk, ...result.checks } };
+      const timestampOk = timestamp?.state !== 'stamped' || timestamp.ok;
+      return {
+        ...result,
+        ok: result.ok && digestOk && timestampOk,
+        checks: { digest: digestOk, ...result.checks, ...stamped },
+        ...withTimestamp,
+      };
+    },
+
+    /** The stored timestamp token of the evidence and its genTime (for the archival package). */
+    async timestampOf(evidenceId: string): Promise<StoredTimestamp> {
+      return timestamps ? timestamps.timestampOf(evidenceId) : { state: 'none' };
     },
   };
 

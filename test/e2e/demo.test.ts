@@ -30,7 +30,7 @@ interface Demo {
   banner: string;
 }
 
-/** A base port whose next five ports (the demo's tools) are free too, none of them a blocked port. */
+/** A base port whose next six ports (the demo's tools) are free too, none of them a blocked port. */
 async function freePortRun(): Promise<number> {
   const free = (port: number) =>
     new Promise<boolean>((resolve) => {
@@ -41,7 +41,7 @@ async function freePortRun(): Promise<number> {
   for (;;) {
     const base = 20_000 + Math.floor(Math.random() * 20_000);
     let ok = true;
-    for (let p = base; p < base + 6 && ok; p++) ok = await free(p);
+    for (let p = base; p < base + 7 && ok; p++) ok = await free(p);
     if (ok) return base;
   }
 }

@@ -13,6 +13,7 @@ import * as m0002 from './migrations/0002-signature-evidence.js';
 import * as m0003 from './migrations/0003-cases.js';
 import * as m0004 from './migrations/0004-pending-unique.js';
 import * as m0005 from './migrations/0005-person-lookups.js';
+import * as m0006 from './migrations/0006-evidence-timestamp.js';
 import * as m0007 from './migrations/0007-case-receipt.js';
 import * as m0008 from './migrations/0008-retention.js';
 import type { Database } from './schema.js';
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-cases': m0003,
   '0004-pending-unique': m0004,
   '0005-person-lookups': m0005,
+  '0006-evidence-timestamp': m0006,
   '0007-case-receipt': m0007,
   '0008-retention': m0008,
 };

@@ -94,6 +94,23 @@ export interface SignatureEvidenceTable {
   verified_at: string;
 }
 
+/** The RFC 3161 timestamp of one piece of signature evidence (signing/timestamps.ts). */
+export interface EvidenceTimestampTable {
+  evidence_id: string;
+  state: 'pending' | 'stamped';
+  /** The TimeStampToken (CMS ContentInfo), DER in base64; null while pending. */
+  token: string | null;
+  gen_time: string | null;
+  /** The TSA asked (its URL). */
+  tsa: string;
+  attempts: number;
+  next_attempt_at: string;
+  /** Why the last try failed (the TSA's answer, never the stamped data). */
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export type CaseStatus = 'draft' | 'submitted' | 'in_progress' | 'closed';
 
 export interface CaseFileTable {
@@ -230,6 +247,7 @@ export interface Database {
   kv_store: KvStoreTable;
   audit_event: AuditEventTable;
   signature_evidence: SignatureEvidenceTable;
+  evidence_timestamp: EvidenceTimestampTable;
   case_file: CaseFileTable;
   file_content: FileContentTable;
   attachment: AttachmentTable;

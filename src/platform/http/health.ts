@@ -22,6 +22,8 @@ export interface HealthDeps {
   /** Certificates whose expiry operations must see coming: name → PEM. */
   certificates: ReadonlyMap<string, string>;
   bankidOpen: () => boolean;
+  /** How many timestamps of signature evidence have waited over an hour (a TSA down for long); optional. */
+  overdueTimestamps?: () => Promise<number>;
   /** True once a shutdown began: readiness fails so the load balancer drains this instance. */
   shuttingDown: () => boolean;
 }
@@ -57,6 +59,7 @@ export function certificatesToWatch(config: Config, cardCas: readonly { name: st
     add('bankid-user-roots', config.bankid.userRootsFile);
   }
   add('card-listener-certificate', config.card.tlsCertFile);
+  add('tsa-roots', config.tsa?.caFile);
   for (const a of cardCas) out.set(a.name, a.pem);
   return out;
 }
@@ -94,6 +97,10 @@ export async function healthRoutes(app: FastifyInstance, deps: HealthDeps): Prom
       const open = deps.bankidOpen();
       if (open) warnings.push('bankid: circuit open after repeated failures');
       checks['bankid'] = { ok: !open };
+    }
+    if (deps.overdueTimestamps) {
+      const overdue = await withinTimeout(deps.overdueTimestamps()).catch(() => 0);
+      if (overdue > 0) warnings.push(`tsa: ${overdue} evidence timestamps pending for over an hour`);
     }
     const now = clock.now().getTime();
     const expiries: Record<string, string> = {};

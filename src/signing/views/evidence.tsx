@@ -6,10 +6,11 @@
 import type { ComponentChildren } from 'preact';
 import { methodName } from '../../identity/methods.js';
 import { formatPersonalNumber } from '../../identity/personnummer.js';
-import { formatDateTime } from '../../platform/dates.js';
-import { textKey, type Lang, type Messages } from '../../platform/i18n/index.js';
+import { dateTimeFormat, formatDateTime } from '../../platform/dates.js';
+import { format, textKey, type Lang, type Messages } from '../../platform/i18n/index.js';
 import { Layout, Notice, type PageContext } from '../../web/layout.js';
 import type { Reverification, SignatureEvidence } from '../service.js';
+import type { TimestampStatus } from '../timestamps.js';
 import { groupedDigest } from './digest.js';
 
 /** The evidence page (/signatures/:id): the facts, the signed text, and the re-verification. */
@@ -23,7 +24,7 @@ export function EvidencePage(props: {
   return (
     <Layout ctx={ctx} title={t['evidence.title']}>
       <h1>{t['evidence.title']}</h1>
-      <EvidenceFacts evidence={evidence} t={t} lang={lang} timeZone={ctx.site.timeZone}>
+      <EvidenceFacts evidence={evidence} t={t} lang={lang} timeZone={ctx.site.timeZone} timestamp={result.timestamp}>
         <dt>{t['evidence.text']}</dt>
         <dd class="sign-text">{evidence.visible_text}</dd>
       </EvidenceFacts>
@@ -42,6 +43,8 @@ export function EvidenceFacts(props: {
   t: Messages;
   lang: Lang;
   timeZone: string;
+  /** The evidence's RFC 3161 timestamp, when it has one: "signed no later than", or pending. */
+  timestamp?: TimestampStatus | undefined;
   children?: ComponentChildren;
 }) {
   const { evidence, t, lang } = props;
@@ -53,6 +56,12 @@ export function EvidenceFacts(props: {
       <dd>{methodName(t, evidence.method)}</dd>
       <dt>{t['evidence.signedAt']}</dt>
       <dd>{formatDateTime(lang, new Date(evidence.signed_at), props.timeZone)}</dd>
+      {props.timestamp ? (
+        <>
+          <dt>{t['evidence.timestamp']}</dt>
+          <dd data-timestamp={props.timestamp.state}>{timestampText(props.timestamp, t, lang, props.timeZone)}</dd>
+        </>
+      ) : null}
       <dt>{t['evidence.digest']}</dt>
       <dd>
         <code>{groupedDigest(evidence.digest)}</code>
@@ -77,4 +86,13 @@ export function CheckList(props: { checks: Record<string, boolean>; t: Messages 
       })}
     </ul>
   );
+}
+
+/** "Signed no later than <genTime> (timestamp)" in the agency's zone, pending, or not confirmed. */
+export function timestampText(timestamp: TimestampStatus, t: Messages, lang: Lang, timeZone: string): string {
+  if (timestamp.state === 'pending') return t['evidence.timestamp.pending'];
+  if (!timestamp.ok || !timestamp.genTime) return t['evidence.timestamp.invalid'];
+  // With seconds: "no later than" must not name a minute before the genTime.
+  const time = dateTimeFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', { timeZone, dateStyle: 'long', timeStyle: 'medium' }).format(new Date(timestamp.genTime));
+  return format(t, 'evidence.timestamp.stamped', { time });
 }
