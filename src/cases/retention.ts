@@ -9,7 +9,7 @@ import { sql, type SqlBool, type Transaction } from 'kysely';
 import type { Database } from '../platform/db/schema.js';
 import type { CaseStore } from './case-store.js';
 import { CASE_SUBMISSION } from './model.js';
-import { countEvidenceOf, evidenceIdsOf, removeEvidenceOf } from '../signing/retention.js';
+import { countEvidenceOf, countTimestampsOf, removeEvidenceOf, removeTimestampsOf } from '../signing/retention.js';
 
 /** A rule over cases: drafts untouched (updated_at) before `before`, or cases closed before it. */
 export interface CaseRule {
@@ -25,6 +25,7 @@ export type CaseRemoval = {
   messages: number;
   readMarkers: number;
   receipts: number;
+  timestamps: number;
   signatureEvidence: number;
   fileContents: number;
   [dependent: string]: number;
@@ -34,10 +35,8 @@ type Trx = Transaction<Database>;
 
 /**
  * What hangs off a case (or its evidence), removed before the case row and its evidence, in
- * this order. Another table that refers to a case or to its evidence is one more line here
- * (its count type's texts, `retention.type.receipts` and `.timestamps`, are there already):
- *   { type: 'receipts', remove: (trx, id) => trx.deleteFrom('case_receipt').where('case_id', '=', id).executeTakeFirst() },
- *   { type: 'timestamps', remove: (trx, id) => trx.deleteFrom('evidence_timestamp').where('evidence_id', 'in', evidenceOf(trx, id)).executeTakeFirst() },
+ * this order. Another table that refers to a case or to its evidence is one more line here,
+ * with its count type's texts in retention/messages.ts (`retention.type.<type>`).
  */
 const CASE_DEPENDENTS: ReadonlyArray<{ type: string; remove(trx: Trx, caseId: string): Promise<{ numDeletedRows: bigint }> }> = [
   {
@@ -48,12 +47,11 @@ const CASE_DEPENDENTS: ReadonlyArray<{ type: string; remove(trx: Trx, caseId: st
   { type: 'attachments', remove: (trx, id) => trx.deleteFrom('attachment').where('case_id', '=', id).executeTakeFirst() },
   { type: 'messages', remove: (trx, id) => trx.deleteFrom('case_message').where('case_id', '=', id).executeTakeFirst() },
   { type: 'receipts', remove: (trx, id) => trx.deleteFrom('case_receipt').where('case_id', '=', id).executeTakeFirst() },
+  { type: 'timestamps', remove: (trx, id) => removeTimestampsOf(trx, CASE_SUBMISSION, id) },
 ];
 
-/** The ids of the evidence made for a case's submission (for a dependent that refers to evidence). */
-export const evidenceOf = (trx: Trx, caseId: string) => evidenceIdsOf(trx, CASE_SUBMISSION, caseId);
 
-export const emptyRemoval = (): CaseRemoval => ({ cases: 0, attachments: 0, messages: 0, readMarkers: 0, receipts: 0, signatureEvidence: 0, fileContents: 0 });
+export const emptyRemoval = (): CaseRemoval => ({ cases: 0, attachments: 0, messages: 0, readMarkers: 0, receipts: 0, timestamps: 0, signatureEvidence: 0, fileContents: 0 });
 
 export function caseRetention(store: CaseStore) {
   const { db, postgres, lockOrganisation } = store;
@@ -93,7 +91,7 @@ export function caseRetention(store: CaseStore) {
       const shas = new Set<string>();
       for (let i = 0; i < chosen.length; i += 500) {
         const slice = chosen.slice(i, i + 500);
-        const [att, msg, read, ev, receipts] = await Promise.all([
+        const [att, msg, read, ev, receipts, stamps] = await Promise.all([
           db.selectFrom('attachment').select(['sha256']).where('case_id', 'in', slice).execute(),
           db.selectFrom('case_message').select((eb) => eb.fn.countAll<number | string>().as('n')).where('case_id', 'in', slice).executeTakeFirstOrThrow(),
           db
@@ -104,7 +102,9 @@ export function caseRetention(store: CaseStore) {
             .executeTakeFirstOrThrow(),
           countEvidenceOf(db, CASE_SUBMISSION, slice),
           db.selectFrom('case_receipt').select((eb) => eb.fn.countAll<number | string>().as('n')).where('case_id', 'in', slice).executeTakeFirstOrThrow(),
+          countTimestampsOf(db, CASE_SUBMISSION, slice),
         ]);
+        counts.timestamps += stamps;
         counts.receipts += Number(receipts.n);
         counts.attachments += att.length;
         counts.messages += Number(msg.n);

@@ -75,8 +75,8 @@ for (const kind of DATABASE_KINDS) {
       expect(outcome.status).toBe('done');
       const { run } = outcome as Extract<PurgeOutcome, { status: 'done' }>;
       expect(run.dryRun).toBe(true);
-      expect(run.counts.drafts).toEqual({ cases: 1, attachments: 1, messages: 0, readMarkers: 0, receipts: 0, signatureEvidence: 0, fileContents: 1 });
-      expect(run.counts.closedCases).toEqual({ cases: 1, attachments: 2, messages: 2, readMarkers: 1, receipts: 0, signatureEvidence: 1, fileContents: 1 });
+      expect(run.counts.drafts).toEqual({ cases: 1, attachments: 1, messages: 0, readMarkers: 0, receipts: 0, timestamps: 0, signatureEvidence: 0, fileContents: 1 });
+      expect(run.counts.closedCases).toEqual({ cases: 1, attachments: 2, messages: 2, readMarkers: 1, receipts: 0, timestamps: 0, signatureEvidence: 1, fileContents: 1 });
       expect(run.counts.auditEvents).toEqual({ auditEvents: 1 });
       expect(run.counts.unreferencedFiles).toEqual({ fileContents: 1 });
       expect(await tableCounts()).toEqual(before);
@@ -97,7 +97,7 @@ for (const kind of DATABASE_KINDS) {
       expect(outcome.status).toBe('done');
       const { run } = outcome as Extract<PurgeOutcome, { status: 'done' }>;
       expect(run.counts.drafts).toMatchObject({ cases: 1, attachments: 1, fileContents: 1 });
-      expect(run.counts.closedCases).toEqual({ cases: 1, attachments: 2, messages: 2, readMarkers: 1, receipts: 0, signatureEvidence: 1, fileContents: 1 });
+      expect(run.counts.closedCases).toEqual({ cases: 1, attachments: 2, messages: 2, readMarkers: 1, receipts: 0, timestamps: 0, signatureEvidence: 1, fileContents: 1 });
       expect(run.counts.auditEvents).toEqual({ auditEvents: 1 });
       expect(run.counts.unreferencedFiles).toEqual({ fileContents: 1 });
 

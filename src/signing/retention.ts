@@ -19,6 +19,24 @@ export async function countEvidenceOf(db: Db, purpose: string, subjects: readonl
   return Number(row.n);
 }
 
+/** How many timestamps (evidence_timestamp) the evidence made for some subjects of a purpose has. */
+export async function countTimestampsOf(db: Db, purpose: string, subjects: readonly string[]): Promise<number> {
+  if (subjects.length === 0) return 0;
+  const row = await db
+    .selectFrom('evidence_timestamp')
+    .innerJoin('signature_evidence', 'signature_evidence.id', 'evidence_timestamp.evidence_id')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('signature_evidence.purpose', '=', purpose)
+    .where('signature_evidence.subject', 'in', [...subjects])
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Removes the timestamps of the evidence made for one subject of a purpose (before the evidence). */
+export async function removeTimestampsOf(trx: Transaction<Database>, purpose: string, subject: string): Promise<{ numDeletedRows: bigint }> {
+  return trx.deleteFrom('evidence_timestamp').where('evidence_id', 'in', evidenceIdsOf(trx, purpose, subject)).executeTakeFirst();
+}
+
 /** The ids of the evidence made for one subject of a purpose, as a subquery. */
 export const evidenceIdsOf = (trx: Transaction<Database>, purpose: string, subject: string) =>
   trx.selectFrom('signature_evidence').select('id').where('purpose', '=', purpose).where('subject', '=', subject);
