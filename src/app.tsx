@@ -29,6 +29,7 @@ import { createRegister } from './organisation/register.js';
 import { createReceiptStore, type ReceiptSeal } from './cases/receipt-store.js';
 import { loadSealKeyFile } from './platform/seal-key.js';
 import { caseRoutes } from './cases/routes.js';
+import { archiveRoutes, archiveTimestamp } from './archive/routes.js';
 import { officerRoutes } from './officer/routes.js';
 import { orgRoutes } from './organisation/routes.js';
 import { loadCaseTypes, type CaseTypes } from './cases/types.js';
@@ -183,14 +184,11 @@ export async function createServices(config: Config, deps: AppDeps = {}) {
   // The receipt's seal is B-T with the TSA's timestamp over its signature; a receipt sealed
   // while the TSA was down gets its timestamp later from the housekeeping step below.
   const tsaClient = config.tsa && tsaAnchors ? { url: config.tsa.url, timeoutMs: config.tsa.timeoutMs, anchors: tsaAnchors } : undefined;
+  const sealKey = deps.seal ?? (config.seal ? { key: await loadSealKeyFile(config.seal.p12File, config.seal.p12Password) } : undefined);
   const seal =
-    deps.seal ??
-    (config.seal
-      ? {
-          key: await loadSealKeyFile(config.seal.p12File, config.seal.p12Password),
-          ...(tsaClient ? { timestamper: async (signatureValue: Uint8Array) => (await requestTimestamp(tsaClient, signatureValue)).tokenDer } : {}),
-        }
-      : undefined);
+    sealKey && !sealKey.timestamper && tsaClient
+      ? { ...sealKey, timestamper: async (signatureValue: Uint8Array) => (await requestTimestamp(tsaClient, signatureValue)).tokenDer }
+      : sealKey;
   if (!seal) logger.warn('no receipt seal configured (KW_SEAL_P12_FILE): receipts are stored unsealed');
   const receipts = createReceiptStore({
     db,
@@ -352,6 +350,15 @@ export async function buildApp(
   await app.register(selftestRoutes, { ...viewDeps, clock: services.clock, plan: services.plan, audit: services.audit, bankid: bankidService, cardLogin, signTest });
   await app.register(signingRoutes, { ...viewDeps, signing: services.signing, signMethods });
   await app.register(caseRoutes, { ...viewDeps, clock: services.clock, accounts: services.accounts, cases: services.cases, receipts: services.receipts, signing: services.signing, signMethods, register: services.register, audit: services.audit });
+  await app.register(archiveRoutes, {
+    clock: services.clock,
+    cases: services.cases,
+    accounts: services.accounts,
+    signing: services.signing,
+    audit: services.audit,
+    receipts: services.receipts,
+    timestamp: archiveTimestamp(services.signing),
+  });
   await app.register(officerRoutes, { ...viewDeps, cases: services.cases });
   await app.register(orgRoutes, { ...viewDeps, clock: services.clock, accounts: services.accounts, register: services.register });
   if (cardLogin) {
