@@ -1,9 +1,12 @@
 /**
  * Command-line entry: `serve` (KW_MODE, default production), `migrate`, `import-users FILE`,
- * `purge [--dry-run]` (the retention rules, src/retention/).
+ * `purge [--dry-run]` (the retention rules, src/retention/), `verify-package FILE [--trust TRUST.json]`
+ * (an archival package checked without the database, src/archive/).
  * The demo has its own entry from source, `npm start` (devtools/demo/main.ts): the built
  * product holds no demo tools.
  */
+import { verifyPackageCommand } from './archive/cli.js';
+import { packageVerifiers } from './archive/verifiers.js';
 import { ConfigError } from './config/config.js';
 import { importUsersCommand, migrate, purgeCommand, serve } from './serve.js';
 
@@ -23,8 +26,10 @@ async function main(argv: string[]): Promise<number> {
       return importUsersCommand(rest);
     case 'purge':
       return purgeCommand(rest);
+    case 'verify-package':
+      return verifyPackageCommand(rest, process.env, packageVerifiers, (text) => process.stdout.write(text));
     default:
-      process.stderr.write(`unknown command "${command}"; use serve, migrate, import-users or purge\n`);
+      process.stderr.write(`unknown command "${command}"; use serve, migrate, import-users, purge or verify-package\n`);
       return 2;
   }
 }

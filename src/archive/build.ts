@@ -43,7 +43,13 @@ export interface PackageInput {
   /** The sealed receipts, one per language, and the seal's chain (DER, seal certificate first). */
   receipts: readonly { lang: 'sv' | 'en'; pdf: Uint8Array }[];
   sealChain: readonly Uint8Array[];
-  attachments: readonly { id: string; fileName: string; mediaType: string; bytes: Uint8Array; onMessage: boolean }[];
+  attachments: readonly {
+    id: string;
+    fileName: string;
+    mediaType: string;
+    bytes: Uint8Array;
+    onMessage: boolean;
+  }[];
 }
 
 /** Text files are compressed; PDFs and uploads are stored as they are (no CPU spent on them). */
@@ -54,7 +60,12 @@ export function buildArchivePackage(input: PackageInput): { zip: Uint8Array; man
   const zippable: Zippable = {};
   const mtime = new Date(input.createdAt);
 
-  const add = (path: string, kind: FileKind, content: Uint8Array | string, extra: Pick<ManifestFile, 'lang' | 'name'> = {}): void => {
+  const add = (
+    path: string,
+    kind: FileKind,
+    content: Uint8Array | string,
+    extra: Pick<ManifestFile, 'lang' | 'name'> = {},
+  ): void => {
     const bytes = typeof content === 'string' ? new Uint8Array(Buffer.from(content, 'utf8')) : content;
     files.push({
       path,
@@ -78,7 +89,8 @@ export function buildArchivePackage(input: PackageInput): { zip: Uint8Array; man
   add('underskrift/uppgifter.json', 'signature_record', `${JSON.stringify(signatureRecord(e), null, 2)}\n`);
   const parts = evidenceParts(e.method, e.evidence);
   if (parts.ocsp) add('underskrift/ocsp.der', 'ocsp_response', parts.ocsp);
-  if (typeof input.timestamp === 'object') add('underskrift/tidsstampel.tsr', 'timestamp_token', input.timestamp.tokenDer);
+  if (typeof input.timestamp === 'object')
+    add('underskrift/tidsstampel.tsr', 'timestamp_token', input.timestamp.tokenDer);
   if (parts.chain.length > 0) add('certifikat/undertecknare.pem', 'signer_chain', pemBundle(parts.chain));
   if (typeof input.timestamp === 'object' && input.timestamp.tsaCertificates.length > 0) {
     add('certifikat/tidsstampel.pem', 'tsa_chain', pemBundle(input.timestamp.tsaCertificates));
@@ -105,7 +117,12 @@ export function buildArchivePackage(input: PackageInput): { zip: Uint8Array; man
     },
     files,
   };
-  const ordered: Zippable = { [MANIFEST_PATH]: [new Uint8Array(Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8')), { level: 6, mtime }] };
+  const ordered: Zippable = {
+    [MANIFEST_PATH]: [
+      new Uint8Array(Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8')),
+      { level: 6, mtime },
+    ],
+  };
   Object.assign(ordered, zippable);
   return { zip: zipSync(ordered), manifest };
 }

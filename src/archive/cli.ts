@@ -47,7 +47,9 @@ export async function verifyPackageCommand(
       return 2;
     }
   } else {
-    write('no trust file given (--trust): no certificate is trusted, so the signature, timestamp and seal checks fail\n');
+    write(
+      'no trust file given (--trust): no certificate is trusted, so the signature, timestamp and seal checks fail\n',
+    );
   }
   write(`Checking ${file}\n`);
   const checks = await verifyArchivePackage(zip, trust, verifiers);

@@ -27,10 +27,13 @@ export function evidenceParts(method: string, evidenceJson: string): EvidencePar
   if (method === 'bankid') {
     const completion = p['completionData'] as Record<string, unknown> | undefined;
     const signature = typeof completion?.['signature'] === 'string' ? completion['signature'] : '';
-    const ocsp = typeof completion?.['ocspResponse'] === 'string' ? fromBase64(completion['ocspResponse']) : undefined;
+    const ocsp =
+      typeof completion?.['ocspResponse'] === 'string' ? fromBase64(completion['ocspResponse']) : undefined;
     return { chain: keyInfoCertificates(Buffer.from(signature, 'base64').toString('utf8')), ocsp };
   }
-  const chain = Array.isArray(p['chain']) ? p['chain'].filter((c): c is string => typeof c === 'string').map(fromBase64) : [];
+  const chain = Array.isArray(p['chain'])
+    ? p['chain'].filter((c): c is string => typeof c === 'string').map(fromBase64)
+    : [];
   const ocsp = typeof p['ocsp'] === 'string' ? fromBase64(p['ocsp']) : undefined;
   return { chain, ocsp };
 }
@@ -38,7 +41,8 @@ export function evidenceParts(method: string, evidenceJson: string): EvidencePar
 /** The X509Certificate elements of an XML signature, in order (a bounded, linear scan). */
 function keyInfoCertificates(xml: string): Uint8Array[] {
   const found: Uint8Array[] = [];
-  const pattern = /<(?:[A-Za-z0-9_]+:)?X509Certificate>([A-Za-z0-9+/=\s]{1,20000})<\/(?:[A-Za-z0-9_]+:)?X509Certificate>/g;
+  const pattern =
+    /<(?:[A-Za-z0-9_]+:)?X509Certificate>([A-Za-z0-9+/=\s]{1,20000})<\/(?:[A-Za-z0-9_]+:)?X509Certificate>/g;
   for (const match of xml.matchAll(pattern)) {
     if (found.length >= 10) break;
     found.push(fromBase64((match[1] ?? '').replace(/\s+/g, '')));

@@ -21,7 +21,14 @@ const evidence = {
   digest: '',
   document: '{"case":"KW-2026-0001"}',
   visible_text: 'Ansökan',
-  evidence: JSON.stringify({ format: 'cms-v1', issuerId: 'telia', cms: '', chain: ['MAA='], ocsp: 'AAEC', signingTime: null }),
+  evidence: JSON.stringify({
+    format: 'cms-v1',
+    issuerId: 'telia',
+    cms: '',
+    chain: ['MAA='],
+    ocsp: 'AAEC',
+    signingTime: null,
+  }),
   signed_at: '2026-11-28T09:00:00.000Z',
   verified_at: '2026-11-28T09:00:00.000Z',
 };
@@ -43,8 +50,20 @@ function input(): PackageInput {
     receipts: [{ lang: 'sv', pdf: new Uint8Array(Buffer.from('%PDF-1.7 kvitto')) }],
     sealChain: [],
     attachments: [
-      { id: 'a1', fileName: 'bilaga.pdf', mediaType: 'application/pdf', bytes: new Uint8Array(Buffer.from('%PDF-1.4 a')), onMessage: false },
-      { id: 'a2', fileName: '../../etc/passwd\u202Efdp.exe', mediaType: 'application/pdf', bytes: new Uint8Array(Buffer.from('%PDF-1.4 b')), onMessage: true },
+      {
+        id: 'a1',
+        fileName: 'bilaga.pdf',
+        mediaType: 'application/pdf',
+        bytes: new Uint8Array(Buffer.from('%PDF-1.4 a')),
+        onMessage: false,
+      },
+      {
+        id: 'a2',
+        fileName: '../../etc/passwd\u202Efdp.exe',
+        mediaType: 'application/pdf',
+        bytes: new Uint8Array(Buffer.from('%PDF-1.4 b')),
+        onMessage: true,
+      },
     ],
   };
 }
@@ -76,7 +95,17 @@ describe('the archival package', () => {
     expect(Object.keys(files).sort()).toEqual(['manifest.json', ...manifest.files.map((f) => f.path)].sort());
     const listed = JSON.parse(Buffer.from(files['manifest.json']!).toString('utf8')) as Manifest;
     expect(listed).toEqual(manifest);
-    expect(listed.files.map((f) => f.kind)).toEqual(['receipt', 'signed_document', 'signed_text', 'signature_evidence', 'signature_record', 'ocsp_response', 'signer_chain', 'attachment', 'message_attachment']);
+    expect(listed.files.map((f) => f.kind)).toEqual([
+      'receipt',
+      'signed_document',
+      'signed_text',
+      'signature_evidence',
+      'signature_record',
+      'ocsp_response',
+      'signer_chain',
+      'attachment',
+      'message_attachment',
+    ]);
     for (const f of listed.files) {
       expect(f.about.sv.length).toBeGreaterThan(10);
       expect(f.about.en.length).toBeGreaterThan(10);
@@ -92,8 +121,11 @@ describe('the archival package', () => {
 
   it('checks an untouched package file by file', async () => {
     const checks = await named(buildArchivePackage(input()).zip);
-    for (const name of ['zip', 'manifest', 'no unlisted files', 'complete']) expect(checks.get(name)?.ok, name).toBe(true);
-    expect([...checks.keys()].filter((n) => n.startsWith('file ')).every((n) => checks.get(n)?.ok)).toBe(true);
+    for (const name of ['zip', 'manifest', 'no unlisted files', 'complete'])
+      expect(checks.get(name)?.ok, name).toBe(true);
+    expect([...checks.keys()].filter((n) => n.startsWith('file ')).every((n) => checks.get(n)?.ok)).toBe(
+      true,
+    );
   });
 
   it('fault: one byte changed in an attachment → named and refused', async () => {
@@ -111,13 +143,31 @@ describe('the archival package', () => {
   it('fault: a file missing, a file added, the manifest gone or not JSON → each named', async () => {
     const { zip } = buildArchivePackage(input());
     const missing = await named(repack(zip, (files) => delete files['underskrift/bevis.json']));
-    expect(missing.get('file underskrift/bevis.json')).toMatchObject({ ok: false, detail: 'missing (signature_evidence)' });
+    expect(missing.get('file underskrift/bevis.json')).toMatchObject({
+      ok: false,
+      detail: 'missing (signature_evidence)',
+    });
     expect(missing.get('complete')).toMatchObject({ ok: false, detail: 'missing: signature_evidence' });
     const added = await named(repack(zip, (files) => (files['extra.exe'] = new Uint8Array([1]))));
-    expect(added.get('no unlisted files')).toMatchObject({ ok: false, detail: 'not in the manifest: extra.exe' });
-    const noManifest = await verifyArchivePackage(repack(zip, (files) => delete files['manifest.json']), trust, passing);
-    expect(noManifest.at(-1)).toMatchObject({ name: 'manifest', ok: false, detail: 'manifest.json is missing' });
-    const broken = await verifyArchivePackage(repack(zip, (files) => (files['manifest.json'] = new Uint8Array(Buffer.from('{')))), trust, passing);
+    expect(added.get('no unlisted files')).toMatchObject({
+      ok: false,
+      detail: 'not in the manifest: extra.exe',
+    });
+    const noManifest = await verifyArchivePackage(
+      repack(zip, (files) => delete files['manifest.json']),
+      trust,
+      passing,
+    );
+    expect(noManifest.at(-1)).toMatchObject({
+      name: 'manifest',
+      ok: false,
+      detail: 'manifest.json is missing',
+    });
+    const broken = await verifyArchivePackage(
+      repack(zip, (files) => (files['manifest.json'] = new Uint8Array(Buffer.from('{')))),
+      trust,
+      passing,
+    );
     expect(broken.at(-1)).toMatchObject({ name: 'manifest', ok: false });
     const notZip = await verifyArchivePackage(new Uint8Array(Buffer.from('not a zip')), trust, passing);
     expect(notZip).toEqual([expect.objectContaining({ name: 'zip', ok: false })]);

@@ -19,10 +19,12 @@ export const TRUST_KEYS = ['bankidUserRoots', 'cardIssuers', 'tsaRoots', 'sealRo
 
 export function loadPackageTrust(file: string): PackageTrust {
   const raw = JSON.parse(readFileSync(file, 'utf8')) as unknown;
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`${file}: a JSON object is expected`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new Error(`${file}: a JSON object is expected`);
   const named = raw as Record<string, unknown>;
   const unknown = Object.keys(named).filter((k) => !(TRUST_KEYS as readonly string[]).includes(k));
-  if (unknown.length > 0) throw new Error(`${file}: unknown keys ${unknown.join(', ')} (known: ${TRUST_KEYS.join(', ')})`);
+  if (unknown.length > 0)
+    throw new Error(`${file}: unknown keys ${unknown.join(', ')} (known: ${TRUST_KEYS.join(', ')})`);
   const resolve = (key: (typeof TRUST_KEYS)[number]): string | undefined => {
     const value = named[key];
     if (value === undefined) return undefined;

@@ -14,7 +14,14 @@ import type { IssuerProfile } from '../card/issuers.js';
 import type { ParsedCertificate } from '../platform/pki.js';
 import type { Reverification } from '../signing/service.js';
 import { sha256Hex } from '../signing/canonical.js';
-import { MANIFEST_PATH, PACKAGE_FORMAT, PACKAGE_VERSION, REQUIRED_KINDS, type Manifest, type ManifestFile } from './manifest.js';
+import {
+  MANIFEST_PATH,
+  PACKAGE_FORMAT,
+  PACKAGE_VERSION,
+  REQUIRED_KINDS,
+  type Manifest,
+  type ManifestFile,
+} from './manifest.js';
 
 export interface PackageTrust {
   bankidRoots: readonly ParsedCertificate[];
@@ -31,7 +38,11 @@ export interface Check {
 
 /** The independent checks of a timestamp token and of a PDF seal (platform/tsa, the seal). */
 export interface PackageVerifiers {
-  timestamp(tokenDer: Uint8Array, data: Uint8Array, roots: readonly Uint8Array[]): Promise<{ ok: boolean; genTime?: Date; detail: string }>;
+  timestamp(
+    tokenDer: Uint8Array,
+    data: Uint8Array,
+    roots: readonly Uint8Array[],
+  ): Promise<{ ok: boolean; genTime?: Date; detail: string }>;
   seal(pdf: Uint8Array, roots: readonly Uint8Array[]): Promise<{ ok: boolean; detail: string }>;
 }
 
@@ -39,7 +50,11 @@ export interface PackageVerifiers {
 const MAX_FILES = 2_000;
 const MAX_UNPACKED_BYTES = 2 * 1024 * 1024 * 1024;
 
-export async function verifyArchivePackage(zip: Uint8Array, trust: PackageTrust, verifiers: PackageVerifiers): Promise<Check[]> {
+export async function verifyArchivePackage(
+  zip: Uint8Array,
+  trust: PackageTrust,
+  verifiers: PackageVerifiers,
+): Promise<Check[]> {
   const checks: Check[] = [];
   const check = (name: string, ok: boolean, detail: string): boolean => {
     checks.push({ name, ok, detail });
@@ -54,7 +69,8 @@ export async function verifyArchivePackage(zip: Uint8Array, trust: PackageTrust,
       filter: (file) => {
         count++;
         unpacked += file.originalSize;
-        if (count > MAX_FILES || unpacked > MAX_UNPACKED_BYTES) throw new Error('too many files or too large once unpacked');
+        if (count > MAX_FILES || unpacked > MAX_UNPACKED_BYTES)
+          throw new Error('too many files or too large once unpacked');
         return true;
       },
     });
@@ -69,7 +85,11 @@ export async function verifyArchivePackage(zip: Uint8Array, trust: PackageTrust,
     check('manifest', false, manifest);
     return checks;
   }
-  check('manifest', true, `${manifest.format} ${manifest.version}, case ${manifest.case.caseNumber}, ${manifest.files.length} files listed`);
+  check(
+    'manifest',
+    true,
+    `${manifest.format} ${manifest.version}, case ${manifest.case.caseNumber}, ${manifest.files.length} files listed`,
+  );
 
   // Each listed file: there, and the bytes the manifest names.
   for (const file of manifest.files) {
@@ -80,16 +100,29 @@ export async function verifyArchivePackage(zip: Uint8Array, trust: PackageTrust,
     }
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     if (sha256 !== file.sha256 || bytes.byteLength !== file.size) {
-      check(`file ${file.path}`, false, `changed: SHA-256 ${sha256}, ${bytes.byteLength} bytes; the manifest says ${file.sha256}, ${file.size} bytes`);
+      check(
+        `file ${file.path}`,
+        false,
+        `changed: SHA-256 ${sha256}, ${bytes.byteLength} bytes; the manifest says ${file.sha256}, ${file.size} bytes`,
+      );
     } else check(`file ${file.path}`, true, `SHA-256 ${sha256} (${file.kind})`);
   }
   const listed = new Set([MANIFEST_PATH, ...manifest.files.map((f) => f.path)]);
   const extra = Object.keys(entries).filter((name) => !listed.has(name) && !name.endsWith('/'));
-  check('no unlisted files', extra.length === 0, extra.length === 0 ? 'every file is in the manifest' : `not in the manifest: ${extra.join(', ')}`);
+  check(
+    'no unlisted files',
+    extra.length === 0,
+    extra.length === 0 ? 'every file is in the manifest' : `not in the manifest: ${extra.join(', ')}`,
+  );
   const kinds = new Set(manifest.files.filter((f) => entries[f.path]).map((f) => f.kind));
   const absent = REQUIRED_KINDS.filter((k) => !kinds.has(k));
-  if (manifest.signature.timestamp === 'stamped' && !kinds.has('timestamp_token')) absent.push('timestamp_token');
-  check('complete', absent.length === 0, absent.length === 0 ? 'every required part is there' : `missing: ${absent.join(', ')}`);
+  if (manifest.signature.timestamp === 'stamped' && !kinds.has('timestamp_token'))
+    absent.push('timestamp_token');
+  check(
+    'complete',
+    absent.length === 0,
+    absent.length === 0 ? 'every required part is there' : `missing: ${absent.join(', ')}`,
+  );
 
   const one = (kind: ManifestFile['kind']): Uint8Array | undefined => {
     const file = manifest.files.find((f) => f.kind === kind);
@@ -100,13 +133,29 @@ export async function verifyArchivePackage(zip: Uint8Array, trust: PackageTrust,
     return bytes ? Buffer.from(bytes).toString('utf8') : undefined;
   };
 
-  await checkSignature(check, manifest, { document: text('signed_document'), visibleText: text('signed_text'), evidence: text('signature_evidence'), record: text('signature_record') }, trust);
+  await checkSignature(
+    check,
+    manifest,
+    {
+      document: text('signed_document'),
+      visibleText: text('signed_text'),
+      evidence: text('signature_evidence'),
+      record: text('signature_record'),
+    },
+    trust,
+  );
 
   const token = one('timestamp_token');
   const evidenceBytes = one('signature_evidence');
   if (token && evidenceBytes) {
     const stamped = await verifiers.timestamp(token, evidenceBytes, trust.tsaRoots);
-    check('timestamp', stamped.ok, stamped.ok && stamped.genTime ? `the evidence existed no later than ${stamped.genTime.toISOString()} (${stamped.detail})` : stamped.detail);
+    check(
+      'timestamp',
+      stamped.ok,
+      stamped.ok && stamped.genTime
+        ? `the evidence existed no later than ${stamped.genTime.toISOString()} (${stamped.detail})`
+        : stamped.detail,
+    );
   } else if (manifest.signature.timestamp !== 'stamped') {
     check('timestamp', true, `none in the package (${manifest.signature.timestamp} when it was made)`);
   }
@@ -129,11 +178,19 @@ function readManifest(bytes: Uint8Array | undefined): Manifest | string {
     return `${MANIFEST_PATH} is not JSON: ${(err as Error).message}`;
   }
   const m = parsed as Partial<Manifest> | null;
-  if (m?.format !== PACKAGE_FORMAT || m.version !== PACKAGE_VERSION) return `not a ${PACKAGE_FORMAT} ${PACKAGE_VERSION} manifest`;
+  if (m?.format !== PACKAGE_FORMAT || m.version !== PACKAGE_VERSION)
+    return `not a ${PACKAGE_FORMAT} ${PACKAGE_VERSION} manifest`;
   const filesOk =
     Array.isArray(m.files) &&
-    m.files.every((f) => typeof f?.path === 'string' && typeof f.sha256 === 'string' && typeof f.size === 'number' && typeof f.kind === 'string');
-  if (!filesOk || typeof m.case?.caseNumber !== 'string' || typeof m.signature?.digest !== 'string') return `${MANIFEST_PATH} lacks its files, case or signature`;
+    m.files.every(
+      (f) =>
+        typeof f?.path === 'string' &&
+        typeof f.sha256 === 'string' &&
+        typeof f.size === 'number' &&
+        typeof f.kind === 'string',
+    );
+  if (!filesOk || typeof m.case?.caseNumber !== 'string' || typeof m.signature?.digest !== 'string')
+    return `${MANIFEST_PATH} lacks its files, case or signature`;
   return m as Manifest;
 }
 
@@ -143,7 +200,12 @@ type CheckFn = (name: string, ok: boolean, detail: string) => boolean;
 async function checkSignature(
   check: CheckFn,
   manifest: Manifest,
-  parts: { document: string | undefined; visibleText: string | undefined; evidence: string | undefined; record: string | undefined },
+  parts: {
+    document: string | undefined;
+    visibleText: string | undefined;
+    evidence: string | undefined;
+    record: string | undefined;
+  },
   trust: PackageTrust,
 ): Promise<void> {
   const { document, evidence } = parts;
@@ -179,7 +241,8 @@ async function checkSignature(
     signed_at: String(record['signedAt']),
     verified_at: String(record['verifiedAt']),
   };
-  const reverifier = method === 'bankid' ? bankIdReverifier(trust.bankidRoots) : cardReverifier(trust.cardProfiles);
+  const reverifier =
+    method === 'bankid' ? bankIdReverifier(trust.bankidRoots) : cardReverifier(trust.cardProfiles);
   let result: Reverification;
   try {
     result = await reverifier.reverify(row);

@@ -51,7 +51,9 @@ export type AuditEventName =
   /** The retention purge removed what the rules name (counts per rule and type, never a person). */
   | 'retention_purge'
   /** Signature evidence got its RFC 3161 timestamp (success), or a first try failed (signing/timestamps.ts). */
-  | 'evidence_timestamped';
+  | 'evidence_timestamped'
+  /** Someone took the archival package of a submitted case (archive/). */
+  | 'archive_package';
 
 export interface AuditEventInput {
   event: AuditEventName;

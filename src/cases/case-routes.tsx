@@ -228,7 +228,17 @@ async function renderCase(
         <a class="button-secondary" href={`/cases/${row.id}/signature`}>
           {t['cases.verify']}
         </a>
+        {access === 'member' || principal.staff.includes('case_officer') ? (
+          <a class="button-secondary" href={`/cases/${row.id}/archive.zip`} download aria-describedby="archive-about">
+            {t['cases.archive']}
+          </a>
+        ) : null}
       </p>
+      {access === 'member' || principal.staff.includes('case_officer') ? (
+        <p id="archive-about" class="hint">
+          {t['cases.archiveAbout']}
+        </p>
+      ) : null}
       {/* A case officer reads the case first, then the conversation and the reply, then
           handles it; the company sees its conversation first. */}
       {access === 'staff' ? (

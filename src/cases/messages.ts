@@ -141,6 +141,9 @@ export const casesSv = {
   'cases.facts.submittedBy': 'Undertecknat av',
   'cases.facts.officer': 'Handläggare',
   'cases.receipt': 'Ladda ner kvitto (PDF)',
+  'cases.archive': 'Ladda ner arkivpaket (ZIP)',
+  'cases.archiveAbout':
+    'Arkivpaketet innehåller kvittot med myndighetens sigill, det undertecknade dokumentet, bilagorna och beviset för underskriften med tidsstämpel och certifikat, och en förteckning över allt. Det kan kontrolleras utan Kundwebben.',
   'cases.verify': 'Kontrollera underskriften',
   'cases.copyThis': 'Kopiera till nytt utkast',
   'cases.deleteDraft': 'Ta bort utkastet',
@@ -326,6 +329,9 @@ export const casesEn = {
   'cases.facts.submittedBy': 'Signed by',
   'cases.facts.officer': 'Case officer',
   'cases.receipt': 'Download the receipt (PDF)',
+  'cases.archive': 'Download the archival package (ZIP)',
+  'cases.archiveAbout':
+    "The archival package holds the receipt with the agency's seal, the signed document, the attachments and the signature's evidence with its timestamp and certificates, and a list of it all. It can be checked without Kundwebben.",
   'cases.verify': 'Verify the signature',
   'cases.copyThis': 'Copy into a new draft',
   'cases.deleteDraft': 'Delete the draft',

@@ -258,6 +258,24 @@ export async function addSignatureTimestamp(sealedPdf: Buffer, timestamper: Time
   return out;
 }
 
+/**
+ * The certificates a sealed PDF's CMS carries, the seal certificate first; none when the PDF
+ * has no readable seal.
+ */
+export function sealCertificates(pdf: Buffer): Uint8Array[] {
+  try {
+    ensurePkijsEngine();
+    const signedData = signedDataOf(signatureSlot(pdf).cms);
+    const signerInfo = signedData.signerInfos[0];
+    const certs = (signedData.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
+    const isSigner = (c: pkijs.Certificate) =>
+      signerInfo?.sid instanceof pkijs.IssuerAndSerialNumber && c.serialNumber.isEqual(signerInfo.sid.serialNumber) && c.issuer.isEqual(signerInfo.sid.issuer);
+    return [...certs.filter(isSigner), ...certs.filter((c) => !isSigner(c))].map((c) => new Uint8Array(c.toSchema().toBER(false)));
+  } catch {
+    return [];
+  }
+}
+
 export interface SealCheck {
   /** Signature, message digest and signing-certificate-v2 all match (and the chain, when roots are given). */
   valid: boolean;

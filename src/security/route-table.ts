@@ -292,6 +292,13 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteEntry>> = {
       { url: (f) => `/cases/${f.ids.draft}/submitted`, expect: x(401, 403, 303, 403, 403) },
     ],
   },
+  'GET /cases/:id/archive.zip': {
+    kind: 'member',
+    probes: [
+      { url: (f) => `/cases/${f.ids.submitted}/archive.zip`, expect: x(401, 403, 200, 200, 200) },
+      { url: (f) => `/cases/${f.ids.draft}/archive.zip`, expect: x(401, 403, 404, 403, 403) },
+    ],
+  },
   'GET /cases/:id/signature': { kind: 'member', probes: [{ url: (f) => `/cases/${f.ids.submitted}/signature`, expect: x(401, 403, 200, 200, 200) }] },
   'GET /officer/cases': { kind: 'staff', probes: [{ url: at('/officer/cases?status=submitted'), expect: x(401, 403, 403, 200, 200) }] },
 
