@@ -7,7 +7,7 @@
  * loaded in production.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { ensureDemoPki, startOcspResponder, type DemoPki, type OcspResponder } from '../test-pki/index.js';
@@ -109,6 +109,22 @@ export async function startDemoTools(options: {
     spanOf(options.clock),
   );
 
+  // What verify-package trusts for this demo's packages (src/archive/trust.ts): its roots.
+  const trustFile = path.join(options.dataDir, 'verify-trust.json');
+  await writeFile(
+    trustFile,
+    `${JSON.stringify(
+      {
+        bankidUserRoots: path.relative(options.dataDir, bankidPki.files.userRootPath),
+        cardIssuers: path.relative(options.dataDir, demo.issuersFile),
+        tsaRoots: path.relative(options.dataDir, demoTsa.files.rootPath),
+        sealRoots: path.relative(options.dataDir, seal.rootFile),
+      },
+      null,
+      2,
+    )}\n`,
+  );
+
   const env = {
     KW_SEAL_P12_FILE: seal.p12File,
     KW_SEAL_P12_PASSWORD: seal.password,
@@ -166,6 +182,8 @@ export async function startDemoTools(options: {
     `Receipt seal (test): ${shown(seal.p12File)}. To check a receipt, trust the seal root`,
     `  ${shown(seal.rootFile)} in an NSS database (certutil) and run pdfsig -nssdir sql:DIR receipt.pdf`,
     `Time-stamping (RFC 3161 test TSA): ${tsa.url}  root ${shown(demoTsa.files.rootPath)}`,
+    `Archival packages (a submitted case's page, "Ladda ner arkivpaket"): check one with`,
+    `  npm run verify-package -- FILE.zip --trust ${shown(trustFile)}`,
   ];
   return {
     env,
