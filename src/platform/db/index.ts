@@ -14,6 +14,7 @@ import * as m0003 from './migrations/0003-cases.js';
 import * as m0004 from './migrations/0004-pending-unique.js';
 import * as m0005 from './migrations/0005-person-lookups.js';
 import * as m0008 from './migrations/0008-retention.js';
+import * as m0009 from './migrations/0009-large-agency-indexes.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-pending-unique': m0004,
   '0005-person-lookups': m0005,
   '0008-retention': m0008,
+  '0009-large-agency-indexes': m0009,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };
