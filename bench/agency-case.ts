@@ -13,7 +13,9 @@
  * portal with the app's own parameters).
  *
  * BENCH_AGENCY_SCHEMA=<schema> reuses a schema seeded by an earlier run (it is then neither
- * seeded nor dropped): for developing, the seed takes about a minute.
+ * seeded nor dropped): for developing, the seed takes about a minute. BENCH_AGENCY_PAGES=a,b
+ * measures only the pages whose label or path contains one of the words (and skips the export
+ * unless one of them is `csv`).
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -28,6 +30,8 @@ export interface AgencySettings {
   postgresUrl: string;
   /** An already seeded schema to reuse (kept), or undefined: a fresh one, seeded and dropped. */
   reuseSchema: string | undefined;
+  /** Only the pages matching one of these words; empty: all (and the export). */
+  only: string[];
 }
 
 export function readAgencySettings(common: { duration: number; warmup: number; connections: number }): AgencySettings {
@@ -37,6 +41,7 @@ export function readAgencySettings(common: { duration: number; warmup: number; c
     ...common,
     postgresUrl: process.env['BENCH_POSTGRES_URL'] ?? process.env['KW_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test',
     reuseSchema: reuse === '' ? undefined : reuse,
+    only: (process.env['BENCH_AGENCY_PAGES'] ?? '').split(',').map((w) => w.trim()).filter((w) => w !== ''),
   };
 }
 
@@ -276,10 +281,14 @@ export async function runAgencyCase(settings: AgencySettings): Promise<boolean> 
     const statsPort = ready.statsPort ?? 0;
     const pid = child.pid;
     const rows: Row[] = [];
-    for (const page of pages('198112289874')) rows.push(await measurePage(page, base, cookies, statsPort, pid, settings));
+    const chosen = (p: Page) => settings.only.length === 0 || settings.only.some((w) => p.label.includes(w) || p.path.includes(w));
+    for (const page of pages('198112289874').filter(chosen)) rows.push(await measurePage(page, base, cookies, statsPort, pid, settings));
 
-    console.log('  full audit CSV export (all events), RSS sampled every 100 ms ...');
-    const csv = await measureExport(base, cookies['admin'] ?? '', pid);
+    const exporting = settings.only.length === 0 || settings.only.includes('csv');
+    if (exporting) console.log('  full audit CSV export (all events), RSS sampled every 100 ms ...');
+    const csv = exporting
+      ? await measureExport(base, cookies['admin'] ?? '', pid)
+      : { status: 200, bytes: 0, rows: 1_000_000, seconds: 0, firstByteMs: undefined, before: 0, samples: [0] };
     console.log('');
     printTable(rows);
     console.log('(alone: the first request, with no other load. p99 target: every page ≤ 200 ms at the connections above,');
