@@ -10,8 +10,10 @@ import type { CasesStartSummary } from './views/start-notice.js';
 
 /** The sections of an organisation's list, each a page at a time. */
 export type CaseSection = 'drafts' | 'submitted' | 'messages';
-/** Rows per page of a list (a company's sections, the case officers' inbox). */
+/** Rows per page of the case officers' inbox. */
 export const LIST_PAGE_SIZE = 50;
+/** Rows per page of each section of a company's list (three sections on one page). */
+export const SECTION_PAGE_SIZE = 25;
 /** The deepest page a list goes to (an offset costs what it skips); older cases are found by opening a newer one's search. */
 export const LIST_MAX_PAGE = 400;
 
@@ -63,7 +65,7 @@ export function caseQueries(store: CaseStore) {
       reader: string,
       section: CaseSection,
       page: number,
-      size = LIST_PAGE_SIZE,
+      size = SECTION_PAGE_SIZE,
     ) {
       let q = db.selectFrom('case_file').selectAll().where('orgnr', '=', orgnr);
       q =
