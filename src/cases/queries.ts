@@ -52,7 +52,11 @@ export function caseQueries(store: CaseStore) {
         .orderBy('updated_at', 'desc')
         .limit(500)
         .execute();
-      const unread = await queries.unreadByCase(orgnr, reader);
+      // Unread counted for these cases only, not across a large organisation's every case.
+      const unread = await queries.unreadOf(
+        rows.map((r) => r.id),
+        reader,
+      );
       return rows.map((r) => ({ ...toRow(r), unread: unread.get(r.id) ?? 0 }));
     },
 
