@@ -28,7 +28,9 @@
  *                          Redis, one instance and two; bench/scale-case.ts), or load (not in
  *                          all: simulated people logging in, filing and signing cases against
  *                          one instance and two, then a data integrity check; bench/load.ts,
- *                          settings LOAD_* in bench/README.md)
+ *                          settings LOAD_* in bench/README.md), or agency (not in all: a large
+ *                          agency seeded on PostgreSQL, every list and search page against
+ *                          its target, the audit CSV export's memory; bench/agency-case.ts)
  * BankID load (bench/bankid-case.ts): N concurrent pending BankID orders, each polled once a
  * second by a simulated browser, against one portal and the BankID test server; the largest N
  * with p99 poll latency <= 50 ms and zero errors, and CPU seconds per 1,000 order-minutes.
@@ -47,6 +49,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { readBankIdSettings, runBankIdCase } from './bankid-case.js';
 import { readLoadSettings, runLoadCase } from './load.js';
+import { readAgencySettings, runAgencyCase } from './agency-case.js';
 import { readScaleSettings, runScaleCase } from './scale-case.js';
 import {
   BenchError,
@@ -393,8 +396,8 @@ async function main(): Promise<void> {
   };
   const repeatBaseline = intSetting('BENCH_REPEAT_BASELINE', 1, 0, 1) === 1;
   const cases = (process.env['BENCH_CASES'] ?? '').trim() || 'all';
-  if (!['all', 'web', 'card', 'bankid', 'scale', 'load'].includes(cases)) {
-    throw new BenchError(`BENCH_CASES must be all, web, card, bankid, scale or load (got "${cases}")`);
+  if (!['all', 'web', 'card', 'bankid', 'scale', 'load', 'agency'].includes(cases)) {
+    throw new BenchError(`BENCH_CASES must be all, web, card, bankid, scale, load or agency (got "${cases}")`);
   }
   // The load case stands alone (it needs PostgreSQL and Redis, and has its own settings).
   if (cases === 'load') {
@@ -412,6 +415,12 @@ async function main(): Promise<void> {
       `pipelining ${settings.pipelining}, ${settings.tlsConcurrency} concurrent handshakes for (d)/(e), ` +
       `warm-up ${settings.warmup} s + ${settings.duration} s per target, loopback only`,
   );
+
+  // The agency case stands alone (it needs PostgreSQL and seeds a large agency).
+  if (cases === 'agency') {
+    if (!(await runAgencyCase(readAgencySettings(settings)))) process.exitCode = 1;
+    return;
+  }
 
   // The scale case stands alone (it needs PostgreSQL and Redis).
   if (cases === 'scale') {

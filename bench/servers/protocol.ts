@@ -15,6 +15,9 @@ export interface ReadyMessage {
   port: number;
   /** A `name=value` Cookie header of a logged-in session (portal only). */
   cookie?: string;
+  /** The agency case's portal: a Cookie header per role (company, officer, admin), and the seed's seconds per step. */
+  cookies?: Record<string, string>;
+  seed?: { step: string; seconds: number }[];
   /** The card-login server only: the PEM files of the demo PKI it created. */
   card?: CardFiles;
   /** Where the server answers GET / with its current counters (see serveStats). */

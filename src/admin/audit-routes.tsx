@@ -3,11 +3,12 @@
  * CSV download. Personal numbers are shown to admins; the query string that carries them
  * is never logged (the request serializer keeps only the path).
  */
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../web/errors.js';
 import { pageContext, sendHtml } from '../web/render.js';
-import { createAuditSearch, PAGE_SIZE } from '../audit/search.js';
-import { auditCsv, checkAuditQuery, type AuditFormValues } from './audit-search.js';
+import { createAuditSearch, MAX_PAGES, PAGE_SIZE } from '../audit/search.js';
+import { auditCsvChunks, checkAuditQuery, type AuditFormValues } from './audit-search.js';
 import type { AdminDeps } from './route-context.js';
 import { AuditPage } from './views/audit-page.js';
 
@@ -41,9 +42,10 @@ export function auditRoutes(app: FastifyInstance, deps: AdminDeps): void {
       );
     }
     const requested = Number(typeof request.query.page === 'string' ? request.query.page : '1');
-    let page = Number.isSafeInteger(requested) && requested >= 1 ? requested : 1;
+    // A bad or too large page number is clamped: the first page, or the last one reachable.
+    let page = Number.isSafeInteger(requested) && requested >= 1 ? Math.min(requested, MAX_PAGES) : 1;
     let found = await search.page(checked.query, page);
-    const pages = Math.max(1, Math.ceil(found.total / PAGE_SIZE));
+    const pages = Math.min(MAX_PAGES, Math.max(1, Math.ceil(found.total / PAGE_SIZE)));
     if (page > pages) {
       page = pages;
       found = await search.page(checked.query, page);
@@ -55,7 +57,7 @@ export function auditRoutes(app: FastifyInstance, deps: AdminDeps): void {
         values={values}
         errors={{}}
         eventNames={eventNames}
-        result={{ events: found.events, total: found.total, page, pages }}
+        result={{ events: found.events, total: found.total, more: found.more, page, pages }}
       />,
     );
   });
@@ -67,13 +69,14 @@ export function auditRoutes(app: FastifyInstance, deps: AdminDeps): void {
         'bad_request',
         `audit export query refused: ${Object.keys(checked.errors).join(', ')}`,
       );
-    const events = await search.all(checked.query);
+    // Streamed a batch at a time: memory stays flat however many events match.
+    const body = Readable.from(auditCsvChunks(search.all(checked.query)));
     const stamp = clock.now().toISOString().slice(0, 10);
     return reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="audit-${stamp}.csv"`)
       .header('cache-control', 'no-store')
       .header('x-content-type-options', 'nosniff')
-      .send(auditCsv(events));
+      .send(body);
   });
 }

@@ -72,15 +72,21 @@ export function csvCell(value: string | number | null): string {
 
 export const CSV_COLUMNS = ['id', 'at', 'event', 'outcome', 'actor', 'subject', 'ip', 'details'] as const;
 
+function csvLine(e: AuditEvent): string {
+  return [e.id, e.at, e.event, e.outcome, e.actor, e.subject, e.ip, e.details ? JSON.stringify(e.details) : null]
+    .map(csvCell)
+    .join(',');
+}
+
 /** The export: a header row and one row per event, CRLF line ends, UTF-8 with a BOM (so spreadsheets read å, ä, ö). */
 export function auditCsv(events: readonly AuditEvent[]): string {
-  const lines = [CSV_COLUMNS.join(',')];
-  for (const e of events) {
-    lines.push(
-      [e.id, e.at, e.event, e.outcome, e.actor, e.subject, e.ip, e.details ? JSON.stringify(e.details) : null]
-        .map(csvCell)
-        .join(','),
-    );
+  return `\uFEFF${[CSV_COLUMNS.join(','), ...events.map(csvLine)].join('\r\n')}\r\n`;
+}
+
+/** The same export, a batch of events at a time (the BOM and header first), for streaming. */
+export async function* auditCsvChunks(batches: AsyncIterable<readonly AuditEvent[]>): AsyncGenerator<string, void, undefined> {
+  yield `\uFEFF${CSV_COLUMNS.join(',')}\r\n`;
+  for await (const events of batches) {
+    if (events.length > 0) yield `${events.map(csvLine).join('\r\n')}\r\n`;
   }
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { DATABASE_KINDS } from '../../test/support/databases.js';
 import { createLogger } from '../platform/logging.js';
+import { createAuditSearch } from '../audit/search.js';
 import { auditCsv, csvCell } from './audit-search.js';
 
 const HEDDA = '196408231238';
@@ -191,6 +192,41 @@ for (const kind of DATABASE_KINDS) {
         `person_changed,success,${HEDDA},${KIM},,"{""after"":{""name"":""=HYPERLINK(\\""x\\"")""}}"`,
       );
       for (const line of lines) expect(line).not.toMatch(/(^|,)"?[=+\-@]/);
+    });
+
+    it('exports in keyset batches: every event once, newest first, also where times are equal', async () => {
+      const search = createAuditSearch(t.services.db);
+      const sameTime = '2026-11-22T09:00:00.000Z';
+      await t.services.db
+        .insertInto('audit_event')
+        .values(Array.from({ length: 9 }, () => ({ at: sameTime, event: 'logout', outcome: 'success' as const, actor: KIM, subject: 'bankid', ip: null, details: null })))
+        .execute();
+      const query = { person: KIM };
+      const batches: number[][] = [];
+      for await (const batch of search.all(query, 4)) batches.push(batch.map((e) => e.id));
+      expect(batches.every((b) => b.length <= 4)).toBe(true);
+      const ids = batches.flat();
+      expect(new Set(ids).size).toBe(ids.length);
+      const everything = (await search.page(query, 1)).total;
+      expect(ids).toHaveLength(everything);
+      const events = [];
+      for await (const batch of search.all(query)) events.push(...batch);
+      expect(events.map((e) => e.id)).toEqual(ids);
+      for (let i = 1; i < events.length; i++) {
+        const [a, b] = [events[i - 1]!, events[i]!];
+        expect(a.at > b.at || (a.at === b.at && a.id > b.id)).toBe(true);
+      }
+      await t.services.db.deleteFrom('audit_event').where('event', '=', 'logout').where('at', '=', sameTime).execute();
+    });
+
+    it('clamps a page number beyond the reachable pages, and lists the event names the log holds', async () => {
+      const res = await get('/admin/audit?page=99999999');
+      expect(res.statusCode).toBe(200);
+      const names = await createAuditSearch(t.services.db).eventNames();
+      expect(names).toEqual([...names].sort());
+      expect(names).toContain('login');
+      expect(names).toContain('person_changed');
+      expect(new Set(names).size).toBe(names.length);
     });
 
     it('never writes a personal number to the log, whatever the admin searched for', async () => {

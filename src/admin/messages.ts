@@ -309,6 +309,9 @@ export const adminSv = {
   'admin.audit.csv': 'Ladda ned sökresultatet som CSV',
   'admin.audit.caption': (p: { total: number; page: number; pages: number }) =>
     `${p.total} ${p.total === 1 ? 'händelse' : 'händelser'}, sida ${p.page} av ${p.pages}`,
+  'admin.audit.captionMore': (p: { total: number; page: number; pages: number }) =>
+    `Fler än ${p.total} händelser, sida ${p.page} av de ${p.pages} första`,
+  'admin.audit.narrow': 'Sökningen ger fler händelser än vad som kan visas på sidor. Begränsa den med personnummer, händelse eller datum för att se äldre händelser, eller ladda ned alla som CSV.',
   'admin.audit.none': 'Inga händelser matchar sökningen.',
   'admin.audit.col.at': 'Tid',
   'admin.audit.col.event': 'Händelse',
@@ -689,6 +692,9 @@ export const adminEn = {
   'admin.audit.csv': 'Download the search result as CSV',
   'admin.audit.caption': (p: { total: number; page: number; pages: number }) =>
     `${p.total} ${p.total === 1 ? 'event' : 'events'}, page ${p.page} of ${p.pages}`,
+  'admin.audit.captionMore': (p: { total: number; page: number; pages: number }) =>
+    `More than ${p.total} events, page ${p.page} of the first ${p.pages}`,
+  'admin.audit.narrow': 'The search finds more events than can be shown in pages. Narrow it by personal identity number, event or dates to see older events, or download them all as CSV.',
   'admin.audit.none': 'No events match the search.',
   'admin.audit.col.at': 'Time',
   'admin.audit.col.event': 'Event',

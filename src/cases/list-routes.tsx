@@ -12,14 +12,18 @@ import { pageContext, sendHtml } from '../web/render.js';
 import type { CaseAccess, CaseRoutesDeps } from './route-context.js';
 import type { CaseRow } from './service.js';
 import { ATTACHMENTS_STEP } from './types.js';
+import { LIST_MAX_PAGE, listPage, type CaseSection } from './queries.js';
 import { CaseTable } from './views/case-table.js';
+import { Pager } from './views/pager.js';
 import { NewCasePage } from './views/new-case-page.js';
 import { stepUrl } from './views/steps.js';
+
+const SECTIONS: readonly CaseSection[] = ['drafts', 'submitted', 'messages'];
 
 export function listRoutes(app: FastifyInstance, deps: CaseRoutesDeps, access: CaseAccess): void {
   const { cases, site } = deps;
   const { actingOrg, caseFor, draftFor } = access;
-  app.get('/cases', async (request, reply) => {
+  app.get<{ Querystring: Partial<Record<CaseSection, unknown>> }>('/cases', async (request, reply) => {
     const { principal } = requirePrincipal(request);
     const org = await actingOrg(principal);
     const ctx = await pageContext(deps, request, reply);
@@ -35,22 +39,57 @@ export function listRoutes(app: FastifyInstance, deps: CaseRoutesDeps, access: C
         </Layout>,
       );
     }
-    const list = await cases.listForOrganisation(org.orgnr, principal.personnummer);
-    const drafts = list.filter((c) => c.status === 'draft');
-    const submitted = list.filter((c) => c.status !== 'draft' && c.kind === 'case');
-    const messages = list.filter((c) => c.status !== 'draft' && c.kind === 'message');
-    const title = (c: CaseRow) => cases.titleOf(cases.typeOf(c), c.data, lang);
-    const table = (rows: typeof list, id: string, submittedCols: boolean) => (
-      <CaseTable
-        rows={rows}
-        labelledBy={id}
-        submittedCols={submittedCols}
-        titleOf={title}
-        t={t}
-        lang={lang}
-        timeZone={site.timeZone}
-      />
+    // Each section a page at a time; its page number is its own query parameter (bad ones are page 1).
+    const pages: Record<CaseSection, number> = {
+      drafts: listPage(request.query.drafts),
+      submitted: listPage(request.query.submitted),
+      messages: listPage(request.query.messages),
+    };
+    const [drafts, submitted, messages] = await Promise.all(
+      SECTIONS.map((section) =>
+        cases.pageForOrganisation(org.orgnr, principal.personnummer, section, pages[section]),
+      ),
     );
+    const title = (c: CaseRow) => cases.titleOf(cases.typeOf(c), c.data, lang);
+    const href = (section: CaseSection, page: number) => {
+      const params = new URLSearchParams();
+      for (const s of SECTIONS) {
+        const n = s === section ? page : pages[s];
+        if (n > 1) params.set(s, String(n));
+      }
+      const query = params.toString();
+      return `/cases${query ? `?${query}` : ''}#${section}-h`;
+    };
+    const table = (
+      found: Awaited<ReturnType<typeof cases.pageForOrganisation>> | undefined,
+      section: CaseSection,
+      heading: string,
+    ) => {
+      const page = pages[section];
+      return (
+        <>
+          <CaseTable
+            rows={found?.rows ?? []}
+            labelledBy={`${section}-h`}
+            submittedCols={section !== 'drafts'}
+            titleOf={title}
+            t={t}
+            lang={lang}
+            timeZone={site.timeZone}
+          />
+          <Pager
+            label={t['cases.pages']({ list: heading })}
+            current={t['cases.page']({ page })}
+            previous={page > 1 ? { href: href(section, page - 1), text: t['cases.previousPage'] } : undefined}
+            next={
+              found?.more && page < LIST_MAX_PAGE
+                ? { href: href(section, page + 1), text: t['cases.nextPage'] }
+                : undefined
+            }
+          />
+        </>
+      );
+    };
     return sendHtml(
       reply,
       <Layout ctx={ctx} title={t['cases.title']}>
@@ -62,11 +101,11 @@ export function listRoutes(app: FastifyInstance, deps: CaseRoutesDeps, access: C
           </a>
         </p>
         <h2 id="drafts-h">{t['cases.drafts']}</h2>
-        {table(drafts, 'drafts-h', false)}
+        {table(drafts, 'drafts', t['cases.drafts'])}
         <h2 id="submitted-h">{t['cases.submitted']}</h2>
-        {table(submitted, 'submitted-h', true)}
+        {table(submitted, 'submitted', t['cases.submitted'])}
         <h2 id="messages-h">{t['cases.messagesHeading']}</h2>
-        {table(messages, 'messages-h', true)}
+        {table(messages, 'messages', t['cases.messagesHeading'])}
       </Layout>,
     );
   });

@@ -13,7 +13,7 @@
  * or agency staff (as the login service checks). Counts per organisation go by membership.
  */
 import { CARD_METHODS } from '../card/expiry.js';
-import { isMethodId, type MethodId } from '../identity/methods.js';
+import { isMethodId, METHOD_IDS, type MethodId } from '../identity/methods.js';
 import { localDate, localMidnight } from '../platform/dates.js';
 import type { PlannedMethod } from '../login/plan.js';
 import type { Db } from '../platform/db/index.js';
@@ -98,22 +98,31 @@ export async function atRiskReport(input: {
   cutoff: Date;
 }): Promise<AtRiskReport> {
   const { db, now, windowStart, cutoff } = input;
-  const [people, memberships, staff, seen] = await Promise.all([
-    db.selectFrom('person').select(['personnummer', 'name', 'email']).where('active', '=', 1).execute(),
-    db
-      .selectFrom('membership')
-      .innerJoin('organisation', 'organisation.orgnr', 'membership.orgnr')
-      .select(['membership.personnummer', 'membership.orgnr', 'organisation.name'])
-      .where('organisation.active', '=', 1)
-      .execute(),
-    db.selectFrom('staff_role').select('personnummer').distinct().execute(),
-    db
-      .selectFrom('credential_seen')
-      .innerJoin('person', 'person.personnummer', 'credential_seen.personnummer')
-      .select(['credential_seen.personnummer', 'credential_seen.method', 'credential_seen.last_used_at', 'credential_seen.cert_not_after'])
-      .where('person.active', '=', 1)
-      .execute(),
-  ]);
+  const change = latestMethodStart(input.methods, now) ?? null;
+  const listed = await listedPeople(db, { windowStart, cutoff, change });
+  const ids = listed.map((p) => p.personnummer);
+  // Only the listed people's organisations and credentials are read, in slices of bounded size.
+  const [memberships, seen] =
+    ids.length === 0
+      ? [[], []]
+      : await Promise.all([
+          inSlices(ids, (slice) =>
+            db
+              .selectFrom('membership')
+              .innerJoin('organisation', 'organisation.orgnr', 'membership.orgnr')
+              .select(['membership.personnummer', 'membership.orgnr', 'organisation.name'])
+              .where('organisation.active', '=', 1)
+              .where('membership.personnummer', 'in', slice)
+              .execute(),
+          ),
+          inSlices(ids, (slice) =>
+            db
+              .selectFrom('credential_seen')
+              .select(['personnummer', 'method', 'last_used_at', 'cert_not_after'])
+              .where('personnummer', 'in', slice)
+              .execute(),
+          ),
+        ]);
 
   const orgsOf = new Map<string, ReportOrganisation[]>();
   for (const m of memberships) {
@@ -122,7 +131,6 @@ export async function atRiskReport(input: {
     orgsOf.set(m.personnummer, list);
   }
   for (const list of orgsOf.values()) list.sort((a, b) => a.name.localeCompare(b.name, 'sv'));
-  const staffSet = new Set(staff.map((s) => s.personnummer));
   const credentials = new Map<string, { method: MethodId; lastUsed: Date; notAfter: Date | null }[]>();
   for (const row of seen) {
     if (!isMethodId(row.method)) continue;
@@ -135,14 +143,15 @@ export async function atRiskReport(input: {
     credentials.set(row.personnummer, list);
   }
 
-  const change = latestMethodStart(input.methods, now) ?? null;
   const cardAtRisk: CardAtRisk[] = [];
   const notSinceChange: ReportPerson[] = [];
-  for (const p of people) {
+  for (const p of listed) {
     const organisations = orgsOf.get(p.personnummer) ?? [];
-    if (organisations.length === 0 && !staffSet.has(p.personnummer)) continue; // cannot log in at all
     const used = credentials.get(p.personnummer) ?? [];
-    const latest = used.reduce<(typeof used)[number] | undefined>((a, b) => (a && a.lastUsed >= b.lastUsed ? a : b), undefined);
+    const latest = used.reduce<(typeof used)[number] | undefined>(
+      (a, b) => (a && a.lastUsed >= b.lastUsed ? a : b),
+      undefined,
+    );
     const person: ReportPerson = {
       personnummer: p.personnummer,
       name: p.name,
@@ -152,12 +161,24 @@ export async function atRiskReport(input: {
     };
     const recent = used.filter((c) => c.lastUsed.getTime() >= windowStart.getTime());
     const only = recent.length === 1 ? recent[0] : undefined;
-    if (only && CARD_METHODS.includes(only.method) && only.notAfter && only.notAfter.getTime() < cutoff.getTime()) {
-      cardAtRisk.push({ ...person, method: only.method, notAfter: only.notAfter, expired: only.notAfter.getTime() <= now.getTime() });
+    if (
+      only &&
+      CARD_METHODS.includes(only.method) &&
+      only.notAfter &&
+      only.notAfter.getTime() < cutoff.getTime()
+    ) {
+      cardAtRisk.push({
+        ...person,
+        method: only.method,
+        notAfter: only.notAfter,
+        expired: only.notAfter.getTime() <= now.getTime(),
+      });
     }
-    if (change && !used.some((c) => c.lastUsed.getTime() >= change.enabledFrom.getTime())) notSinceChange.push(person);
+    if (change && !used.some((c) => c.lastUsed.getTime() >= change.enabledFrom.getTime()))
+      notSinceChange.push(person);
   }
-  const byName = (a: ReportPerson, b: ReportPerson) => a.name.localeCompare(b.name, 'sv') || a.personnummer.localeCompare(b.personnummer);
+  const byName = (a: ReportPerson, b: ReportPerson) =>
+    a.name.localeCompare(b.name, 'sv') || a.personnummer.localeCompare(b.personnummer);
   cardAtRisk.sort(byName);
   notSinceChange.sort(byName);
 
@@ -184,5 +205,93 @@ export async function atRiskReport(input: {
     .map((e) => ({ ...e.org, ...summarise(e) }))
     .sort((a, b) => b.people - a.people || a.name.localeCompare(b.name, 'sv'));
 
-  return { now, windowStart, cutoff, change, cardAtRisk, notSinceChange, organisations, withoutOrganisation: summarise(none) };
+  return {
+    now,
+    windowStart,
+    cutoff,
+    change,
+    cardAtRisk,
+    notSinceChange,
+    organisations,
+    withoutOrganisation: summarise(none),
+  };
+}
+
+/** At most this many values in one `in (…)` list (SQLite allows 32,766 parameters, PostgreSQL 65,535). */
+const SLICE = 5_000;
+
+async function inSlices<T>(ids: readonly string[], read: (slice: string[]) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < ids.length; i += SLICE) out.push(...(await read(ids.slice(i, i + SLICE))));
+  return out;
+}
+
+/**
+ * The people on either list, chosen in the database in one statement (set-based: the
+ * credentials grouped per person, never every person read into the process): active, able
+ * to log in (a member of an active organisation, or staff), and either with exactly one
+ * method used since `windowStart`, a card whose certificate ends before `cutoff`, or (when a
+ * method has started) with no login since that change. The lists are refined the same way in
+ * `atRiskReport`, which reads the listed people's credentials and organisations only.
+ */
+async function listedPeople(
+  db: Db,
+  at: { windowStart: Date; cutoff: Date; change: PlannedMethod | null },
+): Promise<{ personnummer: string; name: string; email: string | null }[]> {
+  const windowStart = at.windowStart.toISOString();
+  const known = [...METHOD_IDS];
+  const cards = [...CARD_METHODS];
+  const usage = db
+    .selectFrom('credential_seen')
+    .select((eb) => [
+      'personnummer',
+      eb.fn
+        .sum<number | string>(eb.case().when('last_used_at', '>=', windowStart).then(1).else(0).end())
+        .as('recent'),
+      eb.fn
+        .max(eb.case().when('last_used_at', '>=', windowStart).then(eb.ref('method')).end())
+        .as('recent_method'),
+      eb.fn
+        .max(eb.case().when('last_used_at', '>=', windowStart).then(eb.ref('cert_not_after')).end())
+        .as('recent_not_after'),
+      eb.fn.max('last_used_at').as('last_used_at'),
+    ])
+    .where('method', 'in', known)
+    .groupBy('personnummer')
+    .as('usage');
+  const change = at.change?.enabledFrom.toISOString();
+  return db
+    .selectFrom('person')
+    .leftJoin(usage, 'usage.personnummer', 'person.personnummer')
+    .select(['person.personnummer', 'person.name', 'person.email'])
+    .where('person.active', '=', 1)
+    .where((eb) =>
+      eb.or([
+        eb.exists(
+          eb
+            .selectFrom('membership')
+            .innerJoin('organisation', 'organisation.orgnr', 'membership.orgnr')
+            .select('membership.orgnr')
+            .whereRef('membership.personnummer', '=', 'person.personnummer')
+            .where('organisation.active', '=', 1),
+        ),
+        eb.exists(
+          eb
+            .selectFrom('staff_role')
+            .select('staff_role.role')
+            .whereRef('staff_role.personnummer', '=', 'person.personnummer'),
+        ),
+      ]),
+    )
+    .where((eb) => {
+      const atRisk = eb.and([
+        eb('usage.recent', '=', 1),
+        eb('usage.recent_method', 'in', cards),
+        eb('usage.recent_not_after', '<', at.cutoff.toISOString()),
+      ]);
+      return change === undefined
+        ? atRisk
+        : eb.or([atRisk, eb('usage.last_used_at', 'is', null), eb('usage.last_used_at', '<', change)]);
+    })
+    .execute();
 }

@@ -4,6 +4,11 @@
  *
  * The database groups by UTC hour (the same SQL on SQLite and PostgreSQL); the hours are
  * then put into local months here. Stockholm's offsets are whole hours, so this is exact.
+ *
+ * The log is append-only, so the counts of the months before the current one change only when
+ * the purge removes old events. Where counting them is slow (a large agency: hundreds of
+ * thousands of logins a year), they are kept for PAST_MONTHS_KEPT_MS per database and only the
+ * current month is counted on each request.
  */
 import { sql } from 'kysely';
 import { isMethodId, type MethodId } from '../identity/methods.js';
@@ -29,6 +34,43 @@ export interface LoginChartData {
 
 const zero = (): Record<MethodId, number> => ({ telia_card: 0, svenska_pass_card: 0, bankid: 0 });
 
+type HourRow = { hour: string; subject: string | null; n: number | string };
+/** How long the past months' counts are kept, and how slow counting them must be to keep them. */
+export const PAST_MONTHS_KEPT_MS = 10 * 60_000;
+const KEEP_WHEN_SLOWER_MS = 50;
+const pastMonths = new WeakMap<Db, Map<string, { rows: HourRow[]; until: number }>>();
+
+async function loginsPerHour(db: Db, from: Date, to: Date, toInclusive: boolean): Promise<HourRow[]> {
+  // Literal arguments: PostgreSQL matches the grouped expression to the selected one by text.
+  const hour = sql<string>`substr(${sql.ref('at')}, ${sql.lit(1)}, ${sql.lit(13)})`;
+  return db
+    .selectFrom('audit_event')
+    .select([hour.as('hour'), 'subject', (eb) => eb.fn.countAll<number | string>().as('n')])
+    .where('event', '=', 'login')
+    .where('outcome', '=', 'success')
+    .where('at', '>=', from.toISOString())
+    .where('at', toInclusive ? '<=' : '<', to.toISOString())
+    .groupBy([hour, 'subject'])
+    .execute();
+}
+
+/** The hours of the months in [from, to), from the kept counts when they are fresh. */
+async function pastLoginsPerHour(db: Db, from: Date, to: Date): Promise<HourRow[]> {
+  const key = `${from.toISOString()}/${to.toISOString()}`;
+  const kept = pastMonths.get(db)?.get(key);
+  const now = Date.now();
+  if (kept && kept.until > now) return kept.rows;
+  const started = performance.now();
+  const rows = await loginsPerHour(db, from, to, false);
+  if (performance.now() - started >= KEEP_WHEN_SLOWER_MS) {
+    const forDb = pastMonths.get(db) ?? new Map<string, { rows: HourRow[]; until: number }>();
+    for (const [k, v] of forDb) if (v.until <= now) forDb.delete(k);
+    forDb.set(key, { rows, until: now + PAST_MONTHS_KEPT_MS });
+    pastMonths.set(db, forDb);
+  }
+  return rows;
+}
+
 export async function loginsPerMonth(input: {
   db: Db;
   methods: readonly PlannedMethod[];
@@ -47,18 +89,12 @@ export async function loginsPerMonth(input: {
   const first = buckets[0];
   if (!first) return { months: [], methods: [], totals: zero() };
   const from = localMidnight({ year: first.year, month: first.month, day: 1 }, timeZone);
+  const current = localMidnight({ year: today.year, month: today.month, day: 1 }, timeZone);
 
-  // Literal arguments: PostgreSQL matches the grouped expression to the selected one by text.
-  const hour = sql<string>`substr(${sql.ref('at')}, ${sql.lit(1)}, ${sql.lit(13)})`;
-  const rows = await db
-    .selectFrom('audit_event')
-    .select([hour.as('hour'), 'subject', (eb) => eb.fn.countAll<number | string>().as('n')])
-    .where('event', '=', 'login')
-    .where('outcome', '=', 'success')
-    .where('at', '>=', from.toISOString())
-    .where('at', '<=', now.toISOString())
-    .groupBy([hour, 'subject'])
-    .execute();
+  const rows = [
+    ...(current.getTime() > from.getTime() ? await pastLoginsPerHour(db, from, current) : []),
+    ...(await loginsPerHour(db, current, now, true)),
+  ];
 
   const firstIndex = first.year * 12 + first.month - 1;
   for (const row of rows) {

@@ -71,6 +71,8 @@ export const reportsSv = {
   'reports.orgs.people': 'Personer totalt',
   'reports.orgs.withoutOrganisation': 'Ingen organisation (myndighetens personal)',
   'reports.orgs.none': 'Ingen organisation har någon person på listorna.',
+  'reports.listCapped': (p: { shown: number; total: number }) =>
+    `Sidan visar de första ${p.shown} av ${p.total}. Antalen ovan och påminnelserna gäller alla ${p.total}.`,
   'reports.orgs.note': 'En person som företräder flera organisationer räknas i var och en av dem, men bara en gång i ”Personer totalt”.',
 
   'reports.chart.heading': 'Inloggningar per inloggningssätt',
@@ -221,6 +223,8 @@ export const reportsEn = {
   'reports.orgs.people': 'People in total',
   'reports.orgs.withoutOrganisation': 'No organisation (agency staff)',
   'reports.orgs.none': 'No organisation has anyone on the lists.',
+  'reports.listCapped': (p: { shown: number; total: number }) =>
+    `The page shows the first ${p.shown} of ${p.total}. The counts above and the reminders cover all ${p.total}.`,
   'reports.orgs.note': 'A person acting for several organisations is counted in each of them, but only once in “People in total”.',
 
   'reports.chart.heading': 'Logins per login method',

@@ -106,13 +106,25 @@ export async function reportRoutes(app: FastifyInstance, deps: ReportRoutesDeps)
 
   const mailInfo = { available: reminders.available, outbox: mail.outbox !== undefined };
 
+  // Administrators who open the report at the same moment share one computation of it (a
+  // large agency's report reads every person); nothing is kept once it is answered.
+  const running = new Map<string, ReturnType<typeof buildView>>();
+  function sharedView(input: ReportInput): ReturnType<typeof buildView> {
+    const key = JSON.stringify([input.before ?? null, input.months]);
+    const known = running.get(key);
+    if (known) return known;
+    const started = buildView(input).finally(() => running.delete(key));
+    running.set(key, started);
+    return started;
+  }
+
   app.get<{ Querystring: { before?: unknown; months?: unknown } }>('/admin/at-risk', async (request, reply) => {
     const parsed = parseReportInput(request.query);
     const ctx = await pageContext(deps, request, reply);
     if (!parsed.ok) {
       return sendHtml(reply, <AtRiskPage ctx={ctx} raw={parsed.raw} errors={parsed.errors} view={undefined} mail={mailInfo} />, 400);
     }
-    const { view } = await buildView(parsed.input);
+    const { view } = await sharedView(parsed.input);
     return sendHtml(reply, <AtRiskPage ctx={ctx} raw={parsed.raw} errors={[]} view={view} mail={mailInfo} />);
   });
 

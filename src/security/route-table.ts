@@ -177,7 +177,14 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteEntry>> = {
 
   // --- cases ----------------------------------------------------------------------------------
   // The list and the new-case page show the caller's own organisation's cases only.
-  'GET /cases': { kind: 'login', probes: [{ url: at('/cases'), expect: x(401, 200, 200, 200, 200) }] },
+  'GET /cases': {
+    kind: 'login',
+    probes: [
+      { url: at('/cases'), expect: x(401, 200, 200, 200, 200) },
+      // Each section's page number (drafts, submitted, messages); a bad one is page 1.
+      { url: at('/cases?drafts=2&submitted=x&messages=99999999999'), expect: x(401, 200, 200, 200, 200) },
+    ],
+  },
   'GET /cases/new': { kind: 'login', probes: [{ url: at('/cases/new'), expect: x(401, 200, 200, 303, 303) }] },
   'POST /cases': {
     kind: 'member',
@@ -300,7 +307,13 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteEntry>> = {
     ],
   },
   'GET /cases/:id/signature': { kind: 'member', probes: [{ url: (f) => `/cases/${f.ids.submitted}/signature`, expect: x(401, 403, 200, 200, 200) }] },
-  'GET /officer/cases': { kind: 'staff', probes: [{ url: at('/officer/cases?status=submitted'), expect: x(401, 403, 403, 200, 200) }] },
+  'GET /officer/cases': {
+    kind: 'staff',
+    probes: [
+      { url: at('/officer/cases?status=submitted'), expect: x(401, 403, 403, 200, 200) },
+      { url: at('/officer/cases?status=closed&page=-3'), expect: x(401, 403, 403, 200, 200) },
+    ],
+  },
 
   // --- the organisation's register and users (always the acting organisation's own) -------------
   'GET /register': { kind: 'member', probes: [{ url: at('/register'), expect: x(401, 200, 200, 403, 403) }] },
@@ -339,7 +352,13 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteEntry>> = {
   'GET /admin/requests': { kind: 'admin', probes: [{ url: at('/admin/requests'), expect: admin(200) }] },
   // Rejecting needs a note: the admin gets the form back, the request stays pending.
   'POST /admin/requests/:id/:decision': { kind: 'admin', probes: [{ url: (f) => `/admin/requests/${f.ids.membershipRequest}/reject`, fields: { note: '' }, expect: admin(400) }] },
-  'GET /admin/audit': { kind: 'admin', probes: [{ url: at('/admin/audit'), expect: admin(200) }] },
+  'GET /admin/audit': {
+    kind: 'admin',
+    probes: [
+      { url: at('/admin/audit'), expect: admin(200) },
+      { url: at('/admin/audit?page=99999999'), expect: admin(200) },
+    ],
+  },
   'GET /admin/audit.csv': { kind: 'admin', probes: [{ url: at('/admin/audit.csv'), expect: admin(200) }] },
   'GET /admin/retention': { kind: 'admin', probes: [{ url: at('/admin/retention?preview=1'), expect: admin(200) }] },
   'GET /admin/at-risk': { kind: 'admin', probes: [{ url: at('/admin/at-risk'), expect: admin(200) }] },

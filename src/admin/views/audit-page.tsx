@@ -24,10 +24,16 @@ export function AuditPage(props: {
   values: AuditFormValues;
   errors: FieldErrors;
   eventNames: readonly string[];
-  result: { events: readonly AuditEvent[]; total: number; page: number; pages: number } | undefined;
+  /** `more`: more than `total` events match (the count stops there). */
+  result: { events: readonly AuditEvent[]; total: number; more?: boolean; page: number; pages: number } | undefined;
 }) {
   const { ctx, values, errors, result } = props;
   const { t, lang, site } = ctx;
+  const caption = result
+    ? result.more
+      ? t['admin.audit.captionMore']({ total: result.total, page: result.page, pages: result.pages })
+      : t['admin.audit.caption']({ total: result.total, page: result.page, pages: result.pages })
+    : '';
   const who = (value: string | null) =>
     value && isCanonicalPersonalNumber(value) ? formatPersonalNumber(value) : (value ?? '');
   const events =
@@ -101,13 +107,14 @@ export function AuditPage(props: {
               {t['admin.audit.csv']}
             </a>
           </p>
+          {result.more ? <p>{t['admin.audit.narrow']}</p> : null}
           {result.total === 0 ? (
             <p role="status">{t['admin.audit.none']}</p>
           ) : (
-            <TableScroll label={t['admin.audit.caption']({ total: result.total, page: result.page, pages: result.pages })}>
+            <TableScroll label={caption}>
               <table class="audit-table">
                 <caption>
-                  {t['admin.audit.caption']({ total: result.total, page: result.page, pages: result.pages })}
+                  {caption}
                 </caption>
                 <thead>
                   <tr>

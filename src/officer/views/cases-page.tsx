@@ -8,6 +8,7 @@ import type { Cases } from '../../cases/service.js';
 import { formatDateTime } from '../../platform/dates.js';
 import { Layout, type PageContext } from '../../web/layout.js';
 import { TableScroll } from '../../web/table-scroll.js';
+import { Pager } from '../../cases/views/pager.js';
 
 /** The statuses the list can be filtered by (a draft is never the agency's). */
 export const OFFICER_STATUSES = ['submitted', 'in_progress', 'closed'] as const;
@@ -19,10 +20,20 @@ export function OfficerCasesPage(props: {
   ctx: PageContext;
   status: OfficerStatus | undefined;
   list: readonly AgencyCase[];
+  /** 1-based; `more`: a next page has cases. */
+  page: number;
+  more: boolean;
   titleOf: (c: AgencyCase) => string;
 }) {
-  const { ctx, status, list } = props;
+  const { ctx, status, list, page } = props;
   const { t, lang, site } = ctx;
+  const href = (n: number) => {
+    const params = new URLSearchParams();
+    if (status) params.set('status', status);
+    if (n > 1) params.set('page', String(n));
+    const query = params.toString();
+    return `/officer/cases${query ? `?${query}` : ''}`;
+  };
   return (
     <Layout ctx={ctx} title={t['cases.officer.title']}>
       <h1>{t['cases.officer.title']}</h1>
@@ -77,6 +88,12 @@ export function OfficerCasesPage(props: {
           </table>
         </TableScroll>
       )}
+      <Pager
+        label={t['cases.pages']({ list: t['cases.officer.title'] })}
+        current={t['cases.page']({ page })}
+        previous={page > 1 ? { href: href(page - 1), text: t['cases.previousPage'] } : undefined}
+        next={props.more ? { href: href(page + 1), text: t['cases.nextPage'] } : undefined}
+      />
     </Layout>
   );
 }

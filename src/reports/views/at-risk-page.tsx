@@ -190,7 +190,7 @@ function Report(props: { ctx: PageContext; raw: RawReportInput; view: AtRiskView
                 </tr>
               </thead>
               <tbody>
-                {report.cardAtRisk.map((p) => (
+                {report.cardAtRisk.slice(0, LIST_SHOWN).map((p) => (
                   <tr key={p.personnummer} data-personnummer={p.personnummer}>
                     <th scope="row">{p.name}</th>
                     <td>{formatPersonalNumber(p.personnummer)}</td>
@@ -211,6 +211,7 @@ function Report(props: { ctx: PageContext; raw: RawReportInput; view: AtRiskView
             </table>
           </TableScroll>
         )}
+        <Capped t={t} shown={LIST_SHOWN} total={report.cardAtRisk.length} />
       </section>
 
       <section aria-labelledby="since-heading">
@@ -233,7 +234,7 @@ function Report(props: { ctx: PageContext; raw: RawReportInput; view: AtRiskView
                     </tr>
                   </thead>
                   <tbody>
-                    {report.notSinceChange.map((p) => (
+                    {report.notSinceChange.slice(0, LIST_SHOWN).map((p) => (
                       <tr key={p.personnummer} data-personnummer={p.personnummer}>
                         <th scope="row">{p.name}</th>
                         <td>{formatPersonalNumber(p.personnummer)}</td>
@@ -249,6 +250,7 @@ function Report(props: { ctx: PageContext; raw: RawReportInput; view: AtRiskView
                 </table>
               </TableScroll>
             )}
+            <Capped t={t} shown={LIST_SHOWN} total={report.notSinceChange.length} />
           </>
         ) : (
           <p>{t['reports.since.noChange']}</p>
@@ -272,7 +274,7 @@ function Report(props: { ctx: PageContext; raw: RawReportInput; view: AtRiskView
                 </tr>
               </thead>
               <tbody>
-                {report.organisations.map((o) => (
+                {report.organisations.slice(0, ORGANISATIONS_SHOWN).map((o) => (
                   <tr key={o.orgnr} data-orgnr={o.orgnr}>
                     <th scope="row">{`${o.name} (${formatOrgnr(o.orgnr)})`}</th>
                     <td>{o.cardAtRisk}</td>
@@ -292,6 +294,7 @@ function Report(props: { ctx: PageContext; raw: RawReportInput; view: AtRiskView
             </table>
           </TableScroll>
         )}
+        <Capped t={t} shown={ORGANISATIONS_SHOWN} total={report.organisations.length} />
         <p>{t['reports.orgs.note']}</p>
       </section>
 
@@ -331,6 +334,19 @@ function Report(props: { ctx: PageContext; raw: RawReportInput; view: AtRiskView
       </section>
     </>
   );
+}
+
+/**
+ * A large agency's lists hold tens of thousands of people: the page shows the first ones (by
+ * name; the organisations with most people) and says so; the counts above and the reminders
+ * cover everyone.
+ */
+export const LIST_SHOWN = 500;
+export const ORGANISATIONS_SHOWN = 200;
+
+function Capped(props: { t: Messages; shown: number; total: number }) {
+  if (props.total <= props.shown) return null;
+  return <p data-capped="true">{props.t['reports.listCapped']({ shown: props.shown, total: props.total })}</p>;
 }
 
 function Organisations(props: { t: Messages; person: ReportPerson }) {
