@@ -5,6 +5,7 @@
  * later by `addSignatureTimestamp`, both still valid.
  */
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,9 +15,16 @@ import PDFDocument from 'pdfkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spanOf } from '../../devtools/test-pki/crypto.js';
 import { createTestSeal, type TestSeal } from '../../devtools/test-pki/seal.js';
-import { createTestTsa, type TestTsa } from '../../test/support/seal-timestamper.js';
+import { createTestTsa, type TestTsa } from '../../devtools/test-tsa/index.js';
 import { systemClock } from './clock.js';
-import { addSignatureTimestamp, PADES_OID, sealPdf, signatureSlot, verifySealedPdf, type SealOptions } from './pades.js';
+import {
+  addSignatureTimestamp,
+  PADES_OID,
+  sealPdf,
+  signatureSlot,
+  verifySealedPdf,
+  type SealOptions,
+} from './pades.js';
 import { toArrayBuffer } from './pki.js';
 import { loadSealKey, SealKeyError, type SealKey } from './seal-key.js';
 
@@ -24,7 +32,11 @@ const run = promisify(execFile);
 const PASSWORD = 'Sigill-lösen-1';
 
 function simplePdf(text: string): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', compress: false, info: { CreationDate: new Date('2026-01-01T00:00:00Z') } });
+  const doc = new PDFDocument({
+    size: 'A4',
+    compress: false,
+    info: { CreationDate: new Date('2026-01-01T00:00:00Z') },
+  });
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
   doc.on('data', (c: Buffer) => chunks.push(c));
@@ -53,7 +65,12 @@ const options = (): SealOptions => ({
  */
 async function pdfsig(nssDir: string, file: string, noOcsp = true): Promise<string> {
   try {
-    const { stdout } = await run('pdfsig', ['-nssdir', `sql:${nssDir}`, ...(noOcsp ? ['-no-ocsp'] : []), file]);
+    const { stdout } = await run('pdfsig', [
+      '-nssdir',
+      `sql:${nssDir}`,
+      ...(noOcsp ? ['-no-ocsp'] : []),
+      file,
+    ]);
     return stdout;
   } catch (err) {
     return (err as { stdout?: string }).stdout ?? '';
@@ -75,20 +92,41 @@ describe('the PAdES seal', () => {
   let seal: TestSeal;
   let key: SealKey;
   let tsa: TestTsa;
+  /** The imprints the TSA was asked to stamp, in order. */
+  const stamped: Uint8Array[] = [];
+  const timestamper = (data: Uint8Array) => {
+    stamped.push(new Uint8Array(createHash('sha256').update(data).digest()));
+    return tsa.token({ data });
+  };
   let dir: string;
   let nss: string;
 
   beforeAll(async () => {
     const span = spanOf(systemClock);
-    seal = await createTestSeal({ organisation: 'Inspektionen för strategiska produkter', organisationIdentifier: 'NTRSE-2021005018' }, span, PASSWORD);
+    seal = await createTestSeal(
+      { organisation: 'Inspektionen för strategiska produkter', organisationIdentifier: 'NTRSE-2021005018' },
+      span,
+      PASSWORD,
+    );
     key = await loadSealKey(seal.p12, PASSWORD);
-    tsa = await createTestTsa(seal.root, span);
+    // The test TSA under the seal's root, so trusting that root (as pdfsig does) covers both.
+    tsa = await createTestTsa({ root: seal.root });
     dir = await mkdtemp(path.join(tmpdir(), 'kw-pades-'));
     nss = path.join(dir, 'nss');
     await run('mkdir', [nss]);
     await writeFile(path.join(dir, 'root.pem'), seal.rootPem);
     await run('certutil', ['-N', '-d', `sql:${nss}`, '--empty-password']);
-    await run('certutil', ['-A', '-d', `sql:${nss}`, '-n', 'seal-root', '-t', 'C,C,C', '-i', path.join(dir, 'root.pem')]);
+    await run('certutil', [
+      '-A',
+      '-d',
+      `sql:${nss}`,
+      '-n',
+      'seal-root',
+      '-t',
+      'C,C,C',
+      '-i',
+      path.join(dir, 'root.pem'),
+    ]);
   }, 60_000);
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -107,7 +145,10 @@ describe('the PAdES seal', () => {
     const sealed = await sealPdf(pdf, key, options());
     expect(sealed.toString('latin1')).toContain('/SubFilter /ETSI.CAdES.detached');
     // The signature dictionary's texts are UTF-16BE with a byte-order mark ("för").
-    const name = Buffer.concat([Buffer.from('/Name ('), Buffer.from('\ufeffInspektionen för', 'utf16le').swap16()]);
+    const name = Buffer.concat([
+      Buffer.from('/Name ('),
+      Buffer.from('\ufeffInspektionen för', 'utf16le').swap16(),
+    ]);
     expect(sealed.includes(name)).toBe(true);
     const check = await verifySealedPdf(sealed, [seal.root.der]);
     expect(check).toMatchObject({ valid: true, timestamped: false });
@@ -135,21 +176,28 @@ describe('the PAdES seal', () => {
   }, 30_000);
 
   it('is not trusted under another root', async () => {
-    const other = await createTestSeal({ organisation: 'Någon annan', organisationIdentifier: 'NTRSE-5560000000' }, spanOf(systemClock), PASSWORD);
+    const other = await createTestSeal(
+      { organisation: 'Någon annan', organisationIdentifier: 'NTRSE-5560000000' },
+      spanOf(systemClock),
+      PASSWORD,
+    );
     const sealed = await sealPdf(await simplePdf('Annan'), await loadSealKey(other.p12, PASSWORD), options());
     expect((await verifySealedPdf(sealed)).valid).toBe(true);
     expect((await verifySealedPdf(sealed, [seal.root.der])).valid).toBe(false);
   }, 30_000);
 
   it('B-T: a timestamp over the signature value at sealing, and added later into the same room; pdfsig still says valid', async () => {
-    const withTs = await sealPdf(await simplePdf('Med tidsstämpel'), key, { ...options(), timestamper: (d) => tsa.timestamper(d) });
+    const withTs = await sealPdf(await simplePdf('Med tidsstämpel'), key, {
+      ...options(),
+      timestamper: timestamper,
+    });
     expect(await verifySealedPdf(withTs, [seal.root.der])).toMatchObject({ valid: true, timestamped: true });
     const fileA = path.join(dir, 'bt.pdf');
     await writeFile(fileA, withTs);
     expect(await pdfsig(nss, fileA)).toContain('Signature is Valid');
 
     const plain = await sealPdf(await simplePdf('Tidsstämpel senare'), key, options());
-    const later = await addSignatureTimestamp(plain, (d) => tsa.timestamper(d));
+    const later = await addSignatureTimestamp(plain, timestamper);
     expect(later.length).toBe(plain.length);
     const before = signatureSlot(plain);
     const after = signatureSlot(later);
@@ -157,14 +205,16 @@ describe('the PAdES seal', () => {
     expect(after.signedContent.equals(before.signedContent)).toBe(true);
     expect(await verifySealedPdf(later, [seal.root.der])).toMatchObject({ valid: true, timestamped: true });
     // The imprint is the SHA-256 of the SignerInfo's signature value, which did not change.
-    const sig = new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(toArrayBuffer(after.cms)).content }).signerInfos[0]?.signature;
-    const { createHash } = await import('node:crypto');
-    expect(Buffer.from(tsa.stamped.at(-1) ?? []).toString('hex')).toBe(
-      createHash('sha256').update(sig?.valueBlock.valueHexView ?? new Uint8Array()).digest('hex'),
+    const sig = new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(toArrayBuffer(after.cms)).content })
+      .signerInfos[0]?.signature;
+    expect(Buffer.from(stamped.at(-1) ?? []).toString('hex')).toBe(
+      createHash('sha256')
+        .update(sig?.valueBlock.valueHexView ?? new Uint8Array())
+        .digest('hex'),
     );
     const fileB = path.join(dir, 'bt-later.pdf');
     await writeFile(fileB, later);
     expect(await pdfsig(nss, fileB)).toContain('Signature is Valid');
-    await expect(addSignatureTimestamp(later, (d) => tsa.timestamper(d))).rejects.toThrow(/already/);
+    await expect(addSignatureTimestamp(later, timestamper)).rejects.toThrow(/already/);
   }, 30_000);
 });
