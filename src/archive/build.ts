@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { zipSync, type Zippable } from 'fflate';
 import { escapeControlChars } from '../platform/control-chars.js';
+import type { SignatureEvidenceTable } from '../platform/db/schema.js';
 import { evidenceParts, pemBundle } from './evidence-parts.js';
 import {
   KIND_ABOUT,
@@ -18,21 +19,8 @@ import {
   type ManifestFile,
 } from './manifest.js';
 
-export interface PackageEvidence {
-  id: string;
-  request_id: string;
-  purpose: string;
-  subject: string;
-  method: string;
-  signer_personnummer: string;
-  signer_name: string | null;
-  digest: string;
-  document: string;
-  visible_text: string;
-  evidence: string;
-  signed_at: string;
-  verified_at: string;
-}
+/** The stored evidence row, as signing keeps it. */
+export type PackageEvidence = SignatureEvidenceTable;
 
 export interface PackageInput {
   createdAt: Date;
@@ -96,10 +84,10 @@ export function buildArchivePackage(input: PackageInput): { zip: Uint8Array; man
     add('certifikat/tidsstampel.pem', 'tsa_chain', pemBundle(input.timestamp.tsaCertificates));
   }
   if (input.sealChain.length > 0) add('certifikat/sigill.pem', 'seal_chain', pemBundle(input.sealChain));
-  const names = new Set<string>();
   input.attachments.forEach((a, index) => {
+    // The running number keeps names apart: two uploads of "bilaga.pdf" are two files.
     const folder = a.onMessage ? 'meddelanden' : 'bilagor';
-    const path = uniquePath(names, `${folder}/${String(index + 1).padStart(2, '0')}-${safeName(a.fileName)}`);
+    const path = `${folder}/${String(index + 1).padStart(2, '0')}-${safeName(a.fileName)}`;
     add(path, a.onMessage ? 'message_attachment' : 'attachment', a.bytes, { name: a.fileName });
   });
 
@@ -151,11 +139,4 @@ export function safeName(name: string): string {
     .trim();
   const bounded = Array.from(cleaned).slice(0, 100).join('');
   return bounded.length > 0 ? bounded : 'fil';
-}
-
-function uniquePath(taken: Set<string>, wanted: string): string {
-  let path = wanted;
-  for (let n = 2; taken.has(path.toLowerCase()); n++) path = `${wanted}-${n}`;
-  taken.add(path.toLowerCase());
-  return path;
 }
