@@ -77,6 +77,8 @@ import { createRedisStore } from './platform/store/redis-store.js';
 import { rateLimitKey, sharedRateLimitStore } from './platform/http/rate-limit-store.js';
 import { Redis } from 'ioredis';
 import type { TtlStore } from './platform/store/port.js';
+import { createInvalidation, type Invalidation } from './platform/invalidation.js';
+import { createAccountFacts, type AccountFacts } from './accounts/facts.js';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), import.meta.url.includes('/dist/') ? '../..' : '..');
 
@@ -97,8 +99,12 @@ export interface AppDeps {
   seal?: ReceiptSeal;
 }
 
-/** Builds every service; migrations and plan seeding run here so the app starts ready. */
-export async function createServices(config: Config, deps: AppDeps = {}) {
+/**
+ * Builds every service; migrations and plan seeding run here so the app starts ready.
+ * `caches`: the web app's in-process caches of sessions and account facts, with the
+ * connection that hears of other instances' changes (commands run without them).
+ */
+export async function createServices(config: Config, deps: AppDeps = {}, options: { caches?: boolean } = {}) {
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? createLogger(config);
   const db = deps.db ?? createDatabase(config.database, (err) => logger.warn({ err: err.message }, 'database connection lost; reconnecting on the next query'));
@@ -120,8 +126,31 @@ export async function createServices(config: Config, deps: AppDeps = {}) {
   const accounts = createAccounts({ db, clock });
   const plan = createRolloutPlan({ db, clock, audit });
   await plan.seed(planFile.methods);
-  const sessions = createSessionManager({ store, clock, config: config.session, anonymousPerMinute: config.rateLimit.anonymousSessionsPerMinute });
+  // The caches are trusted only while this instance hears of every change (platform/invalidation.ts).
+  // A store passed in by a caller is one we know nothing about: its sessions are not cached.
+  const invalidation: Invalidation | undefined =
+    options.caches && config.session.cacheSeconds > 0
+      ? createInvalidation({
+          db,
+          database: config.database,
+          sessions: deps.store ? 'none' : redis ? 'redis' : config.database.kind === 'postgres' ? 'postgres' : 'local',
+          ...(redis ? { redis } : {}),
+          redisKeyPrefix: config.redisKeyPrefix,
+          logger,
+        })
+      : undefined;
+  const cacheSettings = { maxAgeMs: config.session.cacheSeconds * 1000, maxEntries: config.session.cacheEntries };
+  const sessions = createSessionManager({
+    store,
+    clock,
+    config: config.session,
+    anonymousPerMinute: config.rateLimit.anonymousSessionsPerMinute,
+    ...(invalidation
+      ? { cache: { records: invalidation.cache<string>('session', cacheSettings), changed: (key: string) => invalidation.publish('session', key) } }
+      : {}),
+  });
   const login = createLoginService({ db, clock, accounts, audit, plan, sessions });
+  const accountFacts = createAccountFacts(accounts, invalidation?.cache<AccountFacts>('accounts', cacheSettings));
   const providers = new Map<MethodId, LoginMethodProvider>((deps.providers ?? []).map((p) => [p.id, p]));
 
   const tsaAnchors = config.tsa ? tsaAnchorsFromPem(readFileSync(config.tsa.caFile, 'utf8'), config.tsa.caFile) : undefined;
@@ -220,7 +249,7 @@ export async function createServices(config: Config, deps: AppDeps = {}) {
   const retentionRules = deps.retentionRules ?? loadRetentionFile(config.retention.file);
   const purge = createPurge({ db, clock, audit, cases, store, rules: retentionRules, settings: config.retention, logger });
   const automaticPurge = config.retention.automatic ? startAutomaticPurge(purge, logger) : undefined;
-  return { config, clock, logger, db, store, audit, accounts, plan, sessions, login, providers, cardLogin, ocsp, signing, timestamps, cases, receipts, register, mail, bankid, bankidClient, redis, metrics, lifecycle, housekeeping, site: planFile.site, retentionRules, purge, automaticPurge };
+  return { config, clock, logger, db, store, audit, accounts, accountFacts, invalidation, plan, sessions, login, providers, cardLogin, ocsp, signing, timestamps, cases, receipts, register, mail, bankid, bankidClient, redis, metrics, lifecycle, housekeeping, site: planFile.site, retentionRules, purge, automaticPurge };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;
@@ -229,7 +258,7 @@ export async function buildApp(
   config: Config,
   deps: AppDeps = {},
 ): Promise<{ app: FastifyInstance; services: Services; cardListener: FastifyInstance | undefined }> {
-  const services = await createServices(config, deps);
+  const services = await createServices(config, deps, { caches: true });
   const loggerInstance: FastifyBaseLogger = services.logger;
   const app = Fastify({
     loggerInstance,
@@ -294,15 +323,10 @@ export async function buildApp(
     config,
     sessions: services.sessions,
     refreshPrincipal: async (principal) => {
-      const { accounts } = services;
-      const [person, staff, memberships] = await Promise.all([
-        accounts.findPerson(principal.personnummer),
-        accounts.staffRoles(principal.personnummer),
-        accounts.memberships(principal.personnummer),
-      ]);
+      const { person, staff, memberships } = await services.accountFacts.of(principal.personnummer);
       if (!person?.active) return null;
       const acting = principal.orgnr === null ? undefined : memberships.find((m) => m.orgnr === principal.orgnr);
-      return { ...storedPrincipal(principal), name: person.name, staff, orgnr: acting?.orgnr ?? null, ...(acting ? { orgName: acting.orgName } : {}), orgChoices: memberships.length };
+      return { ...storedPrincipal(principal), name: person.name, staff: [...staff], orgnr: acting?.orgnr ?? null, ...(acting ? { orgName: acting.orgName } : {}), orgChoices: memberships.length };
     },
   });
 
@@ -379,6 +403,7 @@ export async function buildApp(
     services.automaticPurge?.stop();
     await cardListener?.close();
     await services.bankidClient?.close();
+    await services.invalidation?.close();
     await services.redis?.quit();
     await services.timestamps.settled(); // a try in flight ends within the TSA timeout
     await services.db.destroy();

@@ -55,6 +55,13 @@ export interface Config {
     readonly absoluteSeconds: number;
     /** How long before idle expiry the page warns and offers "stay logged in". */
     readonly warningSeconds: number;
+    /**
+     * The in-process cache of session records and of the account facts a logged-in request
+     * re-reads (src/platform/cache.ts): seconds an entry is trusted at most (0: no cache), and
+     * how many entries each cache holds at most. Every change empties it on every instance.
+     */
+    readonly cacheSeconds: number;
+    readonly cacheEntries: number;
   };
   readonly rateLimit: {
     /** Requests per minute per client address on login endpoints. */
@@ -469,7 +476,15 @@ export function loadConfig(env: Env = process.env, modeOverride?: Mode): Readonl
       drainSeconds: int('KW_SHUTDOWN_DRAIN_SECONDS', production ? 5 : 0, 0, 300),
       graceSeconds: int('KW_SHUTDOWN_GRACE_SECONDS', 30, 1, 600),
     },
-    session: { secret, secureCookie, idleSeconds, absoluteSeconds, warningSeconds },
+    session: {
+      secret,
+      secureCookie,
+      idleSeconds,
+      absoluteSeconds,
+      warningSeconds,
+      cacheSeconds: int('KW_SESSION_CACHE_SECONDS', 5, 0, 60),
+      cacheEntries: int('KW_SESSION_CACHE_ENTRIES', 10_000, 1, 1_000_000),
+    },
     rateLimit: {
       loginPerMinute: int('KW_LOGIN_RATE_LIMIT_PER_MINUTE', 30, 1, 100_000),
       anonymousSessionsPerMinute: int('KW_ANONYMOUS_SESSIONS_PER_MINUTE', 120, 1, 100_000),

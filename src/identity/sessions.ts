@@ -7,11 +7,18 @@
  * Written here instead of @fastify/session: that plugin reads Date.now() for expiry (we
  * need the injected clock for tests of idle and absolute expiry) and has no absolute
  * lifetime.
+ *
+ * Records read are kept a few seconds in an in-process cache (`platform/cache.ts`) that
+ * every save, rotation and destruction empties for that record, on this instance at once and
+ * on every other through `platform/invalidation.ts`; a record is never called expired on a
+ * cached copy (its lastSeenAt may be old: another instance may have touched it), only after
+ * reading it again from the store.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../config/config.js';
 import type { Clock } from '../platform/clock.js';
 import type { TtlStore } from '../platform/store/port.js';
+import type { LocalCache } from '../platform/cache.js';
 import { rateLimitKey } from '../platform/http/rate-limit-store.js';
 import type { StaffRole } from './roles.js';
 import type { MethodId } from './methods.js';
@@ -61,8 +68,21 @@ export type LoadResult =
 /** Minimum time between writes that only move lastSeenAt (keeps reads cheap). */
 const TOUCH_INTERVAL_MS = 30_000;
 
-export function createSessionManager(deps: { store: TtlStore; clock: Clock; config: Config['session']; anonymousPerMinute?: number }) {
-  const { store, clock, config } = deps;
+/** The session cache: a local cache of records (as JSON) and the way to tell every instance of a change. */
+export interface SessionCache {
+  records: LocalCache<string>;
+  /** Drops the record of `key` here at once and on every other instance. */
+  changed(key: string): Promise<void>;
+}
+
+export function createSessionManager(deps: {
+  store: TtlStore;
+  clock: Clock;
+  config: Config['session'];
+  anonymousPerMinute?: number;
+  cache?: SessionCache;
+}) {
+  const { store, clock, config, cache } = deps;
   const keyOf = (id: string) => `sess:${createHmac('sha256', config.secret).update(id).digest('base64url')}`;
   const newId = () => randomBytes(32).toString('base64url');
   const ttlSeconds = (data: SessionData, now: number) => {
@@ -71,17 +91,31 @@ export function createSessionManager(deps: { store: TtlStore; clock: Clock; conf
     return Math.max(1, Math.ceil(Math.min(idleLeft, absoluteLeft) / 1000));
   };
 
+  /** The record from the store, kept in the cache (unless a change came in meanwhile). */
+  const read = async (key: string, again = false): Promise<SessionData | undefined> => {
+    if (again) cache?.records.drop(key);
+    const since = cache?.records.generation() ?? 0;
+    const data = await store.find<SessionData>(key);
+    if (data && cache) cache.records.set(key, JSON.stringify(data), since);
+    return data;
+  };
+
   const manager = {
     cookieName: config.secureCookie ? '__Host-kw_session' : 'kw_session',
 
     /** Looks up the session named by a cookie value; expired ones are removed. */
     async load(id: string | undefined, touch = true): Promise<LoadResult> {
       if (!id || !/^[A-Za-z0-9_-]{43}$/.test(id)) return id ? { kind: 'expired' } : { kind: 'none' };
-      const data = await store.find<SessionData>(keyOf(id));
+      const key = keyOf(id);
+      const cached = cache?.records.get(key);
+      let data = cached === undefined ? await read(key) : (JSON.parse(cached) as SessionData);
       const now = clock.now().getTime();
+      const ended = (d: SessionData) => now - d.lastSeenAt >= config.idleSeconds * 1000 || now - d.createdAt >= config.absoluteSeconds * 1000;
+      // A cached copy's lastSeenAt may be older than the store's: only the store says it ended.
+      if (data && cached !== undefined && ended(data)) data = await read(key, true);
       if (!data) return { kind: 'expired' };
-      if (now - data.lastSeenAt >= config.idleSeconds * 1000 || now - data.createdAt >= config.absoluteSeconds * 1000) {
-        await store.destroy(keyOf(id));
+      if (ended(data)) {
+        await manager.destroy({ id, data });
         return { kind: 'expired' };
       }
       const session: Session = { id, data };
@@ -99,7 +133,8 @@ export function createSessionManager(deps: { store: TtlStore; clock: Clock; conf
         id: newId(),
         data: { createdAt: now, lastSeenAt: now, csrf: randomBytes(32).toString('base64url'), ...init },
       };
-      await manager.save(session);
+      // A new random id: no instance can hold it yet, so there is nothing to tell them.
+      await store.upsert(keyOf(session.id), session.data, ttlSeconds(session.data, now));
       return session;
     },
 
@@ -119,7 +154,10 @@ export function createSessionManager(deps: { store: TtlStore; clock: Clock; conf
 
     async save(session: Session): Promise<void> {
       const now = clock.now().getTime();
-      await store.upsert(keyOf(session.id), session.data, ttlSeconds(session.data, now));
+      const key = keyOf(session.id);
+      cache?.records.drop(key); // a read under way must not put the old record back
+      await store.upsert(key, session.data, ttlSeconds(session.data, now));
+      await cache?.changed(key);
     },
 
     /** Extends the idle period now ("stay logged in"). */
@@ -133,12 +171,15 @@ export function createSessionManager(deps: { store: TtlStore; clock: Clock; conf
      * absolute lifetime starts at login). The old record is destroyed.
      */
     async rotate(old: Session | undefined, principal: Principal): Promise<Session> {
-      if (old) await store.destroy(keyOf(old.id));
+      if (old) await manager.destroy(old);
       return manager.create({ principal });
     },
 
     async destroy(session: Session): Promise<void> {
-      await store.destroy(keyOf(session.id));
+      const key = keyOf(session.id);
+      cache?.records.drop(key);
+      await store.destroy(key);
+      await cache?.changed(key);
     },
 
     /** The server's time now (epoch ms), which the page's timeout warning measures against. */

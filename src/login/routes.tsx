@@ -5,6 +5,7 @@
 import type {} from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Accounts } from '../accounts/service.js';
+import type { AccountFactsReader } from '../accounts/facts.js';
 import type { Config } from '../config/config.js';
 import { storedPrincipal, type Principal, type SessionManager } from '../identity/sessions.js';
 import type { VNode } from 'preact';
@@ -31,6 +32,8 @@ export interface LoginRoutesDeps extends ViewDeps {
   site: SiteInfo;
   plan: RolloutPlan;
   accounts: Accounts;
+  /** The account facts the request context read for this request (cached; see accounts/facts.ts). */
+  accountFacts?: AccountFactsReader;
   sessions: SessionManager;
   login: LoginService;
   providers: ReadonlyMap<MethodId, LoginMethodProvider>;
@@ -93,6 +96,8 @@ export async function completeLogin(
 
 export async function loginRoutes(app: FastifyInstance, deps: LoginRoutesDeps): Promise<void> {
   const { config, clock, site, plan, accounts, sessions, login, providers } = deps;
+  /** For showing only: the choice itself (POST) reads the accounts afresh. */
+  const shownMemberships = (personnummer: string) => deps.accountFacts?.memberships(personnummer) ?? accounts.memberships(personnummer);
   const loginRateLimit = { max: config.rateLimit.loginPerMinute, timeWindow: '1 minute' };
 
   // A cookie of a session that has ended (idle, lifetime): the login page says so.
@@ -117,7 +122,7 @@ export async function loginRoutes(app: FastifyInstance, deps: LoginRoutesDeps): 
 
   app.get<{ Querystring: { changed?: string } }>('/start', async (request, reply) => {
     const { principal } = requirePrincipal(request);
-    const memberships = await accounts.memberships(principal.personnummer);
+    const memberships = await shownMemberships(principal.personnummer);
     const ctx = await pageContext(deps, request, reply);
     const changedTo =
       request.query.changed === '1' ? memberships.find((m) => m.orgnr === principal.orgnr)?.orgName : undefined;
@@ -128,7 +133,7 @@ export async function loginRoutes(app: FastifyInstance, deps: LoginRoutesDeps): 
   /** The choice of the company a person acts for: right after login when there are several, and "Byt företag". */
   app.get('/start/organisation', async (request, reply) => {
     const { principal } = requirePrincipal(request);
-    const memberships = await accounts.memberships(principal.personnummer);
+    const memberships = await shownMemberships(principal.personnummer);
     if (memberships.length === 0) return reply.redirect('/start', 303);
     const ctx = await pageContext(deps, request, reply);
     return sendHtml(reply, <ChooseOrganisationPage ctx={ctx} memberships={memberships} />);

@@ -360,6 +360,10 @@ describe('PostgreSQL or Redis unavailable', () => {
       expect((await t.app.inject({ url: '/start', headers: { cookie } })).statusCode).toBe(200);
 
       await proxy.down();
+      // The session and the account facts of this page may be cached: the instance serves
+      // them until it notices that its listening connection is gone (at once; then the
+      // caches are emptied and bypassed), never longer than KW_SESSION_CACHE_SECONDS.
+      await eventually(async () => (await t.app.inject({ url: '/start', headers: { cookie } })).statusCode === 503, 5);
       await expectUnavailable(t, cookie);
       const ready = await t.app.inject('/health/ready');
       expect(ready.statusCode).toBe(503);

@@ -5,7 +5,28 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration, type MigrationProvider } from 'kysely';
+import {
+  AliasNode,
+  DeleteQueryNode,
+  InsertQueryNode,
+  Kysely,
+  MergeQueryNode,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  TableNode,
+  UpdateQueryNode,
+  sql,
+  type KyselyPlugin,
+  type Migration,
+  type MigrationProvider,
+  type OperationNode,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryResult,
+  type RootOperationNode,
+  type UnknownRow,
+} from 'kysely';
 import pg from 'pg';
 import type { Config } from '../../config/config.js';
 import * as m0001 from './migrations/0001-foundation.js';
@@ -17,6 +38,7 @@ import * as m0006 from './migrations/0006-evidence-timestamp.js';
 import * as m0007 from './migrations/0007-case-receipt.js';
 import * as m0008 from './migrations/0008-retention.js';
 import * as m0009 from './migrations/0009-large-agency-indexes.js';
+import * as m0010 from './migrations/0010-account-change-notify.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -32,6 +54,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007-case-receipt': m0007,
   '0008-retention': m0008,
   '0009-large-agency-indexes': m0009,
+  '0010-account-change-notify': m0010,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };
@@ -52,7 +75,11 @@ export function createDatabase(database: Config['database'], onConnectionError: 
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     cachePreparedStatements(sqlite);
-    return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const watch = new WriteWatch();
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), plugins: [watch] });
+    watches.set(db, watch);
+    sqliteHandles.set(db, sqlite);
+    return db;
   }
   const pool = new pg.Pool({
     connectionString: database.url,
@@ -64,7 +91,85 @@ export function createDatabase(database: Config['database'], onConnectionError: 
   // process down. The query in flight fails on its own (503 via the error handler).
   pool.on('error', onConnectionError);
   pool.on('connect', (client) => client.on('error', onConnectionError));
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const watch = new WriteWatch();
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [watch] });
+  watches.set(db, watch);
+  return db;
+}
+
+/**
+ * Who hears of every write this process sends through Kysely (the in-process half of the
+ * caches' invalidation, `platform/invalidation.ts`): the listener is told the table before
+ * the statement runs and again after it ran. Other processes' writes are announced by the
+ * database itself (PostgreSQL triggers, SQLite's data_version).
+ */
+export type TableWriteListener = (table: string) => void;
+
+class WriteWatch implements KyselyPlugin {
+  readonly listeners = new Set<TableWriteListener>();
+  readonly #pending = new WeakMap<object, string[]>();
+
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    if (this.listeners.size > 0) {
+      const tables = tablesWritten(args.node);
+      if (tables.length > 0) {
+        this.#pending.set(args.queryId, tables);
+        this.#tell(tables);
+      }
+    }
+    return args.node;
+  }
+
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    const tables = this.#pending.get(args.queryId);
+    if (tables) {
+      this.#pending.delete(args.queryId);
+      this.#tell(tables);
+    }
+    return args.result;
+  }
+
+  #tell(tables: readonly string[]): void {
+    for (const listener of this.listeners) for (const table of tables) listener(table);
+  }
+}
+
+function tableNames(node: OperationNode | undefined): string[] {
+  if (node === undefined) return [];
+  if (TableNode.is(node)) return [node.table.identifier.name];
+  if (AliasNode.is(node)) return tableNames(node.node);
+  return [];
+}
+
+function tablesWritten(node: RootOperationNode): string[] {
+  if (InsertQueryNode.is(node)) return tableNames(node.into);
+  if (UpdateQueryNode.is(node)) return tableNames(node.table);
+  if (DeleteQueryNode.is(node)) return node.from.froms.flatMap(tableNames);
+  if (MergeQueryNode.is(node)) return tableNames(node.into);
+  return [];
+}
+
+const watches = new WeakMap<Db, WriteWatch>();
+const sqliteHandles = new WeakMap<Db, SQLite.Database>();
+
+/** Hears every write through `db` (and its transactions); false when `db` was not made by createDatabase. */
+export function onTableWrite(db: Db, listener: TableWriteListener): boolean {
+  const watch = watches.get(db);
+  if (!watch) return false;
+  watch.listeners.add(listener);
+  return true;
+}
+
+/**
+ * SQLite's data_version of this connection: it changes whenever another connection (another
+ * process on the same file: a command, a second instance) commits. Undefined for PostgreSQL
+ * or a database not made by createDatabase.
+ */
+export function sqliteDataVersion(db: Db): (() => number) | undefined {
+  const sqlite = sqliteHandles.get(db);
+  if (!sqlite) return undefined;
+  const statement = sqlite.prepare('pragma data_version').pluck();
+  return () => statement.get() as number;
 }
 
 /**
