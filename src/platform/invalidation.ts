@@ -162,7 +162,7 @@ export function createInvalidation(options: InvalidationOptions): Invalidation {
   return {
     cache<V>(topic: Topic, settings: CacheSettings): LocalCache<V> {
       const cache = createLocalCache<V>(settings, { listening: () => listening(topic) });
-      caches[topic].add(cache as LocalCache<unknown>);
+      caches[topic].add(cache);
       return cache;
     },
     async publish(topic, key) {
