@@ -17,6 +17,7 @@ import * as m0006 from './migrations/0006-evidence-timestamp.js';
 import * as m0007 from './migrations/0007-case-receipt.js';
 import * as m0008 from './migrations/0008-retention.js';
 import * as m0009 from './migrations/0009-large-agency-indexes.js';
+import * as m0010 from './migrations/0010-unread-counts.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007-case-receipt': m0007,
   '0008-retention': m0008,
   '0009-large-agency-indexes': m0009,
+  '0010-unread-counts': m0010,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };
