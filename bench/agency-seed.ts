@@ -10,7 +10,7 @@
  * - 200,000 cases (6,000 of Nordvik, 2,000 each of the next four): 5% drafts, 20%
  *   submitted, 5% in progress, 70% closed, one in ten a message; attachment metadata for
  *   half of them (one shared file content), about 300,000 messages (both sides), most of
- *   them read;
+ *   them read, and the stored unread counts recounted from them (cases/unread.ts keeps them so);
  * - 1,000,000 audit events evenly over the last two years (60% logins by method, failed
  *   logins, logouts, case and signature events, self-tests);
  * - the login history `credential_seen`: per person the card, BankID and Svenska Pass
@@ -151,7 +151,16 @@ const STEPS: [string, string][] = [
        select m.id, case when m.side = 'agency' then '${COMPANY_USER}' else (select pnr from kw_seed_person where i = 1) end,
               kw_iso(now())
        from case_message m
-       where ('x' || substr(m.id, 1, 2))::bit(8)::int % 5 <> 0`,
+       where ('x' || substr(m.id, 1, 2))::bit(8)::int % 5 <> 0;
+     delete from agency_message_count;
+     insert into agency_message_count (orgnr, messages)
+       select c.orgnr, count(*) from case_message m join case_file c on c.id = m.case_id
+       where m.side = 'agency' group by c.orgnr;
+     delete from agency_message_read_count;
+     insert into agency_message_read_count (personnummer, orgnr, messages)
+       select r.personnummer, c.orgnr, count(*)
+       from message_read r join case_message m on m.id = r.message_id join case_file c on c.id = m.case_id
+       where m.side = 'agency' group by r.personnummer, c.orgnr`,
   ],
   [
     'audit events',

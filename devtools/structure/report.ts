@@ -57,6 +57,8 @@ export const TABLE_OWNERS: Record<string, string> = {
   attachment: 'cases',
   case_message: 'cases',
   message_read: 'cases',
+  agency_message_count: 'cases',
+  agency_message_read_count: 'cases',
   counter: 'cases',
   signature_evidence: 'signing',
   kv_store: 'platform',

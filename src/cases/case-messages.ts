@@ -4,14 +4,16 @@
  * changes; closing is final and a closed case takes no more messages. (Not `messages.ts`:
  * that is this feature's i18n catalog.)
  */
+import { personNameOf } from '../accounts/subqueries.js';
 import type { CaseStatus } from '../platform/db/schema.js';
 import { timeOrderedId } from '../platform/ids.js';
 import type { CaseAttachments } from './attachments.js';
 import { attachmentsOf, type CaseStore } from './case-store.js';
 import { CaseError, type AttachmentInfo, type CaseMessage, type CaseRow } from './model.js';
+import { countPosted, markRead } from './unread.js';
 
 export function caseMessages(store: CaseStore, attachments: Pick<CaseAttachments, 'addAttachment'>) {
-  const { db, clock, audit, now } = store;
+  const { db, clock, audit, now, postgres } = store;
 
   return {
     async messages(caseId: string): Promise<CaseMessage[]> {
@@ -33,6 +35,44 @@ export function caseMessages(store: CaseStore, attachments: Pick<CaseAttachments
         body: r.body,
         createdAt: r.created_at,
         attachments: files.filter((f) => f.messageId === r.id),
+      }));
+    },
+
+    /**
+     * The conversation of a case as `reader` sees it, in one statement: the messages, each
+     * with its author's name, whether `reader` has read it, and its files (from `files`, the
+     * case's attachments, which the caller has read with the case).
+     */
+    async conversation(caseId: string, reader: string, files: readonly AttachmentInfo[]): Promise<(CaseMessage & { read: boolean })[]> {
+      const rows = await db
+        .selectFrom('case_message')
+        .selectAll('case_message')
+        .select((eb) => [
+          personNameOf(eb.ref('case_message.author')).as('author_name'),
+          eb
+            .exists(
+              eb
+                .selectFrom('message_read')
+                .select('message_read.message_id')
+                .whereRef('message_read.message_id', '=', 'case_message.id')
+                .where('message_read.personnummer', '=', reader),
+            )
+            .as('read'),
+        ])
+        .where('case_message.case_id', '=', caseId)
+        .orderBy('case_message.id')
+        .execute();
+      return rows.map((r) => ({
+        id: r.id,
+        caseId: r.case_id,
+        side: r.side,
+        author: r.author,
+        authorName: r.author_name,
+        body: r.body,
+        createdAt: r.created_at,
+        attachments: files.filter((f) => f.messageId === r.id),
+        // PostgreSQL answers a boolean, SQLite 0 or 1.
+        read: Boolean(r.read),
       }));
     },
 
@@ -74,6 +114,7 @@ export function caseMessages(store: CaseStore, attachments: Pick<CaseAttachments
           .insertInto('message_read')
           .values({ message_id: id, personnummer: input.author, read_at: t })
           .execute();
+        await countPosted(trx, { orgnr: input.row.orgnr, side: input.side, author: input.author });
         await trx.updateTable('case_file').set({ updated_at: t }).where('id', '=', input.row.id).execute();
         if (input.file)
           attached = await attachments.addAttachment(
@@ -93,37 +134,12 @@ export function caseMessages(store: CaseStore, attachments: Pick<CaseAttachments
       return id;
     },
 
-    /** The messages of a case `reader` has read. */
-    async readMessageIds(caseId: string, reader: string): Promise<string[]> {
-      const rows = await db
-        .selectFrom('message_read')
-        .innerJoin('case_message', 'case_message.id', 'message_read.message_id')
-        .select('message_read.message_id')
-        .where('case_message.case_id', '=', caseId)
-        .where('message_read.personnummer', '=', reader)
-        .execute();
-      return rows.map((r) => r.message_id);
-    },
-
-    async markRead(caseId: string, reader: string): Promise<void> {
-      const unread = await db
-        .selectFrom('case_message')
-        .leftJoin('message_read', (join) =>
-          join
-            .onRef('message_read.message_id', '=', 'case_message.id')
-            .on('message_read.personnummer', '=', reader),
-        )
-        .select('case_message.id')
-        .where('case_message.case_id', '=', caseId)
-        .where('message_read.message_id', 'is', null)
-        .execute();
-      if (unread.length === 0) return;
-      const t = now();
-      await db
-        .insertInto('message_read')
-        .values(unread.map((m) => ({ message_id: m.id, personnummer: reader, read_at: t })))
-        .onConflict((oc) => oc.columns(['message_id', 'personnummer']).doNothing())
-        .execute();
+    /**
+     * Marks as read the messages of a case `reader` has just been shown unread (the unread
+     * counts follow, cases/unread.ts); nothing is written when there are none.
+     */
+    async markRead(row: CaseRow, reader: string, shown: readonly Pick<CaseMessage, 'id' | 'side'>[]): Promise<void> {
+      await markRead(db, postgres, { orgnr: row.orgnr, reader, messages: shown, at: now() });
     },
 
     /** Officer actions: take the case, change its status; closing is final. */

@@ -15,7 +15,7 @@ import { WithCode } from '../web/shown-text.js';
 import { Layout, Notice } from '../web/layout.js';
 import { pageContext, sendHtml } from '../web/render.js';
 import { formatSize } from './display.js';
-import type { CaseAccess, CaseRoutesDeps, FoundCase } from './route-context.js';
+import type { CaseAccess, CaseRoutesDeps, FoundCaseView } from './route-context.js';
 import type { CaseRow } from './service.js';
 import { ATTACHMENTS_STEP } from './types.js';
 import { MessageForm } from './views/message-form.js';
@@ -24,9 +24,9 @@ import { AttachmentTable, Summary } from './views/summary.js';
 
 export function submittedCaseRoutes(app: FastifyInstance, deps: CaseRoutesDeps, access: CaseAccess): void {
   const { cases } = deps;
-  const { caseFor } = access;
+  const { caseFor, caseViewFor } = access;
   app.get<{ Params: { id: string } }>('/cases/:id', async (request, reply) => {
-    const found = await caseFor(request, request.params.id);
+    const found = await caseViewFor(request, request.params.id);
     if (found.row.status === 'draft')
       return reply.redirect(stepUrl(found.row, found.type.steps[0]?.id ?? ATTACHMENTS_STEP), 303);
     return renderCase(deps, request, reply, found);
@@ -85,34 +85,29 @@ async function renderCase(
   deps: CaseRoutesDeps,
   request: FastifyRequest,
   reply: FastifyReply,
-  found: FoundCase,
+  found: FoundCaseView,
 ) {
-  const { cases, accounts, signing, site } = deps;
-  const { row, type, principal, access } = found;
+  const { cases, site } = deps;
+  const { row, type, principal, access, view } = found;
   const q = request.query as { m?: string };
-  // Independent reads in parallel: the page is read after every submission and message.
-  const [messages, readBefore, allAttachments, org, evidence, submitter, officer, timestamp] = await Promise.all([
-    cases.messages(row.id),
-    cases.readMessageIds(row.id, principal.personnummer).then((ids) => new Set(ids)),
-    cases.attachments(row.id),
-    accounts.findOrganisation(row.orgnr),
-    row.evidence_id ? signing.evidence(row.evidence_id) : Promise.resolve(undefined),
-    row.submitted_by ? accounts.findPerson(row.submitted_by) : Promise.resolve(undefined),
-    row.officer ? accounts.findPerson(row.officer) : Promise.resolve(undefined),
-    row.evidence_id ? signing.timestampOf(row.evidence_id) : Promise.resolve(undefined),
-  ]);
+  // The page's own data in at most three round trips: the case with everything it shows
+  // (caseViewFor), the conversation with what this person has read, and, only when
+  // something was unread, the markers.
+  const messages = await cases.conversation(row.id, principal.personnummer, view.attachments);
+  const unread = messages.filter((m) => !m.read);
   const unreadIds = new Set<string>();
   if (access === 'member') {
-    for (const m of messages) if (m.side === 'agency' && !readBefore.has(m.id)) unreadIds.add(m.id);
+    for (const m of unread) if (m.side === 'agency') unreadIds.add(m.id);
   }
-  await cases.markRead(row.id, principal.personnummer);
+  await cases.markRead(row, principal.personnummer, unread);
   const ctx = await pageContext(deps, request, reply);
   const { t, lang } = ctx;
-  const attachments = allAttachments.filter((a) => a.messageId === null);
+  const attachments = view.attachments.filter((a) => a.messageId === null);
+  const evidence = view.signature;
+  const timestamp = view.timestamp;
   const people = new Map<string, string>();
-  if (row.submitted_by)
-    people.set(row.submitted_by, submitter?.name ?? formatPersonalNumber(row.submitted_by));
-  if (row.officer) people.set(row.officer, officer?.name ?? formatPersonalNumber(row.officer));
+  if (row.submitted_by) people.set(row.submitted_by, view.submitterName ?? formatPersonalNumber(row.submitted_by));
+  if (row.officer) people.set(row.officer, view.officerName ?? formatPersonalNumber(row.officer));
   const notice =
     q.m === 'submitted' && row.case_number
       ? t['cases.submittedNotice']({ number: row.case_number })
@@ -198,7 +193,7 @@ async function renderCase(
         <dt>{t['cases.facts.type']}</dt>
         <dd>{type.name[lang]}</dd>
         <dt>{t['cases.facts.organisation']}</dt>
-        <dd>{org ? `${org.name} (${formatOrgnr(org.orgnr)})` : row.orgnr}</dd>
+        <dd>{view.orgName !== null ? `${view.orgName} (${formatOrgnr(row.orgnr)})` : row.orgnr}</dd>
         <dt>{t['cases.facts.status']}</dt>
         <dd>{t[`cases.status.${row.status}`]}</dd>
         <dt>{t['cases.facts.submittedAt']}</dt>

@@ -40,6 +40,13 @@ export interface CaseMessage {
   attachments: AttachmentInfo[];
 }
 
+/** Who signed a submitted case, how and when (from its signature evidence). */
+export interface CaseSignature {
+  method: string;
+  signerName: string | null;
+  signedAt: string;
+}
+
 /** A problem with one field; `path` is "field", "group.row.field" or "group" (row count). */
 export interface FieldError {
   step: string;

@@ -1,10 +1,16 @@
 /**
- * Reading cases: one case and its type, the organisation's list and start-page summary with
- * unread agency messages, and the case officers' list of submitted cases.
+ * Reading cases: one case and its type, a submitted case's page in one statement, the
+ * organisation's list and start-page summary with unread agency messages, and the case
+ * officers' list of submitted cases.
  */
-import type { CaseStatus } from '../platform/db/schema.js';
-import { titleOf, toRow, type CaseStore } from './case-store.js';
-import { CaseError, type CaseRow } from './model.js';
+import type { ExpressionBuilder } from 'kysely';
+import { jsonArrayFrom as postgresJsonArray } from 'kysely/helpers/postgres';
+import { jsonArrayFrom as sqliteJsonArray } from 'kysely/helpers/sqlite';
+import { isActiveMemberOf, organisationNameOf, personNameOf } from '../accounts/subqueries.js';
+import type { AttachmentTable, CaseStatus, Database } from '../platform/db/schema.js';
+import { evidenceFactOf, timestampGenTimeOf, timestampStateOf } from '../signing/subqueries.js';
+import { attachmentInfo, titleOf, toRow, type CaseStore } from './case-store.js';
+import { CaseError, type AttachmentInfo, type CaseRow, type CaseSignature } from './model.js';
 import type { CaseTypeDef } from './types.js';
 import type { CasesStartSummary } from './views/start-notice.js';
 
@@ -23,8 +29,45 @@ export function listPage(raw: unknown): number {
   return Math.min(Math.max(1, n), LIST_MAX_PAGE);
 }
 
+/** A case with what its page shows, read in one statement (`view`). */
+export interface CaseView {
+  row: CaseRow;
+  /** Whether the reader is a member of the case's organisation, and it is active. */
+  isMember: boolean;
+  orgName: string | null;
+  submitterName: string | null;
+  officerName: string | null;
+  /** Who signed it, how and when; undefined for a draft. */
+  signature: CaseSignature | undefined;
+  /** The evidence's timestamp as stored (the signature check verifies it). */
+  timestamp: { state: 'none' } | { state: 'pending' } | { state: 'stamped'; genTime?: string };
+  /** Every attachment of the case, its own and the messages', by id. */
+  attachments: AttachmentInfo[];
+}
+
+/** Agency messages of the case in the row at hand (`case_file`) that `reader` has not read, as a subquery. */
+function unreadInCase(eb: ExpressionBuilder<Database, 'case_file'>, reader: string) {
+  return eb
+    .selectFrom('case_message')
+    .select((e) => e.fn.countAll<number | string>().as('n'))
+    .whereRef('case_message.case_id', '=', 'case_file.id')
+    .where('case_message.side', '=', 'agency')
+    .where((e) =>
+      e.not(
+        e.exists(
+          e
+            .selectFrom('message_read')
+            .select('message_read.message_id')
+            .whereRef('message_read.message_id', '=', 'case_message.id')
+            .where('message_read.personnummer', '=', reader),
+        ),
+      ),
+    );
+}
+
 export function caseQueries(store: CaseStore) {
-  const { db, types } = store;
+  const { db, types, postgres } = store;
+  const jsonArrayFrom = postgres ? postgresJsonArray : sqliteJsonArray;
 
   const queries = {
     types,
@@ -35,6 +78,75 @@ export function caseQueries(store: CaseStore) {
       if (!/^[0-9a-f-]{36}$/.test(id)) return undefined;
       const row = await db.selectFrom('case_file').selectAll().where('id', '=', id).executeTakeFirst();
       return row && toRow(row);
+    },
+
+    /**
+     * A case and what its page shows, in one statement: whether `reader` is a member of its
+     * (active) organisation, the organisation's name, who submitted it and who handles it,
+     * the signature and its timestamp, and every attachment. Undefined when there is none.
+     */
+    async view(id: string, reader: string): Promise<CaseView | undefined> {
+      if (!/^[0-9a-f-]{36}$/.test(id)) return undefined;
+      const found = await db
+        .selectFrom('case_file')
+        .selectAll('case_file')
+        .select((eb) => {
+          const evidenceId = eb.ref('case_file.evidence_id');
+          return [
+            isActiveMemberOf(reader, eb.ref('case_file.orgnr')).as('is_member'),
+            organisationNameOf(eb.ref('case_file.orgnr')).as('org_name'),
+            personNameOf(eb.ref('case_file.submitted_by')).as('submitter_name'),
+            personNameOf(eb.ref('case_file.officer')).as('officer_name'),
+            evidenceFactOf(evidenceId, 'method').as('signature_method'),
+            evidenceFactOf(evidenceId, 'signer_name').as('signer_name'),
+            evidenceFactOf(evidenceId, 'signed_at').as('signed_at'),
+            timestampStateOf(evidenceId).as('timestamp_state'),
+            timestampGenTimeOf(evidenceId).as('timestamp_gen_time'),
+            jsonArrayFrom(
+              eb
+                .selectFrom('attachment')
+                .select(['id', 'case_id', 'message_id', 'sha256', 'file_name', 'media_type', 'size', 'uploaded_by', 'uploaded_at'])
+                .whereRef('attachment.case_id', '=', 'case_file.id')
+                .orderBy('attachment.id'),
+            ).as('attachments'),
+          ];
+        })
+        .where('case_file.id', '=', id)
+        .executeTakeFirst();
+      if (!found) return undefined;
+      const {
+        is_member,
+        org_name,
+        submitter_name,
+        officer_name,
+        signature_method,
+        signer_name,
+        signed_at,
+        timestamp_state,
+        timestamp_gen_time,
+        attachments,
+        ...row
+      } = found;
+      // PostgreSQL answers JSON parsed, SQLite as text.
+      const files = (typeof attachments === 'string' ? JSON.parse(attachments) : attachments) as AttachmentTable[];
+      return {
+        row: toRow(row),
+        isMember: Boolean(is_member),
+        orgName: org_name,
+        submitterName: submitter_name,
+        officerName: officer_name,
+        signature:
+          signature_method !== null && signed_at !== null
+            ? { method: signature_method, signerName: signer_name, signedAt: signed_at }
+            : undefined,
+        timestamp:
+          timestamp_state === 'stamped'
+            ? { state: 'stamped', ...(timestamp_gen_time ? { genTime: timestamp_gen_time } : {}) }
+            : timestamp_state === 'pending'
+              ? { state: 'pending' }
+              : { state: 'none' },
+        attachments: files.map(attachmentInfo).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+      };
     },
 
     typeOf(row: CaseRow): CaseTypeDef {
@@ -115,26 +227,43 @@ export function caseQueries(store: CaseStore) {
       return new Map(rows.map((r) => [r.caseId, Number(r.n)]));
     },
 
-    /** For the start page: unread agency messages, open drafts and the latest cases of the organisation. */
+    /**
+     * For the start page: unread agency messages, open drafts and the latest cases of the
+     * organisation, in two statements that stay flat as the organisation's cases grow: the
+     * stored unread counts (cases/unread.ts) with the drafts (at most the organisation's
+     * limit), then the five latest cases by the index on (orgnr, updated_at), with their own
+     * unread messages.
+     */
     async startSummary(orgnr: string, reader: string, lang: 'sv' | 'en'): Promise<CasesStartSummary> {
-      const unread = await queries.unreadByCase(orgnr, reader);
-      const drafts = await db
-        .selectFrom('case_file')
-        .select((eb) => eb.fn.countAll<number | string>().as('n'))
-        .where('orgnr', '=', orgnr)
-        .where('status', '=', 'draft')
+      const counts = await db
+        .selectNoFrom((eb) => [
+          eb.selectFrom('agency_message_count').select('agency_message_count.messages').where('agency_message_count.orgnr', '=', orgnr).as('total'),
+          eb
+            .selectFrom('agency_message_read_count')
+            .select('agency_message_read_count.messages')
+            .where('agency_message_read_count.orgnr', '=', orgnr)
+            .where('agency_message_read_count.personnummer', '=', reader)
+            .as('read'),
+          eb
+            .selectFrom('case_file')
+            .select((e) => e.fn.countAll<number | string>().as('n'))
+            .where('case_file.orgnr', '=', orgnr)
+            .where('case_file.status', '=', 'draft')
+            .as('drafts'),
+        ])
         .executeTakeFirstOrThrow();
       const recent = await db
         .selectFrom('case_file')
-        .selectAll()
-        .where('orgnr', '=', orgnr)
-        .orderBy('updated_at', 'desc')
+        .selectAll('case_file')
+        .select((eb) => unreadInCase(eb, reader).as('unread'))
+        .where('case_file.orgnr', '=', orgnr)
+        .orderBy('case_file.updated_at', 'desc')
         .limit(5)
         .execute();
       return {
-        unread: [...unread.values()].reduce((a, b) => a + b, 0),
-        drafts: Number(drafts.n),
-        recent: recent.map((r) => {
+        unread: (counts.total ?? 0) - (counts.read ?? 0),
+        drafts: Number(counts.drafts ?? 0),
+        recent: recent.map(({ unread, ...r }) => {
           const row = toRow(r);
           const type = types.get(row.type_id);
           return {
@@ -142,13 +271,16 @@ export function caseQueries(store: CaseStore) {
             title: type ? titleOf(type, row.data, lang) : row.title,
             caseNumber: row.case_number,
             status: row.status,
-            unread: unread.get(row.id) ?? 0,
+            unread: Number(unread ?? 0),
           };
         }),
       };
     },
 
-    /** Agency messages `reader` has not read, per case of the organisation. */
+    /**
+     * Agency messages `reader` has not read, per case of the organisation, counted over all
+     * its cases: for checks of the stored counts (cases/unread.ts), not for a page.
+     */
     async unreadByCase(orgnr: string, reader: string): Promise<Map<string, number>> {
       const rows = await db
         .selectFrom('case_message')

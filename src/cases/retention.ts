@@ -10,6 +10,7 @@ import type { Database } from '../platform/db/schema.js';
 import type { CaseStore } from './case-store.js';
 import { CASE_SUBMISSION } from './model.js';
 import { countEvidenceOf, countTimestampsOf, removeEvidenceOf, removeTimestampsOf } from '../signing/retention.js';
+import { forgetCase } from './unread.js';
 
 /** A rule over cases: drafts untouched (updated_at) before `before`, or cases closed before it. */
 export interface CaseRule {
@@ -125,8 +126,8 @@ export function caseRetention(store: CaseStore) {
     },
 
     /**
-     * Removes one case the rule still names, with its read markers, attachments, messages and
-     * signature evidence, and then the file contents no attachment refers to any more, in the
+     * Removes one case the rule still names, with its read markers (and their part of the
+     * unread counts), attachments, messages and signature evidence, and then the file contents no attachment refers to any more, in the
      * caller's transaction: all of it or, after a crash, none of it. Undefined when the case
      * is gone or no longer named (removed by another purge, or a draft edited since).
      */
@@ -140,6 +141,9 @@ export function caseRetention(store: CaseStore) {
       const row = await check.executeTakeFirst();
       if (!row) return undefined;
       const removal = emptyRemoval();
+      // The stored unread counts (cases/unread.ts) lose the case's messages and their markers
+      // first; they are not a dependent of the case (they hang off organisations and people).
+      await forgetCase(trx, postgres, caseId, found.orgnr);
       const shas = (await trx.selectFrom('attachment').select('sha256').where('case_id', '=', caseId).execute()).map((a) => a.sha256);
       for (const dependent of CASE_DEPENDENTS) {
         removal[dependent.type] = (removal[dependent.type] ?? 0) + Number((await dependent.remove(trx, caseId)).numDeletedRows);

@@ -14,6 +14,7 @@ import { AppError } from '../web/errors.js';
 import type { ViewDeps } from '../web/render.js';
 import type { SignMethod } from '../signing/sign-methods.js';
 import type { Signing } from '../signing/service.js';
+import type { CaseView } from './queries.js';
 import type { ReceiptStore } from './receipt-store.js';
 import type { RegisterLookup } from './register-lookup.js';
 import type { CaseRow, Cases } from './service.js';
@@ -41,7 +42,19 @@ export interface FoundCase {
   type: CaseTypeDef;
 }
 
+/** A case the requester may see, with what its page shows (`caseViewFor`). */
+export interface FoundCaseView extends FoundCase {
+  view: CaseView;
+}
+
 export type CaseAccess = ReturnType<typeof createCaseAccess>;
+
+/** The rule itself: members see their organisation's cases; staff see submitted ones; anyone else is refused. */
+function accessOf(principal: Principal, row: CaseRow, member: boolean): Access {
+  if (member) return 'member';
+  if (principal.staff.length > 0 && row.status !== 'draft') return 'staff';
+  throw new AppError('forbidden', 'case of another organisation');
+}
 
 export function createCaseAccess(deps: Pick<CaseRoutesDeps, 'cases' | 'accounts'>) {
   const { cases, accounts } = deps;
@@ -58,11 +71,20 @@ export function createCaseAccess(deps: Pick<CaseRoutesDeps, 'cases' | 'accounts'
     const row = await cases.find(id);
     if (!row) throw new AppError('not_found', 'no such case');
     const memberships = await accounts.memberships(principal.personnummer);
-    let access: Access | undefined;
-    if (memberships.some((m) => m.orgnr === row.orgnr)) access = 'member';
-    else if (principal.staff.length > 0 && row.status !== 'draft') access = 'staff';
-    if (!access) throw new AppError('forbidden', 'case of another organisation');
+    const access = accessOf(principal, row, memberships.some((m) => m.orgnr === row.orgnr));
     return { row, principal, access, type: cases.typeOf(row) };
+  }
+
+  /**
+   * The same rule as `caseFor`, for a page that shows the case: the case, the membership that
+   * decides and what the page shows come in one statement (`cases.view`).
+   */
+  async function caseViewFor(request: FastifyRequest, id: string): Promise<FoundCaseView> {
+    const { principal } = requirePrincipal(request);
+    const view = await cases.view(id, principal.personnummer);
+    if (!view) throw new AppError('not_found', 'no such case');
+    const access = accessOf(principal, view.row, view.isMember);
+    return { row: view.row, principal, access, type: cases.typeOf(view.row), view };
   }
 
   async function draftFor(request: FastifyRequest, id: string) {
@@ -74,5 +96,5 @@ export function createCaseAccess(deps: Pick<CaseRoutesDeps, 'cases' | 'accounts'
     return found;
   }
 
-  return { actingOrg, caseFor, draftFor };
+  return { actingOrg, caseFor, caseViewFor, draftFor };
 }

@@ -29,6 +29,7 @@ export {
   type AttachmentInfo,
   type CaseMessage,
   type CaseRow,
+  type CaseSignature,
   type CasesConfig,
   type FieldError,
 } from './model.js';

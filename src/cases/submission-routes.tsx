@@ -23,8 +23,8 @@ import { ConfirmationPage } from './views/confirmation-page.js';
 import { AttachmentTable, Summary } from './views/summary.js';
 
 export function submissionRoutes(app: FastifyInstance, deps: CaseRoutesDeps, access: CaseAccess): void {
-  const { cases, accounts, signing, site } = deps;
-  const { caseFor, draftFor } = access;
+  const { cases, signing, site } = deps;
+  const { caseFor, caseViewFor, draftFor } = access;
   app.get<{ Params: { id: string }; Querystring: { changed?: string } }>(
     '/cases/:id/review',
     async (request, reply) => {
@@ -59,11 +59,10 @@ export function submissionRoutes(app: FastifyInstance, deps: CaseRoutesDeps, acc
   );
 
   app.get<{ Params: { id: string } }>('/cases/:id/submitted', async (request, reply) => {
-    const found = await caseFor(request, request.params.id);
-    const { row, type } = found;
+    // One statement: the case, the access rule's membership, the organisation and the signature.
+    const found = await caseViewFor(request, request.params.id);
+    const { row, type, view } = found;
     if (row.status === 'draft') return reply.redirect(`/cases/${row.id}/review`, 303);
-    const evidence = row.evidence_id ? await signing.evidence(row.evidence_id) : undefined;
-    const org = await accounts.findOrganisation(row.orgnr);
     const ctx = await pageContext(deps, request, reply);
     return sendHtml(
       reply,
@@ -72,8 +71,8 @@ export function submissionRoutes(app: FastifyInstance, deps: CaseRoutesDeps, acc
         row={row}
         type={type}
         title={cases.titleOf(type, row.data, ctx.lang)}
-        organisation={`${org?.name ?? row.orgnr} (${formatOrgnr(row.orgnr)})`}
-        evidence={evidence}
+        organisation={`${view.orgName ?? row.orgnr} (${formatOrgnr(row.orgnr)})`}
+        signature={view.signature}
       />,
     );
   });

@@ -151,6 +151,8 @@ const TABLES: readonly (keyof Database)[] = [
   'attachment',
   'case_message',
   'message_read',
+  'agency_message_count',
+  'agency_message_read_count',
   'org_contact',
   'org_product',
   'membership_request',

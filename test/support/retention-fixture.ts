@@ -1,6 +1,7 @@
 /**
  * Cases for the retention tests, written straight into the tables (with what hangs off them:
- * file contents, attachments, messages, read markers, signature evidence), dated relative
+ * file contents, attachments, messages, read markers and the unread counts they make,
+ * signature evidence), dated relative
  * to a given instant so the tests pass on any date; and a snapshot of what a case holds, to
  * tell a case that is whole from one that is gone (and from one half-removed).
  */
@@ -109,6 +110,21 @@ export async function addCase(db: Db, c: FixtureCase): Promise<void> {
   }
   for (let i = 0; i < (c.reads ?? 0); i++) {
     await db.insertInto('message_read').values({ message_id: `${c.id}-m0`, personnummer: `19800101000${i}`, read_at: c.updated }).execute();
+  }
+  // The stored unread counts (cases/unread.ts) count what was written straight in, as the app would.
+  if (c.messages) {
+    await db
+      .insertInto('agency_message_count')
+      .values({ orgnr: ORGNR, messages: c.messages })
+      .onConflict((oc) => oc.column('orgnr').doUpdateSet((eb) => ({ messages: eb('agency_message_count.messages', '+', eb.ref('excluded.messages')) })))
+      .execute();
+    for (let i = 0; i < (c.reads ?? 0); i++) {
+      await db
+        .insertInto('agency_message_read_count')
+        .values({ personnummer: `19800101000${i}`, orgnr: ORGNR, messages: 1 })
+        .onConflict((oc) => oc.columns(['personnummer', 'orgnr']).doUpdateSet((eb) => ({ messages: eb('agency_message_read_count.messages', '+', eb.ref('excluded.messages')) })))
+        .execute();
+    }
   }
 }
 

@@ -5,9 +5,8 @@
  */
 import { methodName } from '../../identity/methods.js';
 import { formatDateTime } from '../../platform/dates.js';
-import type { SignatureEvidence } from '../../signing/service.js';
 import { Layout, Notice, type PageContext } from '../../web/layout.js';
-import type { CaseRow } from '../service.js';
+import type { CaseRow, CaseSignature } from '../service.js';
 import type { CaseTypeDef } from '../types.js';
 
 export function ConfirmationPage(props: {
@@ -16,12 +15,12 @@ export function ConfirmationPage(props: {
   type: CaseTypeDef;
   title: string;
   organisation: string;
-  evidence: SignatureEvidence | undefined;
+  signature: CaseSignature | undefined;
 }) {
-  const { ctx, row, type, evidence } = props;
+  const { ctx, row, type, signature } = props;
   const { t, lang, site } = ctx;
   const number = row.case_number ?? '';
-  const submittedAt = row.submitted_at ?? evidence?.signed_at;
+  const submittedAt = row.submitted_at ?? signature?.signedAt;
   return (
     <Layout ctx={ctx} title={t['cases.confirm.title']({ number })}>
       <h1>{t['cases.confirm.heading']}</h1>
@@ -39,10 +38,10 @@ export function ConfirmationPage(props: {
         <dd>{props.organisation}</dd>
         <dt>{t['cases.facts.submittedAt']}</dt>
         <dd>{submittedAt ? formatDateTime(lang, new Date(submittedAt), site.timeZone) : ''}</dd>
-        {evidence ? (
+        {signature ? (
           <>
             <dt>{t['cases.facts.submittedBy']}</dt>
-            <dd>{`${evidence.signer_name ?? ''} – ${methodName(t, evidence.method)}`}</dd>
+            <dd>{`${signature.signerName ?? ''} – ${methodName(t, signature.method)}`}</dd>
           </>
         ) : null}
       </dl>

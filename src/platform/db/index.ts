@@ -39,6 +39,7 @@ import * as m0007 from './migrations/0007-case-receipt.js';
 import * as m0008 from './migrations/0008-retention.js';
 import * as m0009 from './migrations/0009-large-agency-indexes.js';
 import * as m0010 from './migrations/0010-account-change-notify.js';
+import * as m0011 from './migrations/0011-unread-counts.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -55,6 +56,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008-retention': m0008,
   '0009-large-agency-indexes': m0009,
   '0010-account-change-notify': m0010,
+  '0011-unread-counts': m0011,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

@@ -181,6 +181,19 @@ export interface MessageReadTable {
   read_at: string;
 }
 
+/** The agency's messages in an organisation's cases (cases/unread.ts). */
+export interface AgencyMessageCountTable {
+  orgnr: string;
+  messages: number;
+}
+
+/** How many of the agency's messages in an organisation's cases a person has read (cases/unread.ts). */
+export interface AgencyMessageReadCountTable {
+  personnummer: string;
+  orgnr: string;
+  messages: number;
+}
+
 export interface OrgContactTable {
   id: string;
   orgnr: string;
@@ -253,6 +266,8 @@ export interface Database {
   attachment: AttachmentTable;
   case_message: CaseMessageTable;
   message_read: MessageReadTable;
+  agency_message_count: AgencyMessageCountTable;
+  agency_message_read_count: AgencyMessageReadCountTable;
   org_contact: OrgContactTable;
   org_product: OrgProductTable;
   membership_request: MembershipRequestTable;
