@@ -9,7 +9,9 @@
  * BENCH_SQLITE_FILE names the database file; the PKI goes into `pki/` next to it (the parent
  * creates and removes that temp directory). The ready line announces the PEM files (see
  * CardFiles in protocol.ts); the bare https baseline (d) is started with the same server
- * certificate, key and advertised CAs. On stop it reports the OCSP client's counters.
+ * certificate, key and advertised CAs. On stop it reports the OCSP client's counters and the
+ * certificate cache's (src/card/validate.ts: the card certificate parsed and its path checked
+ * once, on the first login).
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { freePort } from '../../test/support/ports.js';
@@ -19,6 +21,7 @@ import { seedDemoData } from '../../devtools/demo/seed.js';
 import { ensureDemoPki, startOcspResponder } from '../../devtools/test-pki/index.js';
 import { buildApp } from '../../src/app.js';
 import { advertisedCaPem } from '../../src/card/listener.js';
+import { certificateCacheOf } from '../../src/card/validate.js';
 import { loadConfig } from '../../src/config/config.js';
 import { systemClock } from '../../src/platform/clock.js';
 import { announce, reportStats, stopOnSignal } from './protocol.js';
@@ -74,8 +77,14 @@ const address = cardListener.server.address();
 if (address === null || typeof address === 'string') throw new Error('card server: no TCP address');
 
 const ocspStats = services.ocsp.stats;
+const certificateStats = certificateCacheOf(services.cardLogin.profiles).stats;
 stopOnSignal(async () => {
-  reportStats({ ocspRequests: ocspStats.requests, ocspCacheHits: ocspStats.cacheHits });
+  reportStats({
+    ocspRequests: ocspStats.requests,
+    ocspCacheHits: ocspStats.cacheHits,
+    certificateCacheHits: certificateStats.hits,
+    certificateCacheMisses: certificateStats.misses,
+  });
   await app.close(); // closes the card listener too
   await ocspResponder.close();
   // Also when the parent died without cleaning up: remove our own temp directory.

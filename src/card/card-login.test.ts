@@ -3,10 +3,13 @@
  * opens with the attack or fault and the invariant: the person is not logged in, the
  * refusal is specific, and nothing else changes.
  */
+import helmet from '@fastify/helmet';
+import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CardVariant, OcspFaultMode } from '../../devtools/test-pki/index.js';
 import { startCardTestbed, type CardTestbed } from '../../test/support/card.js';
 import { TEST_NOW } from '../../test/support/app.js';
+import { LISTENER_HELMET_OPTIONS } from './listener.js';
 
 let tb: CardTestbed;
 beforeAll(async () => {
@@ -272,5 +275,33 @@ describe('certificate forwarded by a reverse proxy', () => {
     // An oversized header never reaches validation: Node refuses it (431) before any handler.
     const huge = await proxied.cardGet('/card/login?state=' + 'a'.repeat(43), undefined, { 'x-client-cert': Buffer.alloc(20_000, 7).toString('base64') });
     expect(huge.status).toBe(431);
+  });
+});
+
+describe('the listener’s security headers', () => {
+  it('defect: @fastify/helmet rebuilt its middleware on every card login → invariant: the listener, which now sets the headers itself, answers every request (a login, a refusal, an unknown path) with exactly the headers @fastify/helmet gives for its options', async () => {
+    const listener = tb.t.cardListener;
+    if (!listener) throw new Error('no card listener');
+    // What the plugin itself sets with the listener's options, on an app of its own.
+    const probe = Fastify({ logger: false });
+    await probe.register(helmet, LISTENER_HELMET_OPTIONS);
+    probe.get('/', async () => '');
+    const expected = (await probe.inject('/')).headers;
+    await probe.close();
+    expect(expected['content-security-policy']).toBe("default-src 'none';frame-ancestors 'none'");
+    expect(expected['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+    const helmetNames = Object.keys(expected).filter((name) => !['content-type', 'content-length', 'date', 'connection'].includes(name));
+    expect(helmetNames.length).toBeGreaterThanOrEqual(10);
+
+    const answers = [
+      await listener.inject({ method: 'GET', url: `/card/login?state=${'s'.repeat(43)}` }), // no certificate: a refusal
+      await listener.inject({ method: 'GET', url: '/card/login?state=short' }), // bad request
+      await listener.inject({ method: 'GET', url: '/nowhere' }),
+    ];
+    expect(answers.map((a) => a.statusCode)).toEqual([303, 303, 404]);
+    for (const answer of answers) {
+      for (const name of helmetNames) expect(answer.headers[name], name).toBe(expected[name]);
+    }
+    expect(answers[0]?.headers.location).toMatch(/\/login\/card\/failed\?code=no_certificate$/);
   });
 });

@@ -84,6 +84,8 @@ interface CachedAnswer {
   nextUpdate: string | null;
   producedAt: string;
   response: string;
+  /** Until when (epoch ms) a login may reuse it: its nextUpdate, or fetched + defaultCacheSeconds. Absent in entries written before it was kept. */
+  until?: number;
 }
 
 const MAX_RESPONSE_BYTES = 64 * 1024;
@@ -95,14 +97,25 @@ export function createOcspClient(options: OcspOptions) {
   const doFetch = options.fetch ?? fetch;
   const stats = { requests: 0, cacheHits: 0 };
   // Signed answers do not change before nextUpdate: a small in-process copy in front of the
-  // shared store spares a store read per login. Bounded; evicted oldest first.
-  const memory = new Map<string, { until: number; answer: CachedAnswer }>();
+  // shared store spares a store read per login. It is kept exactly as long as the stored
+  // entry may be reused (its `until`), never longer. Bounded; evicted oldest first.
+  const memory = new Map<string, { until: number; result: Omit<OcspResult, 'fromCache'> }>();
   const remember = (cacheKey: string, answer: CachedAnswer, until: number) => {
-    memory.set(cacheKey, { until, answer });
+    memory.set(cacheKey, { until, result: resultOf(answer) });
     if (memory.size > 5000) {
       const oldest = memory.keys().next().value;
       if (oldest !== undefined) memory.delete(oldest);
     }
+  };
+  // The store key names the issuer by the SHA-256 of its certificate: worked out once per issuer.
+  const issuerKeys = new WeakMap<ParsedCertificate, string>();
+  const issuerKeyOf = (issuer: ParsedCertificate): string => {
+    let key = issuerKeys.get(issuer);
+    if (key === undefined) {
+      key = createHash('sha256').update(issuer.der).digest('base64url');
+      issuerKeys.set(issuer, key);
+    }
+    return key;
   };
 
   const noNextUpdateMs = (options.defaultCacheSeconds ?? 0) * 1000;
@@ -113,25 +126,36 @@ export function createOcspClient(options: OcspOptions) {
    * nextUpdate (or `defaultCacheSeconds` when it has none).
    */
   async function check(cert: ParsedCertificate, issuer: ParsedCertificate, url: string, use: { fresh?: boolean } = {}): Promise<OcspResult> {
-    const cacheKey = `ocsp:${createHash('sha256').update(issuer.der).digest('base64url')}:${cert.x509.serialNumber}`;
-    const inMemory = use.fresh ? undefined : memory.get(cacheKey);
-    const cached = use.fresh ? undefined : inMemory && inMemory.until > clock.now().getTime() ? inMemory.answer : await store.find<CachedAnswer>(cacheKey);
-    if (cached) {
-      options.onLookup?.('cache');
-      if (!inMemory) {
-        const until = cached.nextUpdate ? new Date(cached.nextUpdate).getTime() : clock.now().getTime() + Math.min(noNextUpdateMs, 60_000);
-        remember(cacheKey, cached, until);
+    const cacheKey = `ocsp:${issuerKeyOf(issuer)}:${cert.x509.serialNumber}`;
+    if (!use.fresh) {
+      const now = clock.now().getTime();
+      const inMemory = memory.get(cacheKey);
+      if (inMemory && inMemory.until > now) {
+        options.onLookup?.('cache');
+        stats.cacheHits++;
+        const r = inMemory.result;
+        // Copies: what a caller does with its answer never changes the next one.
+        return {
+          status: r.status,
+          revokedAt: r.revokedAt ? new Date(r.revokedAt.getTime()) : null,
+          thisUpdate: new Date(r.thisUpdate.getTime()),
+          nextUpdate: r.nextUpdate ? new Date(r.nextUpdate.getTime()) : null,
+          producedAt: new Date(r.producedAt.getTime()),
+          responseDer: r.responseDer.slice(),
+          fromCache: true,
+        };
       }
-      stats.cacheHits++;
-      return {
-        status: cached.status,
-        revokedAt: cached.revokedAt ? new Date(cached.revokedAt) : null,
-        thisUpdate: new Date(cached.thisUpdate),
-        nextUpdate: cached.nextUpdate ? new Date(cached.nextUpdate) : null,
-        producedAt: new Date(cached.producedAt),
-        responseDer: new Uint8Array(Buffer.from(cached.response, 'base64')),
-        fromCache: true,
-      };
+      if (inMemory) memory.delete(cacheKey);
+      const cached = await store.find<CachedAnswer>(cacheKey);
+      if (cached) {
+        options.onLookup?.('cache');
+        // Kept in memory only as long as the stored entry may be reused: its `until`, or for an
+        // entry without one (written by an older version), its nextUpdate; else not at all.
+        const until = cached.until ?? (cached.nextUpdate ? new Date(cached.nextUpdate).getTime() : undefined);
+        if (until !== undefined && until > now) remember(cacheKey, cached, until);
+        stats.cacheHits++;
+        return { ...resultOf(cached), fromCache: true };
+      }
     }
     stats.requests++;
     const certId = await pkijs.CertID.create(cert.pkijs, { hashAlgorithm: 'SHA-1', issuerCertificate: issuer.pkijs });
@@ -170,8 +194,9 @@ export function createOcspClient(options: OcspOptions) {
     options.onLookup?.('responder');
     if (result.status !== 'unknown') {
       const now = clock.now().getTime();
-      const until = result.nextUpdate ? result.nextUpdate.getTime() : now + noNextUpdateMs;
-      const ttl = Math.floor((until - now) / 1000);
+      const ttl = Math.floor(((result.nextUpdate ? result.nextUpdate.getTime() : now + noNextUpdateMs) - now) / 1000);
+      // The store keeps whole seconds: reused until exactly when the stored entry expires.
+      const until = now + ttl * 1000;
       if (ttl > 0) {
         const entry: CachedAnswer = {
           status: result.status,
@@ -180,6 +205,7 @@ export function createOcspClient(options: OcspOptions) {
           nextUpdate: result.nextUpdate?.toISOString() ?? null,
           producedAt: result.producedAt.toISOString(),
           response: Buffer.from(responseDer).toString('base64'),
+          until,
         };
         await store.upsert(cacheKey, entry, ttl);
         remember(cacheKey, entry, until);
@@ -192,6 +218,18 @@ export function createOcspClient(options: OcspOptions) {
 }
 
 export type OcspClient = ReturnType<typeof createOcspClient>;
+
+/** A stored answer as the checks read it. */
+function resultOf(cached: CachedAnswer): Omit<OcspResult, 'fromCache'> {
+  return {
+    status: cached.status,
+    revokedAt: cached.revokedAt ? new Date(cached.revokedAt) : null,
+    thisUpdate: new Date(cached.thisUpdate),
+    nextUpdate: cached.nextUpdate ? new Date(cached.nextUpdate) : null,
+    producedAt: new Date(cached.producedAt),
+    responseDer: new Uint8Array(Buffer.from(cached.response, 'base64')),
+  };
+}
 
 function sameBytes(a: ArrayBuffer | Uint8Array, b: ArrayBuffer | Uint8Array): boolean {
   return Buffer.from(a instanceof Uint8Array ? a : new Uint8Array(a)).equals(Buffer.from(b instanceof Uint8Array ? b : new Uint8Array(b)));

@@ -4,7 +4,9 @@
  * configured issuer's intermediates to its anchor (at most MAX_CHAIN_CAS CAs, each a CA
  * whose pathLenConstraint holds, no loops), the issuer's method enabled, validity at the
  * given time, key usage, policy, the personal number in subject serialNumber, and
- * revocation by OCSP (fail closed).
+ * revocation by OCSP (fail closed). What does not change with time — the parsed
+ * certificate and its verified paths — is kept in a bounded cache per issuer configuration
+ * (CertificateCache); every decision is made again on every call.
  */
 import { createHash } from 'node:crypto';
 import { isCanonicalPersonalNumber } from '../identity/personnummer.js';
@@ -18,6 +20,7 @@ import {
   parseCertificate,
   serialHex,
   subjectAttribute,
+  type KeyUsage,
   type ParsedCertificate,
 } from '../platform/pki.js';
 import type { IssuerProfile } from './issuers.js';
@@ -135,39 +138,105 @@ export function personnummerOf(
   if (!isCanonicalPersonalNumber(value)) return { ok: false, code: 'invalid_personnummer', detail: 'serialNumber is not a valid 12-digit number' };
   return { ok: true, personnummer: value };
 }
-
-/**
- * What does not depend on time, the plan or OCSP — the parsed certificate, its chain and
- * profile, key usage, policy, personal number, OCSP address — is worked out once per
- * certificate (keyed by its SHA-256) and reused: parsing with pkijs costs more than the TLS
- * handshake. Validity, the plan and revocation are checked on every call.
- */
-type StaticResult =
-  | { ok: true; leaf: ParsedCertificate; chains: ParsedCertificate[][]; profile: IssuerProfile; personnummer: string; ocspUrl: string | undefined; subjectName: string }
-  | { ok: false; code: CardErrorCode; detail: string; profile?: IssuerProfile };
-
-const STATIC_CACHE_MAX = 2000;
-const staticCache = new WeakMap<readonly IssuerProfile[], Map<string, StaticResult>>();
-
-function staticChecks(der: Uint8Array, purpose: Purpose, profiles: readonly IssuerProfile[]): StaticResult {
-  let perProfiles = staticCache.get(profiles);
-  if (!perProfiles) {
-    perProfiles = new Map();
-    staticCache.set(profiles, perProfiles);
-  }
-  const key = `${purpose}:${createHash('sha256').update(der).digest('base64')}`;
-  const cached = perProfiles.get(key);
-  if (cached) return cached;
-  const result = computeStaticChecks(der, purpose, profiles);
-  perProfiles.set(key, result);
-  if (perProfiles.size > STATIC_CACHE_MAX) {
-    const oldest = perProfiles.keys().next().value;
-    if (oldest !== undefined) perProfiles.delete(oldest);
-  }
-  return result;
+/** A certification path and, per certificate in it, its validity as milliseconds (read once). */
+interface CheckedPath {
+  readonly certs: ParsedCertificate[];
+  readonly validity: readonly { readonly from: number; readonly to: number; readonly subject: string }[];
 }
 
-function computeStaticChecks(der: Uint8Array, purpose: Purpose, profiles: readonly IssuerProfile[]): StaticResult {
+/**
+ * What a certificate is, whatever the time, the plan or the issuer's responder says about it
+ * now: the parsed certificate, the issuer profile and certification paths it has (each link's
+ * signature checked), and the fields the checks read (key usage, policies, OCSP address,
+ * names, the personal number). Parsing with pkijs and the RSA signature checks cost about
+ * as much as the TLS handshake, so this is worked out once per certificate; what is decided
+ * — validity at the time, key usage and policy against the purpose and the profile, the
+ * plan, revocation — is decided on every call from it.
+ */
+type CertificateFacts =
+  | {
+      readonly ok: true;
+      readonly leaf: ParsedCertificate;
+      readonly profile: IssuerProfile;
+      readonly paths: readonly CheckedPath[];
+      /** undefined: no KeyUsage extension. */
+      readonly keyUsage: ReadonlySet<KeyUsage> | undefined;
+      readonly policies: readonly string[];
+      /** The personal number as the profile writes it (personnummerOf), or why there is none. */
+      readonly person: ReturnType<typeof personnummerOf>;
+      readonly ocspUrl: string | undefined;
+      readonly subjectName: string;
+      readonly serial: string;
+      readonly notAfter: number;
+      readonly issuerDn: string;
+    }
+  | { readonly ok: false; readonly code: 'malformed_certificate' | 'self_signed' | 'unknown_issuer'; readonly detail: string };
+
+/** How many certificates a cache keeps by default (each entry holds one parsed card certificate). */
+export const CERTIFICATE_CACHE_MAX = 2000;
+
+/**
+ * The facts of certificates already seen, keyed by the SHA-256 of their DER, for one
+ * configuration of issuer profiles only: the paths were built through those anchors and
+ * intermediates, so another configuration (a restart with an anchor removed, a test with
+ * other issuers) has a cache of its own and starts empty. Bounded: at most `max` entries,
+ * the least recently used dropped first. Refusals (malformed, self-signed, unknown issuer)
+ * are kept too, so repeating a bad certificate costs no parsing.
+ */
+export interface CertificateCache {
+  readonly profiles: readonly IssuerProfile[];
+  readonly max: number;
+  /** Answers from the cache and certificates worked out anew, since the cache was made. */
+  readonly stats: { hits: number; misses: number };
+  size(): number;
+  facts(der: Uint8Array): CertificateFacts;
+}
+
+export function createCertificateCache(profiles: readonly IssuerProfile[], max: number = CERTIFICATE_CACHE_MAX): CertificateCache {
+  if (!Number.isInteger(max) || max < 1) throw new RangeError(`certificate cache size must be a positive integer, got ${max}`);
+  const entries = new Map<string, CertificateFacts>();
+  const stats = { hits: 0, misses: 0 };
+  return {
+    profiles,
+    max,
+    stats,
+    size: () => entries.size,
+    facts(der) {
+      const key = createHash('sha256').update(der).digest('base64');
+      const cached = entries.get(key);
+      if (cached) {
+        stats.hits++;
+        // Most recently used last: eviction takes the first.
+        entries.delete(key);
+        entries.set(key, cached);
+        return cached;
+      }
+      stats.misses++;
+      const facts = certificateFacts(der, profiles);
+      entries.set(key, facts);
+      while (entries.size > max) {
+        const oldest = entries.keys().next().value;
+        if (oldest === undefined) break;
+        entries.delete(oldest);
+      }
+      return facts;
+    },
+  };
+}
+
+const sharedCaches = new WeakMap<readonly IssuerProfile[], CertificateCache>();
+
+/** The cache every check against these issuer profiles shares (login, self-test, signing). */
+export function certificateCacheOf(profiles: readonly IssuerProfile[]): CertificateCache {
+  let cache = sharedCaches.get(profiles);
+  if (!cache) {
+    cache = createCertificateCache(profiles);
+    sharedCaches.set(profiles, cache);
+  }
+  return cache;
+}
+
+function certificateFacts(der: Uint8Array, profiles: readonly IssuerProfile[]): CertificateFacts {
   let leaf: ParsedCertificate;
   try {
     leaf = parseCertificate(der);
@@ -189,35 +258,46 @@ function computeStaticChecks(der: Uint8Array, purpose: Purpose, profiles: readon
     }
   }
   if (!profile || chains.length === 0) return { ok: false, code: 'unknown_issuer', detail: leaf.x509.issuer.replace(/\n/g, ', ') };
-  const usage = keyUsage(leaf);
-  if (purpose === 'authentication') {
-    if (usage && !usage.has('digitalSignature') && usage.has('nonRepudiation')) {
-      return { ok: false, code: 'signing_certificate_for_login', detail: 'nonRepudiation-only certificate', profile };
-    }
-    if (!usage?.has('digitalSignature')) return { ok: false, code: 'wrong_key_usage', detail: 'no digitalSignature', profile };
-  } else if (!usage?.has('nonRepudiation')) {
-    return { ok: false, code: 'wrong_key_usage', detail: 'no nonRepudiation', profile };
-  }
-  if (profile.policyOids.length > 0) {
-    const policies = certificatePolicies(leaf);
-    if (!policies.some((p) => profile.policyOids.includes(p))) {
-      return { ok: false, code: 'policy_not_accepted', detail: policies.join(',') || 'none', profile };
-    }
-  }
-  const person = personnummerOf(leaf, profile);
-  if (!person.ok) return { ...person, profile };
   const cn = subjectAttribute(leaf, OID.commonName)[0];
   const given = subjectAttribute(leaf, OID.givenName)[0];
   const sur = subjectAttribute(leaf, OID.surname)[0];
   return {
     ok: true,
     leaf,
-    chains,
     profile,
-    personnummer: person.personnummer,
+    paths: chains.map((certs) => ({
+      certs,
+      validity: certs.map((c) => ({ from: new Date(c.x509.validFrom).getTime(), to: new Date(c.x509.validTo).getTime(), subject: c.x509.subject })),
+    })),
+    keyUsage: keyUsage(leaf),
+    policies: certificatePolicies(leaf),
+    person: personnummerOf(leaf, profile),
     ocspUrl: profile.ocspUrl ?? ocspUrls(leaf).find((u) => /^https?:\/\//.test(u)),
     subjectName: cn ?? [given, sur].filter(Boolean).join(' '),
+    serial: serialHex(leaf),
+    notAfter: new Date(leaf.x509.validTo).getTime(),
+    issuerDn: leaf.x509.issuer.replace(/\n/g, ', '),
   };
+}
+
+/** Key usage and policy against the purpose and the profile: decided on every call; then the personal number read. */
+function decide(
+  facts: Extract<CertificateFacts, { ok: true }>,
+  purpose: Purpose,
+): { ok: true; personnummer: string } | { ok: false; code: CardErrorCode; detail: string } {
+  const { keyUsage: usage, profile } = facts;
+  if (purpose === 'authentication') {
+    if (usage && !usage.has('digitalSignature') && usage.has('nonRepudiation')) {
+      return { ok: false, code: 'signing_certificate_for_login', detail: 'nonRepudiation-only certificate' };
+    }
+    if (!usage?.has('digitalSignature')) return { ok: false, code: 'wrong_key_usage', detail: 'no digitalSignature' };
+  } else if (!usage?.has('nonRepudiation')) {
+    return { ok: false, code: 'wrong_key_usage', detail: 'no nonRepudiation' };
+  }
+  if (profile.policyOids.length > 0 && !facts.policies.some((p) => profile.policyOids.includes(p))) {
+    return { ok: false, code: 'policy_not_accepted', detail: facts.policies.join(',') || 'none' };
+  }
+  return facts.person;
 }
 
 export async function verifyCardCertificate(input: {
@@ -229,39 +309,41 @@ export async function verifyCardCertificate(input: {
   ocsp: OcspClient;
   /** Ask the responder now even for a login certificate (a self-test reports the status as of now). */
   freshOcsp?: boolean;
+  /** Where the certificate's facts are kept; default the cache shared by everything checking against `profiles`. */
+  cache?: CertificateCache;
 }): Promise<CardValidation> {
   const { der, purpose, at, profiles } = input;
+  if (input.cache && input.cache.profiles !== profiles) throw new Error('the certificate cache was made for other issuer profiles');
   if (!der || der.byteLength === 0) return { ok: false, code: 'no_certificate', detail: 'no client certificate' };
   if (der.byteLength > MAX_CERT_BYTES) return { ok: false, code: 'too_large', detail: `${der.byteLength} bytes` };
-  const checked = staticChecks(der, purpose, profiles);
-  if (!checked.ok) {
-    // Refusals that name an issuer whose method is not enabled say so first.
-    if (checked.profile && !(await input.isMethodEnabled(checked.profile))) {
-      return { ok: false, code: 'issuer_not_enabled', detail: checked.profile.id, profile: checked.profile };
-    }
-    return checked;
-  }
-  const { leaf, profile } = checked;
+  const facts = (input.cache ?? certificateCacheOf(profiles)).facts(der);
+  if (!facts.ok) return { ok: false, code: facts.code, detail: facts.detail };
+  const { leaf, profile } = facts;
+  const decided = decide(facts, purpose);
+  // Refusals that name an issuer whose method is not enabled say so first.
   if (!(await input.isMethodEnabled(profile))) return { ok: false, code: 'issuer_not_enabled', detail: profile.id, profile };
+  if (!decided.ok) return { ...decided, profile };
 
   // Every certificate of the path valid at `at`: the first such path, or the first path's reason.
   const t = at.getTime();
-  const invalidAt = (path: readonly ParsedCertificate[]): { code: 'not_yet_valid' | 'expired'; detail: string } | undefined => {
-    for (const c of path) {
-      if (new Date(c.x509.validFrom).getTime() > t) return { code: 'not_yet_valid', detail: c.x509.subject };
-      if (new Date(c.x509.validTo).getTime() < t) return { code: 'expired', detail: c.x509.subject };
+  const invalidAt = (path: CheckedPath): { code: 'not_yet_valid' | 'expired'; detail: string } | undefined => {
+    for (const v of path.validity) {
+      if (v.from > t) return { code: 'not_yet_valid', detail: v.subject };
+      if (v.to < t) return { code: 'expired', detail: v.subject };
     }
     return undefined;
   };
-  const chain = checked.chains.find((path) => !invalidAt(path));
-  if (!chain) {
-    const reason = invalidAt(checked.chains[0] ?? []) ?? { code: 'unknown_issuer' as const, detail: 'no certification path' };
+  const valid = facts.paths.find((path) => !invalidAt(path));
+  if (!valid) {
+    const first = facts.paths[0];
+    const reason = (first && invalidAt(first)) ?? { code: 'unknown_issuer' as const, detail: 'no certification path' };
     return { ok: false, ...reason, profile };
   }
+  const chain = [...valid.certs];
 
   const issuerCert = chain[1];
   if (!issuerCert) return { ok: false, code: 'unknown_issuer', detail: 'no issuer in chain', profile };
-  const url = checked.ocspUrl;
+  const url = facts.ocspUrl;
   if (!url) return { ok: false, code: 'ocsp_unavailable', detail: 'no OCSP responder known', profile };
   let ocsp: OcspResult;
   try {
@@ -272,19 +354,17 @@ export async function verifyCardCertificate(input: {
   }
   if (ocsp.status === 'revoked') return { ok: false, code: 'revoked', detail: `revoked ${ocsp.revokedAt?.toISOString() ?? ''}`, profile };
   if (ocsp.status === 'unknown') return { ok: false, code: 'ocsp_unknown', detail: 'responder does not know the certificate', profile };
-  const value = checked.personnummer;
-  const subjectName = checked.subjectName;
   return {
     ok: true,
     card: {
       profile,
-      personnummer: value,
+      personnummer: decided.personnummer,
       certificate: leaf,
       chain,
-      serial: serialHex(leaf),
-      notAfter: new Date(leaf.x509.validTo),
-      issuerDn: leaf.x509.issuer.replace(/\n/g, ', '),
-      subjectName,
+      serial: facts.serial,
+      notAfter: new Date(facts.notAfter),
+      issuerDn: facts.issuerDn,
+      subjectName: facts.subjectName,
       ocsp,
     },
   };
