@@ -7,7 +7,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import helmet, { type FastifyHelmetOptions } from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -75,6 +74,7 @@ import { certificatesToWatch, healthRoutes } from './platform/http/health.js';
 import { derToPem } from './platform/pki.js';
 import { createRedisStore } from './platform/store/redis-store.js';
 import { rateLimitKey, sharedRateLimitStore } from './platform/http/rate-limit-store.js';
+import { helmetHeaders } from './platform/http/security-headers.js';
 import { Redis } from 'ioredis';
 import type { TtlStore } from './platform/store/port.js';
 import { createInvalidation, type Invalidation } from './platform/invalidation.js';
@@ -253,22 +253,6 @@ export async function createServices(config: Config, deps: AppDeps = {}, options
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;
-
-/**
- * The headers @fastify/helmet sets with `options`, read once from a throwaway server: they
- * depend on the options only, never on the request.
- */
-async function helmetHeaders(options: FastifyHelmetOptions): Promise<Record<string, string>> {
-  const probe = Fastify();
-  await probe.register(helmet, options);
-  probe.get('/', async () => '');
-  const answer = await probe.inject('/');
-  await probe.close();
-  const notHelmets = new Set(['content-type', 'content-length', 'date', 'connection', 'keep-alive']);
-  return Object.fromEntries(
-    Object.entries(answer.headers).flatMap(([name, value]) => (typeof value === 'string' && !notHelmets.has(name) ? [[name, value]] : [])),
-  );
-}
 
 export async function buildApp(
   config: Config,

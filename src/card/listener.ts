@@ -8,11 +8,12 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { TLSSocket } from 'node:tls';
-import helmet, { type FastifyHelmetOptions } from '@fastify/helmet';
+import type { FastifyHelmetOptions } from '@fastify/helmet';
 import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Config } from '../config/config.js';
 import { rateLimitKey } from '../platform/http/rate-limit-store.js';
+import { helmetHeaders } from '../platform/http/security-headers.js';
 import { ipv6Groups } from '../platform/ip.js';
 import { derToPem, pemToDerList } from '../platform/pki.js';
 import type { CardLogin } from './service.js';
@@ -66,27 +67,6 @@ export const LISTENER_HELMET_OPTIONS: FastifyHelmetOptions = {
   strictTransportSecurity: { maxAge: 31_536_000 },
 };
 
-/**
- * The headers @fastify/helmet sets with `options`, worked out once, on two throwaway Fastify
- * instances (with and without the plugin). The plugin builds helmet's middleware anew on
- * every request (two async hooks, the CSP parsed again), which cost a card login more than
- * its certificate checks; the listener sets exactly these headers itself.
- */
-export async function helmetHeaders(options: FastifyHelmetOptions): Promise<readonly (readonly [string, string])[]> {
-  const probe = async (withHelmet: boolean) => {
-    const app = Fastify({ logger: false });
-    if (withHelmet) await app.register(helmet, options);
-    app.get('/', async () => '');
-    const res = await app.inject('/');
-    await app.close();
-    return res.headers;
-  };
-  const [plain, secured] = await Promise.all([probe(false), probe(true)]);
-  return Object.entries(secured)
-    .filter(([name, value]) => value !== undefined && !(name in plain))
-    .map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : String(value)] as const);
-}
-
 export async function buildCardListener(
   config: Config,
   deps: {
@@ -123,7 +103,7 @@ export async function buildCardListener(
   // Helmet's headers on every answer (redirects, 404, errors, 429), set as helmet sets them.
   const securityHeaders = await helmetHeaders(LISTENER_HELMET_OPTIONS);
   app.addHook('onRequest', (_request, reply, done) => {
-    for (const [name, value] of securityHeaders) reply.raw.setHeader(name, value);
+    for (const [name, value] of Object.entries(securityHeaders)) reply.raw.setHeader(name, value);
     done();
   });
   await app.register(rateLimit, {
