@@ -788,6 +788,8 @@ function portalEnv(
     KW_BANKID_RP_KEY_FILE: files.bankid.rpKeyPath,
     KW_BANKID_USER_ROOTS_FILE: files.bankid.userRootPath,
     KW_BANKID_LAUNCH_URL: `${files.bankid.appUrl}/autostart`,
+    KW_SEAL_P12_FILE: files.seal.p12File,
+    KW_SEAL_P12_PASSWORD: files.seal.password,
   };
 }
 
