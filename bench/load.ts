@@ -40,6 +40,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
 import { Pool } from 'undici';
 import { createServices } from '../src/app.js';
 import { loadConfig } from '../src/config/config.js';
@@ -80,6 +81,8 @@ export interface LoadSettings {
   timeoutMs: number;
   postgresUrl: string;
   redisUrl: string;
+  /** A directory: each portal runs with `--cpu-prof` into it (BENCH_LOAD_CPU_PROF). */
+  cpuProfDir: string | undefined;
 }
 
 /** LOAD_* settings; throws BenchError on a bad value. */
@@ -90,6 +93,7 @@ export function readLoadSettings(): LoadSettings {
   if (instances.some((n) => n !== 1 && n !== 2)) {
     throw new BenchError(`LOAD_INSTANCES must be 1, 2 or 1,2 (got "${rawInstances}")`);
   }
+  const cpuProfDir = (process.env['BENCH_LOAD_CPU_PROF'] ?? '').trim();
   return {
     users: intSetting('LOAD_USERS', 200, 1, MAX_LOAD_PEOPLE),
     seconds,
@@ -104,6 +108,7 @@ export function readLoadSettings(): LoadSettings {
       'postgres://postgres@127.0.0.1:5432/test',
     redisUrl:
       process.env['BENCH_REDIS_URL'] ?? process.env['KW_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379/15',
+    cpuProfDir: cpuProfDir === '' ? undefined : path.resolve(cpuProfDir),
   };
 }
 
@@ -731,6 +736,11 @@ interface RunResult {
     redis: number;
     other: number | undefined;
   };
+  /**
+   * CPU seconds over the whole run: the portals (all their threads), this run's own
+   * PostgreSQL backends (found by application_name) and Redis (the whole server).
+   */
+  cpuSeconds: { portals: number | undefined; ownPostgres: number; redis: number };
   integrity: Integrity;
 }
 
@@ -745,6 +755,13 @@ interface PortalEnv {
   ports: number[];
 }
 
+/** The database URL of a run's portals: their connections carry `application_name`, so the run can find its own PostgreSQL backends. */
+function portalDatabaseUrl(settings: LoadSettings, applicationName: string): string {
+  const url = new URL(settings.postgresUrl);
+  url.searchParams.set('application_name', applicationName);
+  return url.toString();
+}
+
 function portalEnv(
   env: PortalEnv,
   index: number,
@@ -755,7 +772,7 @@ function portalEnv(
   const { files } = env;
   return {
     BENCH_PORT: String(env.ports[index]),
-    BENCH_DATABASE_URL: settings.postgresUrl,
+    BENCH_DATABASE_URL: portalDatabaseUrl(settings, applicationNameOf(schema)),
     BENCH_DATABASE_SCHEMA: schema,
     BENCH_REDIS_URL: settings.redisUrl,
     BENCH_REDIS_PREFIX: redisPrefix,
@@ -771,6 +788,8 @@ function portalEnv(
     KW_BANKID_RP_KEY_FILE: files.bankid.rpKeyPath,
     KW_BANKID_USER_ROOTS_FILE: files.bankid.userRootPath,
     KW_BANKID_LAUNCH_URL: `${files.bankid.appUrl}/autostart`,
+    KW_SEAL_P12_FILE: files.seal.p12File,
+    KW_SEAL_P12_PASSWORD: files.seal.password,
   };
 }
 
@@ -804,6 +823,7 @@ async function runOnce(
       const { child, ready } = await startServer(
         'load-portal.ts',
         portalEnv(env, i, schema, redisPrefix, settings),
+        settings.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProfDir}`] : [],
       );
       if (ready.cardPort === undefined) throw new BenchError('load portal announced no card listener port');
       const origin = `http://127.0.0.1:${ready.port}`;
@@ -847,6 +867,7 @@ async function runOnce(
       postgres: commandCpuSeconds('postgres'),
       redis: commandCpuSeconds('redis-server'),
     };
+    const backends = await PostgresBackends.start(settings.postgresUrl, applicationNameOf(schema));
     const machineBefore = machineBusySeconds();
     const loadgenBefore = process.cpuUsage();
     const wallBefore = performance.now();
@@ -854,15 +875,19 @@ async function runOnce(
     shared.hardStop = shared.deadline + settings.graceSeconds * 1000;
     await Promise.all(users.map((u) => u.run(Math.random() * settings.rampSeconds * 1000)));
     const wall = (performance.now() - wallBefore) / 1000;
+    const ownPostgresSeconds = await backends.stop();
     const portalsAfter = cpuOf();
     const testbedAfter = processCpuSeconds(testbed.pid);
-    const postgresCpu = cpuSince(databasesBefore.postgres, commandCpuSeconds('postgres')) / wall;
-    const redisCpu = cpuSince(databasesBefore.redis, commandCpuSeconds('redis-server')) / wall;
+    const postgresSeconds = cpuSince(databasesBefore.postgres, commandCpuSeconds('postgres'));
+    const redisSeconds = cpuSince(databasesBefore.redis, commandCpuSeconds('redis-server'));
+    const postgresCpu = postgresSeconds / wall;
+    const redisCpu = redisSeconds / wall;
     const machineAfter = machineBusySeconds();
     const loadgen = process.cpuUsage(loadgenBefore);
-    const portalsCpu = portalsBefore.every((v, i) => v !== undefined && portalsAfter[i] !== undefined)
-      ? portalsAfter.reduce<number>((sum, v, i) => sum + (v ?? 0) - (portalsBefore[i] ?? 0), 0) / wall
+    const portalsSeconds = portalsBefore.every((v, i) => v !== undefined && portalsAfter[i] !== undefined)
+      ? portalsAfter.reduce<number>((sum, v, i) => sum + (v ?? 0) - (portalsBefore[i] ?? 0), 0)
       : undefined;
+    const portalsCpu = portalsSeconds === undefined ? undefined : portalsSeconds / wall;
     const testbedCpu =
       testbedBefore !== undefined && testbedAfter !== undefined
         ? (testbedAfter - testbedBefore) / wall
@@ -894,6 +919,7 @@ async function runOnce(
         redis: redisCpu,
         other,
       },
+      cpuSeconds: { portals: portalsSeconds, ownPostgres: ownPostgresSeconds, redis: redisSeconds },
       integrity,
     };
   } finally {
@@ -1030,6 +1056,56 @@ function portalTotals(r: RunResult) {
   return { requests: latencies.length, latencies };
 }
 
+/**
+ * CPU milliseconds per completed journey (log in, browse, draft, upload, submit and sign,
+ * receipt, log out): the portals, the run's own PostgreSQL backends and Redis, over the
+ * journeys completed. The whole run's CPU, so the journeys interrupted at the end and the
+ * background work (housekeeping) are in it too.
+ */
+function cpuPerJourney(r: RunResult): {
+  total: number | undefined;
+  portals: number | undefined;
+  postgres: number;
+  redis: number;
+} {
+  const journeys = Math.max(1, r.recorder.journeys);
+  const { portals, ownPostgres, redis } = r.cpuSeconds;
+  const per = (seconds: number) => (seconds * 1000) / journeys;
+  return {
+    total: portals === undefined ? undefined : per(portals + ownPostgres + redis),
+    portals: portals === undefined ? undefined : per(portals),
+    postgres: per(ownPostgres),
+    redis: per(redis),
+  };
+}
+
+/** The receipt download's target: p50 at most this many milliseconds. */
+const RECEIPT_P50_TARGET_MS = 10;
+
+/** The receipt download against its target, and the pages right after a submission. */
+function watchedLines(r: RunResult): string[] {
+  const kind = (name: string) => {
+    const stats = r.recorder.kinds.get(name);
+    const sorted = Float64Array.from(stats?.latencies ?? []).sort();
+    return { sorted, count: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+  };
+  const receipt = kind('GET /cases/:id/receipt.pdf');
+  const lines = [
+    receipt.count === 0
+      ? `receipt PDF (GET /cases/:id/receipt.pdf): none downloaded`
+      : `receipt PDF (GET /cases/:id/receipt.pdf): p50 ${ms(receipt.p50)} ms, p99 ${ms(receipt.p99)} ms ` +
+        `(${receipt.count}); target p50 ≤ ${RECEIPT_P50_TARGET_MS} ms: ${receipt.p50 <= RECEIPT_P50_TARGET_MS ? 'MET' : 'NOT MET'}`,
+  ];
+  for (const [label, name] of [
+    ['confirmation after signing', 'GET /cases/:id/submitted'],
+    ['case page after submission', 'GET /cases/:id'],
+  ] as const) {
+    const k = kind(name);
+    if (k.count > 0) lines.push(`${label} (${name}): p50 ${ms(k.p50)} ms, p99 ${ms(k.p99)} ms (${k.count})`);
+  }
+  return lines;
+}
+
 function printRun(r: RunResult, settings: LoadSettings): void {
   const rec = r.recorder;
   const { requests, latencies } = portalTotals(r);
@@ -1058,6 +1134,14 @@ function printRun(r: RunResult, settings: LoadSettings): void {
     `  CPU (cores, 100% = one, of ${os.cpus().length}): portals ${pct(r.cpu.portals)}, PostgreSQL ${pct(r.cpu.postgres)}, Redis ${pct(r.cpu.redis)}, ` +
       `test services ${pct(r.cpu.testbed)}, load generator ${pct(r.cpu.loadgen)}, everything else ${pct(r.cpu.other)}`,
   );
+  const perJourney = cpuPerJourney(r);
+  console.log(
+    `  CPU per completed journey: ${perJourney.total === undefined ? 'n/a' : `${Math.round(perJourney.total)} ms`} ` +
+      `(portals ${perJourney.portals === undefined ? 'n/a' : `${Math.round(perJourney.portals)} ms`}, ` +
+      `this run's PostgreSQL backends ${Math.round(perJourney.postgres)} ms, Redis ${Math.round(perJourney.redis)} ms; ` +
+      `${rec.journeys} journeys)`,
+  );
+  for (const line of watchedLines(r)) console.log(`  ${line}`);
   const rows = [...rec.kinds]
     .sort(([a, x], [b, y]) => Number(y.portal) - Number(x.portal) || a.localeCompare(b))
     .map(([kind, k]) => {
@@ -1155,6 +1239,22 @@ export async function runLoadCase(settings: LoadSettings): Promise<boolean> {
         `p99 ${ms(p99(one))} → ${ms(p99(two))} ms (on ${os.cpus().length} cores shared with PostgreSQL, Redis, the test services and the load generator)`,
     );
   }
+  console.log('');
+  console.log('Summary:');
+  for (const r of results) {
+    const perJourney = cpuPerJourney(r);
+    const latencies = portalTotals(r).latencies;
+    const receipt = Float64Array.from(r.recorder.kinds.get('GET /cases/:id/receipt.pdf')?.latencies ?? []).sort();
+    const fmt = (v: number | undefined) => (v === undefined ? 'n/a' : `${Math.round(v)} ms`);
+    console.log(
+      `  ${r.label} ${r.instances} instance${r.instances > 1 ? 's' : ''}: ${r.recorder.journeys} journeys; ` +
+        `page requests p50 ${ms(percentile(latencies, 50))} ms, p99 ${ms(percentile(latencies, 99))} ms; ` +
+        `receipt p50 ${receipt.length > 0 ? `${ms(percentile(receipt, 50))} ms` : 'n/a'}; ` +
+        `CPU per journey ${fmt(perJourney.total)} (portals alone ${fmt(perJourney.portals)}); errors ${r.recorder.errors}`,
+    );
+  }
+  if (settings.cpuProfDir)
+    console.log(`The portals' CPU profiles are in ${settings.cpuProfDir} (see bench/README.md).`);
   const busy = results.filter((r) => (r.cpu.other ?? 0) > 0.25);
   for (const r of busy) {
     console.log(
@@ -1168,6 +1268,70 @@ export async function runLoadCase(settings: LoadSettings): Promise<boolean> {
     );
   }
   return bad.length === 0;
+}
+
+/** The `application_name` of a run's portal connections to PostgreSQL. */
+function applicationNameOf(schema: string): string {
+  return `kundwebben-${schema}`;
+}
+
+/**
+ * The CPU of this run's own PostgreSQL backends (the portals' connections, which carry the
+ * run's `application_name`), apart from whatever else uses the same server (other tests on a
+ * shared machine). Sampled twice a second from `pg_stat_activity` and /proc: a backend seen
+ * first during the run counts from its start; one that ended between samples loses at most
+ * its last half second. Backend processes only: PostgreSQL's own background writers are in
+ * the machine-wide PostgreSQL figure.
+ */
+class PostgresBackends {
+  /** pid → CPU seconds when first seen (0 when it started during the run) and when last seen. */
+  private readonly seen = new Map<number, { first: number; last: number }>();
+  private timer: NodeJS.Timeout | undefined;
+  private sampling: Promise<void> = Promise.resolve();
+
+  private readonly client: pg.Client;
+  private readonly applicationName: string;
+
+  private constructor(client: pg.Client, applicationName: string) {
+    this.client = client;
+    this.applicationName = applicationName;
+  }
+
+  static async start(url: string, applicationName: string): Promise<PostgresBackends> {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    const backends = new PostgresBackends(client, applicationName);
+    await backends.sample(true);
+    backends.timer = setInterval(() => {
+      backends.sampling = backends.sampling.then(() => backends.sample(false)).catch(() => undefined);
+    }, 500);
+    return backends;
+  }
+
+  private async sample(atStart: boolean): Promise<void> {
+    const { rows } = await this.client.query<{ pid: number }>(
+      'select pid from pg_stat_activity where application_name = $1',
+      [this.applicationName],
+    );
+    for (const { pid } of rows) {
+      const seconds = processCpuSeconds(pid);
+      if (seconds === undefined) continue;
+      const known = this.seen.get(pid);
+      if (known) known.last = seconds;
+      else this.seen.set(pid, { first: atStart ? seconds : 0, last: seconds });
+    }
+  }
+
+  /** Stops sampling (after a last sample) and answers the CPU seconds the backends used. */
+  async stop(): Promise<number> {
+    clearInterval(this.timer);
+    await this.sampling;
+    await this.sample(false).catch(() => undefined);
+    await this.client.end().catch(() => undefined);
+    let total = 0;
+    for (const { first, last } of this.seen.values()) total += last - first;
+    return total;
+  }
 }
 
 /** CPU seconds so far of every process whose command is `command` (e.g. each PostgreSQL backend), by pid. */

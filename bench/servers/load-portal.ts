@@ -5,8 +5,9 @@
  * (BENCH_REDIS_URL, prefix BENCH_REDIS_PREFIX), listening on BENCH_PORT (the parent
  * reserves it: the simulated Net iD signer must know the portal's address before it starts),
  * with card login in `tls` mode on its own card listener, card signing through the testbed's
- * signer (KW_CARD_SIGNER_URL) and BankID against the testbed's test server (the parent
- * passes the KW_CARD_* and KW_BANKID_* variables). Two instances share the database and
+ * signer (KW_CARD_SIGNER_URL), BankID against the testbed's test server and receipts sealed
+ * with the testbed's test seal (the parent passes the KW_CARD_*, KW_BANKID_* and KW_SEAL_*
+ * variables). Two instances share the database and
  * Redis, as behind a load balancer.
  *
  * With BENCH_LOAD_SEED=1 (the first instance, started alone) it seeds the demo data, enables
@@ -43,6 +44,8 @@ for (const name of [
   'KW_BANKID_RP_KEY_FILE',
   'KW_BANKID_USER_ROOTS_FILE',
   'KW_BANKID_LAUNCH_URL',
+  'KW_SEAL_P12_FILE',
+  'KW_SEAL_P12_PASSWORD',
 ]) {
   passed[name] = env(name);
 }

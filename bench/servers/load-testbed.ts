@@ -18,7 +18,9 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { ensureBankIdTestPki, startBankIdTestServer } from '../../devtools/bankid-test-server/index.js';
 import { buildSigner, type SignerCard } from '../../devtools/netid-signer/server.js';
+import { spanOf } from '../../devtools/test-pki/crypto.js';
 import { ensureDemoPki, startOcspResponder } from '../../devtools/test-pki/index.js';
+import { ensureDemoSeal } from '../../devtools/test-pki/seal.js';
 import { systemClock } from '../../src/platform/clock.js';
 import { freePort } from '../../test/support/ports.js';
 import { LOAD_SIGNING_CODE, type LoadPeople } from '../load-people.js';
@@ -78,6 +80,13 @@ await inParallel(
   4,
 );
 
+// The receipt's test seal: production seals every receipt (without a TSA here: the seal is B-B).
+const seal = await ensureDemoSeal(
+  path.join(dir, 'seal'),
+  { organisation: 'Inspektionen för strategiska produkter', organisationIdentifier: 'NTRSE-2021005018' },
+  spanOf(systemClock),
+);
+
 const ocspResponder = await startOcspResponder(demo.pki, { port: ocspPort, clock: systemClock });
 const bankIdServer = await startBankIdTestServer({ pki: bankIdDemo.pki, people: [], clock: systemClock });
 
@@ -125,5 +134,6 @@ announce({
       userRootPath: bankIdDemo.files.userRootPath,
     },
     signerUrls,
+    seal: { p12File: seal.p12File, password: seal.password },
   },
 });

@@ -39,6 +39,8 @@ export interface LoadTestbedFiles {
   bankid: BankIdFiles & { appUrl: string };
   /** One simulated Net iD signer per portal URL the testbed was given, in that order. */
   signerUrls: string[];
+  /** The receipt's test seal (PKCS#12 and its password), as production seals every receipt. */
+  seal: { p12File: string; password: string };
 }
 
 export interface BankIdFiles {

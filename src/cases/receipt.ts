@@ -5,10 +5,12 @@
  * readers and text extraction get the content in reading order.
  */
 import { readFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import PDFDocument from 'pdfkit';
-import type { ReceiptLabels } from './receipt-messages.js';
+import { createWorkerPool, siblingWorker, WorkerPoolUnavailable, type WorkerPool } from '../platform/worker-pool.js';
+import { receiptEn, receiptSv, type ReceiptLabels } from './receipt-messages.js';
 
 export type { ReceiptLabels } from './receipt-messages.js';
 
@@ -133,11 +135,57 @@ interface Row {
   link?: string;
 }
 
+/** The receipt's own labels in `lang`: what a request's catalog holds for them. */
+export function receiptLabels(lang: ReceiptInput['lang']): ReceiptLabels {
+  return lang === 'sv' ? receiptSv : receiptEn;
+}
+
+/** `t` says what the standard labels of `lang` say (the catalog of a request does): a worker can use its own. */
+function hasStandardLabels(lang: ReceiptInput['lang'], t: ReceiptLabels): boolean {
+  const own = receiptLabels(lang);
+  return (Object.keys(own) as (keyof ReceiptLabels)[]).every((key) => t[key] === own[key]);
+}
+
+/*
+ * Rendering a receipt is tens to hundreds of milliseconds of synchronous work (layout, font
+ * subsetting, compression): on the event loop it would hold every other request that long.
+ * It runs in a small pool of worker threads instead (src/cases/receipt-worker.ts): one
+ * worker on a machine of two cores or fewer, two above. Where workers cannot start, receipts
+ * are rendered on this thread as before.
+ */
+let workers: WorkerPool<ReceiptInput, Uint8Array> | undefined;
+let workersUnavailable = false;
+
+function receiptWorkers(): WorkerPool<ReceiptInput, Uint8Array> {
+  if (!workers) {
+    const entry = siblingWorker(import.meta.url, 'receipt-worker');
+    const size = os.availableParallelism() > 2 ? 2 : 1;
+    workers = createWorkerPool<ReceiptInput, Uint8Array>({ entry, size, name: 'receipt-pdf' });
+  }
+  return workers;
+}
+
 /**
  * Renders the receipt of a submitted case as a tagged, A4 PDF. `t` is the catalog of the
  * receipt language (a request's `t` will do). All text is the caller's, already localised.
+ * Off the event loop in a worker thread (the same code, the same bytes) when `t` has the
+ * standard receipt labels; on this thread otherwise.
  */
 export async function renderReceiptPdf(input: ReceiptInput, t: ReceiptLabels): Promise<Buffer> {
+  if (!workersUnavailable && hasStandardLabels(input.lang, t)) {
+    try {
+      const pdf = await receiptWorkers().run(input);
+      return Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength);
+    } catch (err) {
+      if (!(err instanceof WorkerPoolUnavailable)) throw err;
+      workersUnavailable = true;
+    }
+  }
+  return renderReceiptPdfHere(input, t);
+}
+
+/** Renders the receipt on this thread (what the worker runs). */
+export async function renderReceiptPdfHere(input: ReceiptInput, t: ReceiptLabels): Promise<Buffer> {
   const fonts = await loadFonts();
   const doc = new PDFDocument({
     size: 'A4',
@@ -163,8 +211,9 @@ export async function renderReceiptPdf(input: ReceiptInput, t: ReceiptLabels): P
     doc.on('error', reject);
   });
 
-  for (const name of ['Body', 'Bold', 'Mono'] as const) doc.registerFont(name, fonts[name]);
+  for (const name of ['Body', 'Bold', 'Mono'] as const) doc.registerFont(name, fontSource(name, fonts[name]) as PDFKit.Mixins.PDFFontSource);
   const ctx: Ctx = { doc, covers: glyphCoverage(doc), charWidths: new Map() };
+  rememberParsedFonts(doc);
 
   const root = doc.struct('Document');
   doc.addStructure(root);
@@ -607,6 +656,67 @@ function printable(covers: Covers, font: FontName, text: string): string {
     }
   }
   return out;
+}
+
+/**
+ * A font as fontkit (inside pdfkit) parsed it: what sharing its decoded tables needs. pdfkit
+ * has no API for it; pdfkit 0.20 keeps it at `_font.font` and takes one in `registerFont`.
+ */
+interface ParsedFont {
+  layout(text: string): unknown;
+  stream: { constructor: new (bytes: Uint8Array) => unknown };
+  constructor: new (stream: unknown) => unknown;
+  _tables: Record<string, unknown>;
+}
+
+function isParsedFont(value: unknown): value is ParsedFont {
+  if (typeof value !== 'object' || value === null) return false;
+  const font = value as Partial<ParsedFont>;
+  return (
+    typeof font.layout === 'function' &&
+    typeof font._tables === 'object' &&
+    font._tables !== null &&
+    typeof font.stream?.constructor === 'function' &&
+    typeof font.constructor === 'function'
+  );
+}
+
+/** The first document's parsed fonts, by name: later documents share their decoded tables. */
+const parsedFonts = new Map<FontName, ParsedFont>();
+
+/**
+ * What a document registers for `name`: the font file, parsed anew for the document (as
+ * fontkit.create does: the directory only, the tables when first read), sharing the tables
+ * the documents before it decoded. Decoding the layout tables (GSUB, GPOS) took about half the
+ * time of a receipt. Only the tables are shared, as fontkit's own getVariation shares them:
+ * the glyphs, the character map lookup and the layout engine stay the document's, so the
+ * bytes are the same as from a font parsed for the document alone. Where pdfkit's or
+ * fontkit's insides are not as expected, the document parses the bytes itself.
+ */
+function fontSource(name: FontName, bytes: Buffer): Buffer | ParsedFont {
+  const template = parsedFonts.get(name);
+  if (!template) return bytes;
+  try {
+    const Stream = template.stream.constructor;
+    const Font = template.constructor;
+    const font: unknown = new Font(new Stream(bytes));
+    if (!isParsedFont(font)) return bytes;
+    font._tables = template._tables;
+    return font;
+  } catch {
+    return bytes;
+  }
+}
+
+/** Keeps the fonts `doc` parsed (each one selected once already) for the next documents. */
+function rememberParsedFonts(doc: PDFKit.PDFDocument): void {
+  for (const name of ['Body', 'Bold', 'Mono'] as const) {
+    if (parsedFonts.has(name)) continue;
+    doc.font(name);
+    const parsed = (doc as unknown as { _font?: { font?: unknown } })._font?.font;
+    if (isParsedFont(parsed)) parsedFonts.set(name, parsed);
+  }
+  doc.font('Body');
 }
 
 interface GlyphLookup {
