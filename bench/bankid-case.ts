@@ -432,7 +432,8 @@ export async function runBankIdCase(settings: BankIdSettings): Promise<boolean> 
       `failed them, ${fleet.totals.createErrors} starts failed; the test server saw ` +
       `${testStats?.['auth'] ?? '?'} /auth and ${testStats?.['collect'] ?? '?'} /collect calls` +
       (portalStats
-        ? `; the portal's RP client made ${portalStats['rpCalls'] ?? '?'} calls, ${portalStats['rpFailures'] ?? '?'} failed`
+        ? `; the portal's RP client made ${portalStats['rpCalls'] ?? '?'} calls, ${portalStats['rpFailures'] ?? '?'} failed; ` +
+          `of its ${portalStats['polls'] ?? '?'} polls ${portalStats['fromMemory'] ?? '?'} were answered from memory (between two collects, no store)`
         : ''),
   );
   for (const note of notes) console.log(`note: ${note}`);
