@@ -22,7 +22,8 @@
  *   Anything else (other status or state, network error, timeout) is an error; after an
  *   answer that says the order is gone, the browser starts over from /login/bankid.
  * - With `qrSvg`, each good poll with `qr: true` is followed by GET /bankid/qr.svg, as the
- *   page's script does to refresh the image; its latency is kept apart.
+ *   page's script did before it drew the QR code itself (static/qr.js); its latency is kept
+ *   apart. Off by default: the page with script no longer loads the image.
  */
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';

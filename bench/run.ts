@@ -34,7 +34,7 @@
  * BankID load (bench/bankid-case.ts): N concurrent pending BankID orders, each polled once a
  * second by a simulated browser, against one portal and the BankID test server; the largest N
  * with p99 poll latency <= 50 ms and zero errors, and CPU seconds per 1,000 order-minutes.
- * Target: N >= 2 000. Its settings (BENCH_BANKID_*) are described in bench/README.md.
+ * Target: N >= 5 000. Its settings (BENCH_BANKID_*) are described in bench/README.md.
  *
  * Exit code 1 when a server does not start, a sanity check fails, or a measured run saw
  * errors or unexpected responses (its figures would be meaningless; in the BankID case only

@@ -70,6 +70,7 @@ const stats = () => {
   return {
     polls: bankid.stats.polls,
     collects: bankid.stats.collects,
+    fromMemory: bankid.stats.fromMemory,
     rpCalls: bankidClient.stats.calls,
     rpFailures: bankidClient.stats.failures,
     rpRejectedByBreaker: bankidClient.stats.rejectedByBreaker,

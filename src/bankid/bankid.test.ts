@@ -2,7 +2,7 @@
  * BankID login and signing over real mutual TLS against the local BankID RP API v6 test
  * server. Attack and fault tests open with the attack and the invariant.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { COMPLETION_FORGERIES } from '../../devtools/bankid-test-server/index.js';
 import { startBankIdTestbed, type BankIdTestbed } from '../../test/support/bankid.js';
 
@@ -111,6 +111,31 @@ describe('BankID login, other device (animated QR)', () => {
     tb.clock.advance(2_000);
     for (let i = 0; i < 5; i++) await status(cookie);
     expect(bankid.stats.collects - before).toBe(2);
+  });
+
+  it('between two collects a poll is answered from what the instance knows: the order is not read from the store', async () => {
+    const { cookie } = await startOrder('qr');
+    const first = await status(cookie); // collects (the first poll of an order always does)
+    const store = tb.t.services.store;
+    const orderCalls = (spy: { mock: { calls: unknown[][] } }) => spy.mock.calls.filter(([k]) => String(k).startsWith('bankid:')).length;
+    const find = vi.spyOn(store, 'find');
+    const add = vi.spyOn(store, 'add');
+    const upsert = vi.spyOn(store, 'upsert');
+    try {
+      tb.clock.advance(1_000);
+      const next = await status(cookie);
+      expect(next.body).toMatchObject({ state: 'pending', qr: true });
+      expect(next.body.qrData).not.toBe(first.body.qrData); // this second's QR data all the same
+      expect([orderCalls(find), orderCalls(add), orderCalls(upsert)]).toEqual([0, 0, 0]);
+      // Due again: the order is read (another instance may have collected it) and the lock taken.
+      tb.clock.advance(1_000);
+      expect((await status(cookie)).body.state).toBe('pending');
+      expect([orderCalls(find), orderCalls(add)]).toEqual([1, 1]);
+    } finally {
+      find.mockRestore();
+      add.mockRestore();
+      upsert.mockRestore();
+    }
   });
 
   it.each([

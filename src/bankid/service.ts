@@ -2,10 +2,12 @@
  * BankID orders bound to the browser session. The order (orderRef, qrStartSecret, start
  * time) lives in the TTL store, named by a random id that only the session knows: the
  * browser never sends an orderRef. Polls are cheap: BankID's /collect is called at most once
- * per 2 s per order however many tabs or instances poll (a short lock in the store), the
- * animated QR is computed on the server, and a completed order is verified once and used
- * once. A completion is accepted only if it was made after its order started and has not
- * been seen before, so an answer replayed into another order logs nobody in.
+ * per 2 s per order however many tabs or instances poll (a short lock in the store), a poll
+ * between two collects is answered from what this instance knows of the order without
+ * touching the store, the animated QR data is computed on the server (qrStartSecret never
+ * leaves it), and a completed order is verified once and used once. A completion is
+ * accepted only if it was made after its order started and has not been seen before, so an
+ * answer replayed into another order logs nobody in.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { AuditLog } from '../audit/service.js';
@@ -67,6 +69,8 @@ export const START_WINDOW_SECONDS = 30;
 /** Orders are kept a little longer than BankID keeps them collectable. */
 const ORDER_SECONDS = 6 * 60;
 const COLLECT_INTERVAL_SECONDS = 2;
+/** At most this many orders are known in memory (beyond it the oldest go: polls then read the store). */
+const MAX_KNOWN_ORDERS = 50_000;
 /** Allowed clock difference to BankID's OCSP responder when comparing producedAt with an order's start. */
 const COMPLETION_SKEW_MS = 5 * 60_000;
 /**
@@ -87,16 +91,43 @@ export function createBankIdService(deps: {
 }) {
   const { client, store, clock, audit } = deps;
   const key = (id: string) => `bankid:order:${id}`;
-  const stats = { collects: 0, polls: 0 };
+  const stats = { collects: 0, polls: 0, fromMemory: 0 };
+
+  /**
+   * The pending orders this instance answered polls for, each as it was last read or
+   * collected here, and until when that copy is as good as the store's. Only a collect
+   * changes a pending order in the store (besides taking or cancelling it, which also ends
+   * the session's flow, so no poll reaches it any more), and no instance collects before the
+   * last collect is COLLECT_INTERVAL_SECONDS old (the lock). So until then a poll is answered
+   * from here without touching the store; afterwards it reads the store again, which shows
+   * what another instance collected. Ordered by last update: stale entries are dropped from
+   * the front as others are added.
+   */
+  const known = new Map<string, { order: BankIdOrder; readAt: number; freshUntil: number }>();
+
+  function remember(order: BankIdOrder, now: number): void {
+    known.delete(order.id);
+    const freshUntil = Math.min(
+      (order.lastCollectAt ?? 0) + COLLECT_INTERVAL_SECONDS * 1000,
+      order.startedAt + ORDER_SECONDS * 1000,
+    );
+    if (order.state !== 'pending' || freshUntil <= now) return;
+    known.set(order.id, { order, readAt: now, freshUntil });
+    if (known.size > MAX_KNOWN_ORDERS) known.delete(known.keys().next().value as string);
+    let budget = 4;
+    for (const [id, entry] of known) {
+      if (budget-- === 0 || entry.freshUntil > now) break;
+      known.delete(id);
+    }
+  }
 
   async function save(order: BankIdOrder): Promise<void> {
     const ttl = Math.max(1, Math.ceil((order.startedAt + ORDER_SECONDS * 1000 - clock.now().getTime()) / 1000));
     await store.upsert(key(order.id), order, ttl);
   }
 
-  function view(order: BankIdOrder): OrderView {
+  function view(order: BankIdOrder, now = clock.now().getTime()): OrderView {
     const showQr = order.flow === 'qr' && order.state === 'pending' && (order.hintCode === undefined || order.hintCode === 'outstandingTransaction');
-    const now = clock.now().getTime();
     return {
       state: order.state,
       rfa: order.rfa,
@@ -180,18 +211,35 @@ export function createBankIdService(deps: {
 
     /**
      * The order's state for a poll. Calls BankID's /collect only when the last call is 2 s
-     * old — the lock in the store makes that hold across tabs and instances.
+     * old — the lock in the store makes that hold across tabs and instances. Between two
+     * collects a pending order is answered from memory (`known`), without the store.
      */
     async poll(id: string): Promise<{ order: BankIdOrder; view: OrderView } | undefined> {
       stats.polls++;
+      const now = clock.now().getTime();
+      const memory = known.get(id);
+      // (A clock set back, as tests do, is no reason to trust the copy longer.)
+      if (memory && memory.readAt <= now && now < memory.freshUntil) {
+        stats.fromMemory++;
+        return { order: memory.order, view: view(memory.order, now) };
+      }
       let order = await store.find<BankIdOrder>(key(id));
-      if (!order) return undefined;
-      const due = (order.lastCollectAt ?? 0) + COLLECT_INTERVAL_SECONDS * 1000 <= clock.now().getTime();
+      if (!order) {
+        known.delete(id);
+        return undefined;
+      }
+      const due = (order.lastCollectAt ?? 0) + COLLECT_INTERVAL_SECONDS * 1000 <= now;
       if (order.state === 'pending' && due && (await store.add(`bankid:collect:${id}`, 1, COLLECT_INTERVAL_SECONDS))) {
         order.lastCollectAt = clock.now().getTime();
         stats.collects++;
         try {
           const collected = await client.collect(order.orderRef);
+          if (collected.status === 'pending' && collected.hintCode === order.hintCode) {
+            // Nothing new, nothing written: the stored order keeps an older lastCollectAt
+            // (the lock, not that hint, keeps collects 2 s apart across instances).
+            remember(order, now);
+            return { order, view: view(order) };
+          }
           const collectedAt = order.lastCollectAt;
           order = (await store.find<BankIdOrder>(key(id))) ?? order;
           order.lastCollectAt = collectedAt;
@@ -273,11 +321,13 @@ export function createBankIdService(deps: {
         }
         if (order.state !== 'pending') deps.onOrderEnded?.(order.kind, order.state === 'complete' ? 'complete' : (order.refusal ?? order.hintCode ?? 'failed'));
       }
+      remember(order, now);
       return { order, view: view(order) };
     },
 
     /** Takes a completed order once; a second call gets nothing. */
     async takeCompleted(id: string): Promise<BankIdOrder | undefined> {
+      known.delete(id);
       const order = await store.consume<BankIdOrder>(key(id));
       if (!order) return undefined;
       if (order.state !== 'complete' || order.used) {
@@ -289,6 +339,7 @@ export function createBankIdService(deps: {
 
     /** Cancels at BankID (so the person can start again at once) and forgets the order. */
     async cancel(id: string): Promise<void> {
+      known.delete(id);
       const order = await store.consume<BankIdOrder>(key(id));
       if (order?.state === 'pending') {
         try {

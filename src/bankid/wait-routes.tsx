@@ -72,7 +72,9 @@ export function waitRoutes(app: FastifyInstance, deps: BankIdRoutesDeps, access:
     const flow = flowOf(request);
     const current = flow ? await bankid.peek(flow.orderId) : undefined;
     if (!current?.qr) return reply.status(404).header('cache-control', 'no-store').send();
-    const svg = await QRCode.toString(current.qr, { type: 'svg', errorCorrectionLevel: 'L', margin: 2 });
+    // One byte-mode segment and level L, as the page's script draws it (static/qr.js): the
+    // same symbol with and without the script.
+    const svg = await QRCode.toString([{ data: Buffer.from(current.qr, 'utf8'), mode: 'byte' }], { type: 'svg', errorCorrectionLevel: 'L', margin: 4 });
     return reply.header('content-type', 'image/svg+xml').header('cache-control', 'no-store').send(svg);
   });
 

@@ -171,6 +171,35 @@ describe('two instances sharing PostgreSQL and Redis', () => {
     expect(await welcomes(b, loggedIn)).toBe(true);
   });
 
+  it('BankID polls spread over both instances: /collect at most once per 2 s for the order, a completion collected by one is seen by the other, and a cancel on one ends the polls on both', async () => {
+    const cookie = await startBankIdOrder(a);
+    const collects = () => (a.services.bankid?.stats.collects ?? 0) + (b.services.bankid?.stats.collects ?? 0);
+    const before = collects();
+    for (const t of [b, a, b, a, b, a]) expect((await bankIdStatus(t, cookie)).state).toBe('pending');
+    expect(collects() - before).toBe(1);
+    clock.advance(1_000);
+    for (const t of [a, b, a, b]) await bankIdStatus(t, cookie);
+    expect(collects() - before).toBe(1);
+    clock.advance(1_000);
+    for (const t of [b, a, b, a]) await bankIdStatus(t, cookie);
+    expect(collects() - before).toBe(2);
+    // Approved in the app; b collects the completion, and a (which collected nothing since) sees it.
+    await approveInApp(a, cookie);
+    clock.advance(2_000);
+    expect((await bankIdStatus(b, cookie)).next).toBe('/bankid/complete');
+    expect((await bankIdStatus(a, cookie)).next).toBe('/bankid/complete');
+    expect(collects() - before).toBe(3);
+
+    // Cancelled through one instance while the other knows the order: neither answers for it.
+    const other = await startBankIdOrder(a);
+    expect((await bankIdStatus(a, other)).state).toBe('pending');
+    expect((await bankIdStatus(b, other)).state).toBe('pending');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec((await b.app.inject({ url: '/bankid/wait', headers: { cookie: other } })).body)?.[1] ?? '';
+    const cancelled = await b.app.inject({ method: 'POST', url: '/bankid/cancel', headers: { cookie: other }, payload: { _csrf: csrf } });
+    expect(cancelled.headers.location).toBe('/login/bankid?m=cancelled');
+    for (const t of [a, b]) expect((await t.app.inject({ url: '/bankid/status', headers: { cookie: other, accept: 'application/json' } })).statusCode).toBe(404);
+  });
+
   it('a card-login ticket issued by one instance is redeemed on the other', async () => {
     const start = await a.app.inject('/login/card?method=telia_card');
     const cookie = cookieOf(start.headers['set-cookie']);

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
+import QRCode from 'qrcode';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { ensureBankIdTestPki, startBankIdTestServer, type BankIdTestServer } from '../../devtools/bankid-test-server/index.js';
 import { TEST_NOW } from '../support/app.js';
@@ -150,6 +151,73 @@ describe('BankID login in the browser', () => {
       await expect.poll(() => page.getByRole('button', { name: 'Försök igen' }).isVisible()).toBe(true);
       await checkA11y(page);
     });
+  });
+
+  test('with JavaScript the page draws the QR code itself from each second’s data, the symbol the server draws, and loads no QR image', async () => {
+    tick();
+    await withPage(env(), async ({ page }) => {
+      const images: string[] = [];
+      page.on('request', (r) => {
+        if (new URL(r.url()).pathname === '/bankid/qr.svg') images.push(r.url());
+      });
+      await chooseBankId(page, 'Mobilt BankID på en annan enhet');
+      const drawn = page.locator('#bankid-qr-box svg');
+      await expect.poll(() => page.getByRole('img', { name: /QR-kod för BankID/ }).evaluate((el) => el.tagName)).toBe('svg');
+      const first = await drawn.getAttribute('data-qr');
+      // Redrawn as the seconds pass, from the status the page polls.
+      await expect.poll(() => drawn.getAttribute('data-qr'), { timeout: 10_000 }).not.toBe(first);
+      const shown = await drawn.evaluate((el) => ({
+        data: el.getAttribute('data-qr') ?? '',
+        viewBox: el.getAttribute('viewBox') ?? '',
+        d: el.querySelector('path')?.getAttribute('d') ?? '',
+      }));
+      expect(shown.data).toMatch(/^bankid\.[0-9a-f-]{36}\.\d+\.[0-9a-f]{64}$/);
+      expect(qrTokenOf(shown.data)).toBe(qrTokenOf(await qrDataOf(page)));
+      // Module for module what the server's image (qrcode, one byte segment, level L) has for
+      // that data: with its own mask choice, or the one mask the page chose by the standard.
+      const size = Number(shown.viewBox.split(' ')[2]) - 8;
+      const matrix = new Array<number>(size * size).fill(0);
+      for (const [, x, y, n] of shown.d.matchAll(/M(\d+) (\d+)h(\d+)v1h-\d+z/g)) {
+        for (let i = 0; i < Number(n); i++) matrix[(Number(y) - 4) * size + Number(x) - 4 + i] = 1;
+      }
+      const server = (mask?: number) =>
+        Array.from(
+          QRCode.create([{ data: Buffer.from(shown.data, 'utf8'), mode: 'byte' }], {
+            errorCorrectionLevel: 'L',
+            ...(mask === undefined ? {} : { maskPattern: mask as QRCode.QRCodeMaskPattern }),
+          }).modules.data,
+        );
+      expect(server().length).toBe(matrix.length);
+      const masks = [0, 1, 2, 3, 4, 5, 6, 7].filter((mask) => server(mask).join('') === matrix.join(''));
+      expect(masks).toHaveLength(1);
+      await checkA11y(page);
+      expect(images).toEqual([]);
+    });
+  });
+
+  test('without JavaScript the server’s QR image and the “update status” link work', async () => {
+    await withPage(
+      env(),
+      async ({ page, monitor }) => {
+        // axe runs as script in the page, which this browser does not run: these pages are
+        // scanned with script in the journeys above, and only marked here.
+        const visited = () => monitor.markScanned(page.url());
+        await page.goto('/login/bankid');
+        visited();
+        await page.getByRole('button', { name: 'Mobilt BankID på en annan enhet' }).click();
+        await page.waitForURL('**/bankid/wait');
+        const image = page.getByRole('img', { name: /QR-kod för BankID/ });
+        await expect.poll(() => image.evaluate((el) => el.tagName)).toBe('IMG');
+        await expect.poll(() => image.evaluate((el) => (el as HTMLImageElement).naturalWidth > 0)).toBe(true);
+        expect(await page.locator('#bankid-qr-box svg').count()).toBe(0);
+        visited();
+        await page.getByRole('link', { name: 'Uppdatera status' }).click();
+        await page.waitForURL('**/bankid/wait');
+        await expect.poll(() => image.evaluate((el) => (el as HTMLImageElement).naturalWidth > 0)).toBe(true);
+        visited();
+      },
+      { javaScriptEnabled: false },
+    );
   });
 
   test('an order that is gone gets a clear page', async () => {

@@ -477,6 +477,8 @@ export interface PageOptions {
   locale?: string;
   /** Client certificates the browser presents (a card in the reader). */
   clientCertificates?: { origin: string; certPath: string; keyPath: string }[];
+  /** false: a browser that runs no page scripts. */
+  javaScriptEnabled?: boolean;
 }
 
 export interface Journey {
@@ -502,6 +504,7 @@ export async function withPage<T>(
     locale: options.locale ?? 'sv-SE',
     timezoneId: 'Europe/Stockholm',
     viewport: { width: 1280, height: 900 },
+    ...(options.javaScriptEnabled === false ? { javaScriptEnabled: false } : {}),
     ...(options.clientCertificates
       ? { clientCertificates: options.clientCertificates, ignoreHTTPSErrors: true }
       : {}),

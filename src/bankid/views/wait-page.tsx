@@ -1,5 +1,6 @@
 /**
- * The waiting page of a BankID order: the status message, the animated QR (another device)
+ * The waiting page of a BankID order: the status message, the animated QR (another device:
+ * drawn by the page's script from this second's data, the server's image without script)
  * or the launch link (this device), a way to switch to the other flow without cancelling,
  * cancel, and after a failure the reason, "try again" and the switch; the page for a session
  * without an order; and the texts of the status, which the page's script also gets from
@@ -135,14 +136,20 @@ export function WaitPage(props: {
                   <li>{t['bankid.qrStep2']}</li>
                   <li>{t['bankid.qrStep3']}</li>
                 </ol>
-                <img
-                  id="bankid-qr"
-                  class="bankid-qr"
-                  src="/bankid/qr.svg"
-                  alt={t['bankid.qrAlt']}
-                  width={240}
-                  height={240}
-                />
+                {/* The page's script draws the QR code of this second here from its data (static/qr.js),
+                    and again from each status; without the script, the server's image of the moment
+                    the page loaded, and the "Update status" link. */}
+                <div id="bankid-qr-box" data-qr={view.qr ?? ''} data-label={t['bankid.qrAlt']} />
+                <noscript>
+                  <img
+                    id="bankid-qr"
+                    class="bankid-qr"
+                    src="/bankid/qr.svg"
+                    alt={t['bankid.qrAlt']}
+                    width={240}
+                    height={240}
+                  />
+                </noscript>
                 <SwitchForm ctx={ctx} to="autostart" />
               </section>
             ) : (
@@ -176,6 +183,7 @@ export function WaitPage(props: {
           </button>
         </form>
       </div>
+      <script src="/static/qr.js" defer></script>
       <script src="/static/bankid.js" defer></script>
     </Layout>
   );
