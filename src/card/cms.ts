@@ -55,10 +55,16 @@ interface ParsedSignature {
   signingTime: Date | null;
 }
 
-function bytesOf(value: asn1js.OctetString): Uint8Array {
+/**
+ * The bytes of the encapsulated content, or undefined when it is not an OCTET STRING (a
+ * hostile CMS can put any constructed value there; found by fuzzing).
+ */
+function bytesOf(value: unknown): Uint8Array | undefined {
+  if (!(value instanceof asn1js.OctetString)) return undefined;
   if (value.idBlock.isConstructed) {
-    const parts = value.valueBlock.value.filter((v): v is asn1js.OctetString => v instanceof asn1js.OctetString);
-    return new Uint8Array(Buffer.concat(parts.map((v) => Buffer.from(v.valueBlock.valueHexView))));
+    const inner: unknown = value.valueBlock.value;
+    if (!Array.isArray(inner) || !inner.every((v) => v instanceof asn1js.OctetString && !v.idBlock.isConstructed)) return undefined;
+    return new Uint8Array(Buffer.concat(inner.map((v: asn1js.OctetString) => Buffer.from(v.valueBlock.valueHexView))));
   }
   return value.valueBlock.valueHexView;
 }
@@ -86,8 +92,10 @@ function checkCms(cmsDer: Uint8Array, document: string, digestHex: string): Pars
 
   const documentBytes = Buffer.from(document, 'utf8');
   const eContent = signed.encapContentInfo.eContent;
-  if (eContent && !Buffer.from(bytesOf(eContent)).equals(documentBytes)) {
-    return { error: 'content_mismatch', detail: 'enveloped content differs from the document' };
+  if (eContent) {
+    const content = bytesOf(eContent);
+    if (!content) return { error: 'cms_malformed', detail: 'encapsulated content is not an octet string' };
+    if (!Buffer.from(content).equals(documentBytes)) return { error: 'content_mismatch', detail: 'enveloped content differs from the document' };
   }
 
   const attrs = signerInfo.signedAttrs;

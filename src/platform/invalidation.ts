@@ -41,8 +41,11 @@ export interface Invalidation {
   publish(topic: Topic, key: string): Promise<void>;
   /** Whether this instance hears every change of `topic` now. */
   listening(topic: Topic): boolean;
-  /** How many messages this instance has heard over its connections (other instances', the database's). */
-  received(): number;
+  /**
+   * How many messages of `topic` (or of all topics) this instance has heard over its
+   * connections (other instances', the database's, its own coming back).
+   */
+  received(topic?: Topic): number;
   close(): Promise<void>;
 }
 
@@ -67,7 +70,7 @@ const ACCOUNTS_CHANNEL = 'kw_accounts';
 export function createInvalidation(options: InvalidationOptions): Invalidation {
   const { db, database, logger } = options;
   const retryMs = options.retryMs ?? 500;
-  let received = 0;
+  const received: Record<Topic, number> = { session: 0, accounts: 0 };
   const caches: Record<Topic, Set<LocalCache<unknown>>> = { session: new Set(), accounts: new Set() };
   const clear = (topic: Topic) => {
     for (const c of caches[topic]) c.clear();
@@ -111,9 +114,13 @@ export function createInvalidation(options: InvalidationOptions): Invalidation {
           retryMs,
           logger,
           onMessage: (channel, key) => {
-            received++;
-            if (channel === ACCOUNTS_CHANNEL) clear('accounts');
-            else if (channel === SESSION_CHANNEL) drop('session', key);
+            if (channel === ACCOUNTS_CHANNEL) {
+              received.accounts++;
+              clear('accounts');
+            } else if (channel === SESSION_CHANNEL) {
+              received.session++;
+              drop('session', key);
+            }
           },
           onState: () => {
             // Lost or back: whatever was cached may have missed a message.
@@ -132,10 +139,12 @@ export function createInvalidation(options: InvalidationOptions): Invalidation {
           channel: redisChannel,
           logger,
           onMessage: (message) => {
-            received++;
             const newline = message.indexOf('\n');
             const topic = message.slice(0, newline);
-            if (topic === 'session' || topic === 'accounts') drop(topic, message.slice(newline + 1));
+            if (topic === 'session' || topic === 'accounts') {
+              received[topic]++;
+              drop(topic, message.slice(newline + 1));
+            }
           },
           onState: () => clear('session'),
         })
@@ -175,7 +184,7 @@ export function createInvalidation(options: InvalidationOptions): Invalidation {
       drop(topic, key);
     },
     listening,
-    received: () => received,
+    received: (topic) => (topic ? received[topic] : received.session + received.accounts),
     async close() {
       await pgListener?.close();
       await redisListener?.close();

@@ -201,6 +201,11 @@ describe('PostgreSQL and Redis restarts', () => {
       expect(await metric(t, 'kundwebben_dependency_up', { dependency: 'database' })).toBe(1);
 
       await proxy.down();
+      // The instance caches sessions and account facts only while it hears every change
+      // (platform/invalidation.ts); it stops trusting them once its listening connection is
+      // gone, which it notices as the socket closes. No request is made while waiting, so the
+      // 5xx count below stays exact.
+      await eventually(async () => !(t.services.invalidation?.listening('accounts') ?? false), 5_000);
       await expectUnavailable(t, cookie);
       expect((await t.app.inject('/health/ready')).json()).toMatchObject({ status: 'unavailable', checks: { database: { ok: false } } });
       expect(await metric(t, 'kundwebben_dependency_up', { dependency: 'database' })).toBe(0);
@@ -231,6 +236,8 @@ describe('PostgreSQL and Redis restarts', () => {
       expect((await t.app.inject({ url: '/start', headers: { cookie } })).statusCode).toBe(200);
 
       await proxy.down();
+      // As for PostgreSQL: cached sessions are trusted only while the subscription is up.
+      await eventually(async () => !(t.services.invalidation?.listening('session') ?? false), 5_000);
       await expectUnavailable(t, cookie);
       expect((await t.app.inject('/login')).statusCode).toBe(503); // its rate-limit counter lives in Redis
       expect((await t.app.inject('/health/ready')).json()).toMatchObject({ status: 'unavailable', checks: { redis: { ok: false }, database: { ok: true } } });
